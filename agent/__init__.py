@@ -1,0 +1,1 @@
+"""The program inside the AgentCore container: a streaming Strands agent."""

@@ -1,0 +1,83 @@
+"""Settings of the agent process, read once from the environment.
+
+The container is configured by the CDK stack through the runtime's environment variables, and locally by the
+shell; one frozen object keeps every knob documented in one place.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from agent.contract import DEFAULT_MODEL_ID
+
+DEFAULT_SYSTEM_PROMPT = (
+    "You are a helpful assistant. Use the tools you have for weather, time and arithmetic rather than guessing, "
+    "and say so when a tool fails."
+)
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value the agent cannot use."""
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not an integer; set it to a positive whole number") from None
+    if value <= 0:
+        raise ConfigError(f"{name}={raw!r} must be a positive whole number")
+    return value
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number; set it to a positive number of seconds") from None
+    if value <= 0:
+        raise ConfigError(f"{name}={raw!r} must be a positive number of seconds")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the agent needs to know about its environment."""
+
+    model_id: str = DEFAULT_MODEL_ID
+    region: str | None = None
+    system_prompt: str = DEFAULT_SYSTEM_PROMPT
+    max_sessions: int = 256
+    max_prompt_chars: int = 100_000
+    weather_timeout_seconds: float = 5.0
+    geocoding_url: str = "https://geocoding-api.open-meteo.com/v1/search"
+    forecast_url: str = "https://api.open-meteo.com/v1/forecast"
+
+    @property
+    def max_body_bytes(self) -> int:
+        """Largest request body worth reading: a maximal prompt, fully escaped, plus room for the other fields."""
+        return self.max_prompt_chars * 6 + 4096
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read settings from ``env`` (the process environment by default), failing with the variable to fix."""
+        env = os.environ if env is None else env
+        defaults = cls()
+        return cls(
+            model_id=env.get("MODEL_ID") or defaults.model_id,
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
+            system_prompt=env.get("SYSTEM_PROMPT") or defaults.system_prompt,
+            max_sessions=_positive_int(env, "MAX_SESSIONS", defaults.max_sessions),
+            max_prompt_chars=_positive_int(env, "MAX_PROMPT_CHARS", defaults.max_prompt_chars),
+            weather_timeout_seconds=_positive_float(env, "WEATHER_TIMEOUT_SECONDS", defaults.weather_timeout_seconds),
+            geocoding_url=env.get("WEATHER_GEOCODING_URL") or defaults.geocoding_url,
+            forecast_url=env.get("WEATHER_FORECAST_URL") or defaults.forecast_url,
+        )

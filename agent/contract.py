@@ -1,0 +1,38 @@
+"""Facts of the AgentCore contract that the agent, the infrastructure and the client must agree on.
+
+Kept free of third-party imports so that the CDK app and the client can import it without pulling the
+agent's runtime dependencies.
+"""
+
+import re
+
+DEFAULT_MODEL_ID = "us.anthropic.claude-sonnet-4-20250514-v1:0"
+"""Cross-region inference profile the agent uses unless ``MODEL_ID`` says otherwise."""
+
+PORT = 8080
+"""AgentCore Runtime sends traffic to this port of the container, and to no other."""
+
+SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"
+"""Header in which AgentCore hands the runtime session id to the container."""
+
+MIN_SESSION_ID_LENGTH = 33
+"""``InvokeAgentRuntime`` rejects shorter ``runtimeSessionId`` values."""
+
+RUNTIME_NAME_PATTERN = re.compile(r"[a-zA-Z][a-zA-Z0-9_]{0,47}")
+"""``CreateAgentRuntime`` accepts only names that match this pattern in full (no hyphens)."""
+
+STREAM_MODES = ("text", "events")
+"""Values of the payload's ``stream`` field: ``text`` (default) or typed ``events``."""
+
+
+def runtime_name_problem(name: str) -> str | None:
+    """Say what is wrong with a runtime name, or return None when AgentCore will accept it.
+
+    Returning the reason instead of raising lets the CDK app and the CLI each phrase the fix in their own terms.
+    """
+    if RUNTIME_NAME_PATTERN.fullmatch(name):
+        return None
+    return (
+        f"runtime name {name!r} is not accepted by AgentCore: it must start with a letter and contain only "
+        "letters, digits and underscores (no hyphens), at most 48 characters"
+    )

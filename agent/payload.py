@@ -1,0 +1,86 @@
+"""Validation of what a caller sends to ``POST /invocations``.
+
+Every rejection says what was wrong and what to send instead, because the caller is usually a developer at a
+terminal reading the raw response body.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from agent.contract import STREAM_MODES
+
+EXAMPLE_PAYLOAD = {"prompt": "What time is it in Tokyo?"}
+HINT = (
+    'Send a JSON object with a non-empty string "prompt", for example '
+    f'{json.dumps(EXAMPLE_PAYLOAD)}; add "stream": "events" for typed events instead of text.'
+)
+
+
+class BadRequest(Exception):
+    """The request cannot be served as sent; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+    def body(self) -> dict[str, Any]:
+        """The JSON error body: what went wrong, and what a valid request looks like."""
+        return {"error": self.message, "hint": HINT, "example": EXAMPLE_PAYLOAD}
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """A validated request: the prompt and the stream format the caller asked for."""
+
+    prompt: str
+    stream: str = "text"
+
+
+def decode_body(raw: bytes) -> Any:
+    """Decode a request body as JSON, saying where it stops being JSON."""
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError:
+        raise BadRequest("request body is not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise BadRequest(f"request body is not valid JSON ({error.msg} at position {error.pos})") from None
+
+
+def parse_invocation(payload: Any, max_prompt_chars: int) -> Invocation:
+    """Turn a decoded JSON payload into an ``Invocation``, or raise ``BadRequest`` saying what to fix."""
+    if not isinstance(payload, dict):
+        raise BadRequest(f"request body must be a JSON object, not a JSON {_json_type(payload)}")
+    if "prompt" not in payload:
+        raise BadRequest('request body has no "prompt" field')
+    prompt = payload["prompt"]
+    if not isinstance(prompt, str):
+        raise BadRequest(f'"prompt" must be a string, not a JSON {_json_type(prompt)}')
+    if not prompt.strip():
+        raise BadRequest('"prompt" is empty')
+    if len(prompt) > max_prompt_chars:
+        raise BadRequest(
+            f'"prompt" has {len(prompt)} characters; the limit is {max_prompt_chars} (MAX_PROMPT_CHARS)', status=413
+        )
+    stream = payload.get("stream", "text")
+    if stream not in STREAM_MODES:
+        allowed = " or ".join(json.dumps(mode) for mode in STREAM_MODES)
+        raise BadRequest(f'"stream" must be {allowed}, not {json.dumps(stream)}')
+    return Invocation(prompt=prompt, stream=stream)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"

@@ -1,0 +1,125 @@
+"""The container's program: a Strands agent served by ``BedrockAgentCoreApp`` as Server-Sent Events.
+
+``create_app`` is the seam: production passes nothing and gets the Bedrock model from the environment; tests
+and benchmarks pass a scripted ``Model`` and get the same server, event loop and tools.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+from collections.abc import AsyncIterator, Callable
+
+from bedrock_agentcore.runtime import BedrockAgentCoreApp, RequestContext
+from starlette.middleware import Middleware
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
+from strands import Agent
+from strands.models import Model
+from strands.types.tools import AgentTool
+
+from agent import toolbox
+from agent.config import Settings
+from agent.contract import PORT
+from agent.payload import BadRequest, parse_invocation
+from agent.request_guard import RequestGuard
+from agent.sessions import SessionBusy, SessionStore
+from agent.streaming import agent_values, sse_body
+
+logger = logging.getLogger(__name__)
+
+
+class _ReleasingStream(StreamingResponse):
+    """A streaming response that runs ``on_close`` however the stream ends, client disconnects included."""
+
+    def __init__(self, content: AsyncIterator[bytes], on_close: Callable[[], None]) -> None:
+        super().__init__(content, media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+        self._on_close = on_close
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._on_close()
+
+
+def bedrock_model(settings: Settings) -> Model:
+    """The production model: Amazon Bedrock through the configured model id or inference profile."""
+    from strands.models.bedrock import BedrockModel  # only production needs it
+
+    return BedrockModel(model_id=settings.model_id, region_name=settings.region)
+
+
+def create_app(model: Model | None = None, *, settings: Settings | None = None) -> BedrockAgentCoreApp:
+    """Build the AgentCore app; ``model=None`` means the Bedrock model named by the settings."""
+    settings = settings or Settings.from_env()
+    model = model or bedrock_model(settings)
+    tools: list[AgentTool] = []
+
+    def new_agent() -> Agent:
+        return Agent(model=model, tools=tools, system_prompt=settings.system_prompt, callback_handler=None)
+
+    sessions: SessionStore[Agent] = SessionStore(new_agent, settings.max_sessions)
+    app = BedrockAgentCoreApp(middleware=[Middleware(RequestGuard, max_bytes=settings.max_body_bytes)])
+
+    @app.ping
+    def ping() -> None:
+        toolbox.start_warm_up()  # after the first healthy answer, never before it
+        return None  # no opinion: the SDK reports Healthy, or HealthyBusy while work is in flight
+
+    @app.entrypoint
+    async def invoke(payload: object, context: RequestContext) -> Response:
+        try:
+            invocation = parse_invocation(payload, settings.max_prompt_chars)
+        except BadRequest as error:
+            logger.info("rejected invocation status=<%d> reason=<%s>", error.status, error.message)
+            return JSONResponse(error.body(), status_code=error.status)
+        if not tools:
+            tools.extend(await asyncio.to_thread(toolbox.build_tools, settings))
+        session_id = context.session_id
+        logger.info(
+            "invocation session=<%s> stream=<%s> prompt_chars=<%d>",
+            session_id,
+            invocation.stream,
+            len(invocation.prompt),
+        )
+        logger.debug("prompt=<%s>", invocation.prompt)
+        if session_id is None:
+            agent, release = new_agent(), _nothing
+        else:
+            try:
+                agent = sessions.acquire(session_id)
+            except SessionBusy:
+                return JSONResponse(
+                    {
+                        "error": f"session {session_id} is still answering a previous request",
+                        "hint": "wait for that stream to finish, or use another session id for a separate conversation",
+                    },
+                    status_code=409,
+                )
+            release = lambda: sessions.release(session_id)  # noqa: E731
+        return _ReleasingStream(sse_body(agent_values(agent, invocation.prompt, invocation.stream)), release)
+
+    return app
+
+
+def _nothing() -> None:
+    """No session, nothing to release."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve the agent; AgentCore expects ``0.0.0.0:8080``."""
+    import uvicorn  # only the command line needs the server
+
+    parser = argparse.ArgumentParser(prog="python -m agent.server", description=__doc__)
+    parser.add_argument("--host", default="0.0.0.0", help="address to bind (default: 0.0.0.0)")  # noqa: S104
+    parser.add_argument("--port", type=int, default=PORT, help=f"port to bind (default: {PORT})")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(), format="%(levelname)s %(name)s %(message)s")
+    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning", access_log=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""Fixtures shared by every test: the real agent app, served on 127.0.0.1 with a scripted model."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+
+import httpx
+import pytest
+
+from agent.config import Settings
+from agent.server import create_app
+from tests.fixtures.live_server import serve
+from tests.fixtures.scripted_model import ScriptedModel
+
+os.environ.setdefault("AWS_REGION", "us-east-1")
+os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+
+ServeAgent = Callable[..., str]
+
+
+@pytest.fixture
+def serve_agent() -> Iterator[ServeAgent]:
+    """Start the real ``create_app(model=...)`` over HTTP; returns its base URL. Stops at the end of the test."""
+    with ExitStack() as stack:
+
+        def start(model: ScriptedModel, **settings: object) -> str:
+            app = create_app(model=model, settings=Settings(**settings))
+            return stack.enter_context(serve(app))
+
+        yield start
+
+
+@pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    """A plain HTTP client with a timeout that turns a hung stream into a failure, not a hung suite."""
+    with httpx.Client(timeout=httpx.Timeout(30.0)) as client:
+        yield client
