@@ -132,7 +132,9 @@ def is_complete(event: Mapping[str, Any], context: Any = None, *, client: Client
     LOGGER.info("is_complete | runtime_id=<%s>, version=<%s>, status=<%s>", runtime_id, version, status)
     if status.endswith("_FAILED"):
         reason = runtime.get("failureReason") or "the service gave no failureReason"
-        raise RuntimeError(f"AgentCore runtime {runtime_id} (version {runtime['agentRuntimeVersion']}) {status}: {reason}")
+        raise RuntimeError(
+            f"AgentCore runtime {runtime_id} (version {runtime['agentRuntimeVersion']}) {status}: {reason}"
+        )
     if status != "READY":
         return {"IsComplete": False}
     return {"IsComplete": True, "Data": _attributes(runtime)}
