@@ -21,7 +21,7 @@ from strands.models import Model
 from strands.types.tools import AgentTool
 
 from agent import toolbox
-from agent.config import Settings
+from agent.config import ConfigError, Settings
 from agent.contract import PORT
 from agent.payload import BadRequest, parse_invocation
 from agent.request_guard import RequestGuard
@@ -118,7 +118,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=PORT, help=f"port to bind (default: {PORT})")
     args = parser.parse_args(argv)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(), format="%(levelname)s %(name)s %(message)s")
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning", access_log=False)
+    try:
+        app = create_app()
+    except ConfigError as error:
+        raise SystemExit(f"agent: {error}") from None
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
 
 
 if __name__ == "__main__":

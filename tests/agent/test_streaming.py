@@ -73,16 +73,19 @@ def test_stream__server_keeps_serving_after_a_failed_stream(serve_agent, http):
 def test_ping__stays_healthy_and_fast_during_a_long_stream(serve_agent):
     url = serve_agent(ScriptedModel([[f"{i} " for i in range(10)]], delay=0.2))
 
-    with httpx.Client(timeout=30) as streamer, httpx.Client(timeout=5) as pinger:
-        with streamer.stream(
+    with (
+        httpx.Client(timeout=30) as streamer,
+        httpx.Client(timeout=5) as pinger,
+        streamer.stream(
             "POST", f"{url}/invocations", json={"prompt": "long"}, headers={SESSION_HEADER: SESSION_A}
-        ) as response:
-            lines = response.iter_lines()
-            next(lines)  # the stream is under way
-            started = time.perf_counter()
-            ping = pinger.get(f"{url}/ping")
-            ping_seconds = time.perf_counter() - started
-            rest = list(lines)
+        ) as response,
+    ):
+        lines = response.iter_lines()
+        next(lines)  # the stream is under way
+        started = time.perf_counter()
+        ping = pinger.get(f"{url}/ping")
+        ping_seconds = time.perf_counter() - started
+        rest = list(lines)
 
     assert ping.status_code == 200
     assert ping.json()["status"] in {"Healthy", "HealthyBusy"}

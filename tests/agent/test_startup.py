@@ -1,0 +1,121 @@
+"""``python -m agent.server`` answers ``/ping`` quickly: sympy (the calculator) loads only after the first ping."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from agent.config import ConfigError, Settings
+from tests.fixtures.live_server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PROBE = """
+import json, sys, time, urllib.request
+from agent.server import create_app
+from tests.fixtures.live_server import serve
+from tests.fixtures.scripted_model import ScriptedModel
+
+app = create_app(model=ScriptedModel([["hi"]]))
+before_ping = "sympy" in sys.modules
+with serve(app) as url:
+    urllib.request.urlopen(url + "/ping", timeout=5).read()
+    deadline = time.monotonic() + 30
+    while "strands_tools.calculator" not in sys.modules and time.monotonic() < deadline:
+        time.sleep(0.05)
+    warmed = "strands_tools.calculator" in sys.modules
+print(json.dumps({"before_ping": before_ping, "warmed": warmed}))
+"""
+
+
+def test_start_up__does_not_import_sympy_until_ping_has_answered_then_warms_it_up():
+    env = {**os.environ, "AWS_REGION": "us-east-1"}
+
+    output = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True
+    )
+
+    facts = json.loads(output.stdout.strip().splitlines()[-1])
+    assert facts["before_ping"] is False
+    assert facts["warmed"] is True
+
+
+def test_python_dash_m_agent_server__serves_ping_on_the_given_port():
+    port = free_port()
+    env = {**os.environ, "AWS_REGION": "us-east-1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "agent.server", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                ping = httpx.get(f"http://127.0.0.1:{port}/ping", timeout=1)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stdout.read().decode()
+                assert time.monotonic() < deadline, "the server did not answer /ping within 30 s"
+                time.sleep(0.05)
+        bad = httpx.post(f"http://127.0.0.1:{port}/invocations", json={"prompt": ""}, timeout=5)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    assert ping.status_code == 200
+    assert ping.json()["status"] == "Healthy"
+    assert bad.status_code == 400
+
+
+def test_python_dash_m_agent_server__exits_with_one_line_naming_a_bad_setting():
+    env = {**os.environ, "AWS_REGION": "us-east-1", "MAX_PROMPT_CHARS": "lots"}
+
+    result = subprocess.run(
+        [sys.executable, "-m", "agent.server", "--port", str(free_port())],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert (
+        result.stderr.strip().splitlines()[-1]
+        == "agent: MAX_PROMPT_CHARS='lots' is not an integer; set it to a positive whole number"
+    )
+
+
+def test_settings__come_from_the_environment():
+    settings = Settings.from_env(
+        {
+            "MODEL_ID": "us.amazon.nova-pro-v1:0",
+            "AWS_REGION": "eu-west-1",
+            "MAX_SESSIONS": "3",
+            "SYSTEM_PROMPT": "Be brief.",
+        }
+    )
+
+    assert settings.model_id == "us.amazon.nova-pro-v1:0"
+    assert settings.region == "eu-west-1"
+    assert settings.max_sessions == 3
+    assert settings.system_prompt == "Be brief."
+
+
+def test_settings__default_to_claude_sonnet_4_inference_profile():
+    assert Settings.from_env({}).model_id == "us.anthropic.claude-sonnet-4-20250514-v1:0"
+
+
+def test_settings__reject_a_non_numeric_limit_naming_the_variable():
+    with pytest.raises(ConfigError, match="MAX_SESSIONS='many' is not an integer"):
+        Settings.from_env({"MAX_SESSIONS": "many"})

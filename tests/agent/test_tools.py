@@ -1,0 +1,170 @@
+"""The real tools run inside the real Strands loop: calculator, get_time, and get_weather against a local fake."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from agent.config import Settings
+from agent.weather_tool import make_get_weather
+from tests.agent.helpers import stream_values
+from tests.fixtures.scripted_model import ScriptedModel, ToolCall
+
+
+def tool_result(http, url) -> dict:
+    events = stream_values(http, url, {"prompt": "use the tool", "stream": "events"})
+    (result,) = [event for event in events if event["type"] == "tool_result"]
+    return result
+
+
+def result_text(result: dict) -> str:
+    return " ".join(part.get("text", json.dumps(part.get("json"))) for part in result["content"])
+
+
+def test_calculator__really_evaluates_the_expression(serve_agent, http):
+    call = ToolCall("calculator", {"expression": "2 + 3 * 4"})
+    url = serve_agent(ScriptedModel([[call], ["14"]]))
+
+    result = tool_result(http, url)
+
+    assert result["status"] == "success"
+    assert "14" in result_text(result)
+
+
+def test_get_time__answers_in_the_requested_timezone(serve_agent, http):
+    call = ToolCall("get_time", {"timezone": "Asia/Tokyo"})
+    url = serve_agent(ScriptedModel([[call], ["ok"]]))
+
+    text = result_text(tool_result(http, url))
+
+    stamp = re.match(r"(\S+) \(Asia/Tokyo, \w+day\)", text)
+    assert stamp, text
+    assert datetime.fromisoformat(stamp.group(1)).utcoffset().total_seconds() == 9 * 3600
+
+
+def test_get_time__without_timezone_answers_in_utc(serve_agent, http):
+    call = ToolCall("get_time", {})
+    url = serve_agent(ScriptedModel([[call], ["ok"]]))
+
+    text = result_text(tool_result(http, url))
+
+    assert "(UTC," in text
+
+
+def test_get_time__unknown_timezone_is_a_clear_tool_error(serve_agent, http):
+    call = ToolCall("get_time", {"timezone": "Mars/Olympus_Mons"})
+    url = serve_agent(ScriptedModel([[call], ["sorry"]]))
+
+    result = tool_result(http, url)
+
+    assert result["status"] == "error"
+    assert "unknown timezone 'Mars/Olympus_Mons'" in result_text(result)
+    assert "IANA" in result_text(result)
+
+
+class FakeOpenMeteo(BaseHTTPRequestHandler):
+    """Answers like Open-Meteo's geocoding and forecast endpoints, on 127.0.0.1."""
+
+    def do_GET(self) -> None:
+        url = urlparse(self.path)
+        query = parse_qs(url.query)
+        if url.path == "/geocoding":
+            name = query["name"][0]
+            results = (
+                [
+                    {
+                        "name": "Paris",
+                        "admin1": "Île-de-France",
+                        "country": "France",
+                        "latitude": 48.85,
+                        "longitude": 2.35,
+                    }
+                ]
+                if name == "Paris"
+                else []
+            )
+            body = {"results": results} if results else {"generationtime_ms": 0.1}
+        elif url.path == "/forecast":
+            assert query["latitude"] == ["48.85"]
+            body = {
+                "current": {
+                    "time": "2026-11-26T10:00",
+                    "temperature_2m": 7.5,
+                    "relative_humidity_2m": 81,
+                    "wind_speed_10m": 12.2,
+                    "weather_code": 3,
+                }
+            }
+        else:
+            self.send_error(404)
+            return
+        payload = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args: object) -> None:
+        """Keep test output quiet."""
+
+
+@pytest.fixture
+def open_meteo() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeOpenMeteo)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def weather_settings(base: str, timeout: float = 2.0) -> Settings:
+    return Settings(geocoding_url=f"{base}/geocoding", forecast_url=f"{base}/forecast", weather_timeout_seconds=timeout)
+
+
+def test_get_weather__reports_current_conditions_and_names_its_source(open_meteo):
+    get_weather = make_get_weather(weather_settings(open_meteo))
+
+    answer = get_weather(city="Paris")
+
+    assert answer == (
+        "Paris, Île-de-France, France: 7.5 °C, overcast, humidity 81 %, wind 12.2 km/h "
+        "(Open-Meteo, observed 2026-11-26T10:00 local time)"
+    )
+
+
+def test_get_weather__unknown_city_is_a_clear_error(open_meteo):
+    get_weather = make_get_weather(weather_settings(open_meteo))
+
+    with pytest.raises(ValueError, match="no place called 'Atlantis'"):
+        get_weather(city="Atlantis")
+
+
+def test_get_weather__unreachable_service_is_a_clear_error_not_a_hang():
+    from tests.fixtures.live_server import free_port
+
+    get_weather = make_get_weather(weather_settings(f"http://127.0.0.1:{free_port()}", timeout=1.0))
+
+    with pytest.raises(RuntimeError, match="the weather service did not answer"):
+        get_weather(city="Paris")
+
+
+def test_get_weather__runs_as_a_tool_inside_the_agent(serve_agent, http, open_meteo):
+    call = ToolCall("get_weather", {"city": "Paris"})
+    model = ScriptedModel([[call], ["Mild."]])
+    url = serve_agent(
+        model, geocoding_url=f"{open_meteo}/geocoding", forecast_url=f"{open_meteo}/forecast", weather_timeout_seconds=2
+    )
+
+    result = tool_result(http, url)
+
+    assert result["status"] == "success"
+    assert "7.5 °C" in result_text(result)
