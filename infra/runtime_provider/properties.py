@@ -18,7 +18,7 @@ PROTOCOL_CONFIGURATION = "protocolConfiguration"
 DESCRIPTION = "description"
 
 # Request parameters the handler sets itself; a template must not set them.
-CLIENT_TOKEN = "clientToken"  # noqa: S105 - a parameter name, not a secret
+CLIENT_TOKEN = "clientToken"
 AGENT_RUNTIME_ID = "agentRuntimeId"
 AGENT_RUNTIME_VERSION = "agentRuntimeVersion"
 HANDLER_OWNED = frozenset({CLIENT_TOKEN, AGENT_RUNTIME_ID, AGENT_RUNTIME_VERSION})

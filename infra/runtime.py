@@ -1,0 +1,503 @@
+"""``AgentCoreRuntime``: an Amazon Bedrock AgentCore runtime serving a container image, with its execution role.
+
+The runtime is a ``Custom::AgentCoreRuntime`` resource whose properties are the ``CreateAgentRuntime`` request; one
+provider (two Lambda functions) per stack serves every runtime in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import aws_cdk as cdk
+from aws_cdk import aws_ecr_assets as ecr_assets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import custom_resources as cr
+from constructs import Construct
+
+from agent.contract import runtime_name_problem
+from infra.bundling import python_code
+from infra.runtime_provider import properties as p
+
+SERVICE_PRINCIPAL = "bedrock-agentcore.amazonaws.com"
+RUNTIME_IDENTITY_SERVICE = "runtime-identity.bedrock-agentcore.amazonaws.com"
+RUNTIME_IDENTITY_ROLE = "AWSServiceRoleForBedrockAgentCoreRuntimeIdentity"
+INVOKE_MODEL_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+INFERENCE_PROFILE_PREFIXES = frozenset({"us", "eu", "apac", "us-gov", "jp", "au", "ca", "global"})
+"""First segment of a system-defined (cross-region) inference profile id, e.g. ``us.anthropic...``."""
+
+LAMBDA_RUNTIME = lambda_.Runtime.PYTHON_3_14
+"""The latest Python Lambda runtime (cdk-nag AwsSolutions-L1); the handler needs Python >= 3.12."""
+LAMBDA_ARCHITECTURE = lambda_.Architecture.ARM_64
+HANDLER_SOURCE = Path(__file__).parent / "runtime_provider"
+LIFECYCLE_LIMITS = (cdk.Duration.seconds(60), cdk.Duration.seconds(28_800))
+
+
+class AgentCoreRuntime(Construct):
+    """An AgentCore runtime running ``image``, allowed to invoke ``model_id`` and nothing else of Bedrock.
+
+    Each change of the image (a new asset hash, so a new tag) or of the configuration makes a new runtime version;
+    the ``DEFAULT`` endpoint follows the latest version. Renaming the runtime replaces it.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        runtime_name: str,
+        image: ecr_assets.DockerImageAsset,
+        model_id: str,
+        environment: Mapping[str, str] | None = None,
+        description: str | None = None,
+        idle_session_timeout: cdk.Duration | None = None,
+        max_lifetime: cdk.Duration | None = None,
+    ) -> None:
+        """Create the execution role and the runtime.
+
+        :param runtime_name: AgentCore runtime name; letters, digits and underscores, starting with a letter.
+        :param image: the agent's linux/arm64 image; the role may pull from its repository only.
+        :param model_id: Bedrock model id or system inference profile id; passed to the container as ``MODEL_ID``.
+        :param environment: more environment variables for the container. Default: none.
+        :param description: runtime description. Default: none.
+        :param idle_session_timeout: idle time after which a session ends. Default: the service's (900 s).
+        :param max_lifetime: longest life of a session. Default: the service's (28,800 s).
+        """
+        super().__init__(scope, construct_id)
+        problem = runtime_name_problem(runtime_name)
+        if problem:
+            raise ValueError(f"{problem}; pass another runtime_name")
+        if environment and "MODEL_ID" in environment:
+            raise ValueError("environment must not set MODEL_ID: pass model_id, which also scopes the role to it")
+        lifecycle = _lifecycle(idle_session_timeout, max_lifetime)
+        stack = cdk.Stack.of(self)
+        self.runtime_name = runtime_name
+
+        self.role = iam.Role(
+            self,
+            "ExecutionRole",
+            assumed_by=iam.ServicePrincipal(
+                SERVICE_PRINCIPAL,
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    # The runtime's ARN does not exist before the runtime: AWS documents this account-wide pattern.
+                    "ArnLike": {"aws:SourceArn": stack.format_arn(service="bedrock-agentcore", resource="*")},
+                },
+            ),
+            description=f"Execution role of AgentCore runtime {runtime_name}",
+        )
+        for statement in _execution_statements(stack, image, runtime_name, model_id):
+            self.role.add_to_principal_policy(statement)
+        _acknowledge_wildcards(self.role, _execution_role_wildcards(stack, runtime_name, model_id))
+
+        provider = _RuntimeProvider.of(self)
+        provider.allow(self.role, runtime_name)
+
+        properties: dict[str, object] = {
+            p.AGENT_RUNTIME_NAME: runtime_name,
+            p.AGENT_RUNTIME_ARTIFACT: {"containerConfiguration": {"containerUri": image.image_uri}},
+            p.ROLE_ARN: self.role.role_arn,
+            p.NETWORK_CONFIGURATION: {"networkMode": "PUBLIC"},
+            p.PROTOCOL_CONFIGURATION: {"serverProtocol": "HTTP"},
+            p.ENVIRONMENT_VARIABLES: {**(environment or {}), "MODEL_ID": model_id},
+        }
+        if lifecycle:
+            properties[p.LIFECYCLE_CONFIGURATION] = lifecycle
+        if description:
+            properties[p.DESCRIPTION] = description
+
+        resource = cdk.CustomResource(
+            self,
+            "Resource",
+            service_token=provider.service_token,
+            resource_type=p.RESOURCE_TYPE,
+            properties=properties,
+        )
+        # The service checks the role when the runtime is created: its policy must exist by then.
+        resource.node.add_dependency(self.role)
+        self.runtime_arn: str = resource.get_att_string(p.ATTR_ARN)
+        """ARN of the runtime, the ``agentRuntimeArn`` that ``InvokeAgentRuntime`` takes."""
+        self.runtime_id: str = resource.ref
+        """Runtime id (``agentRuntimeId``), the resource's physical id."""
+        self.runtime_version: str = resource.get_att_string(p.ATTR_VERSION)
+        """Version the latest deployment created."""
+
+    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Allow ``grantee`` to invoke this runtime through any of its endpoints (``DEFAULT`` included)."""
+        return iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=["bedrock-agentcore:InvokeAgentRuntime"],
+            resource_arns=[self.runtime_arn, f"{self.runtime_arn}/runtime-endpoint/*"],
+        )
+
+
+class _RuntimeProvider(Construct):
+    """The stack's one provider for ``Custom::AgentCoreRuntime``; each runtime adds what it needs to its policy."""
+
+    ID = "AgentCoreRuntimeProvider"
+
+    @classmethod
+    def of(cls, scope: Construct) -> _RuntimeProvider:
+        stack = cdk.Stack.of(scope)
+        existing = stack.node.try_find_child(cls.ID)
+        return existing if isinstance(existing, cls) else cls(stack, cls.ID)
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        stack = cdk.Stack.of(self)
+        self._stack = stack
+        code = python_code(HANDLER_SOURCE, runtime=LAMBDA_RUNTIME, architecture=LAMBDA_ARCHITECTURE)
+
+        self.on_event = self._function("OnEvent", "handler.on_event", code, cdk.Duration.minutes(5))
+        self.is_complete = self._function("IsComplete", "handler.is_complete", code, cdk.Duration.minutes(1))
+        # Create is authorized on "*" only: the Service Authorization Reference lists no resource type for it.
+        self.on_event.add_to_role_policy(
+            iam.PolicyStatement(sid="CreateRuntimes", actions=["bedrock-agentcore:CreateAgentRuntime"], resources=["*"])
+        )
+        self.on_event.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="CreateRuntimeIdentityServiceLinkedRole",
+                actions=["iam:CreateServiceLinkedRole"],
+                resources=[
+                    stack.format_arn(
+                        service="iam",
+                        region="",
+                        resource="role",
+                        resource_name=f"aws-service-role/{RUNTIME_IDENTITY_SERVICE}/{RUNTIME_IDENTITY_ROLE}",
+                    )
+                ],
+                conditions={"StringEquals": {"iam:AWSServiceName": RUNTIME_IDENTITY_SERVICE}},
+            )
+        )
+        framework_logs = logs.LogGroup(
+            self, "FrameworkLogs", retention=logs.RetentionDays.ONE_MONTH, removal_policy=cdk.RemovalPolicy.DESTROY
+        )
+        # Own roles for the framework's functions, in place of AWSLambdaBasicExecutionRole (any log group).
+        framework_roles = [
+            iam.Role(self, name, assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description)
+            for name, description in (
+                ("FrameworkOnEventRole", "AgentCore runtime provider framework: onEvent"),
+                ("FrameworkCompleteRole", "AgentCore runtime provider framework: isComplete and onTimeout"),
+            )
+        ]
+        for role in framework_roles:
+            framework_logs.grant_write(role)
+        self._provider = cr.Provider(
+            self,
+            "Provider",
+            on_event_handler=self.on_event,
+            is_complete_handler=self.is_complete,
+            query_interval=cdk.Duration.seconds(10),
+            total_timeout=cdk.Duration.minutes(30),
+            log_group=framework_logs,
+            framework_on_event_role=framework_roles[0],
+            framework_complete_and_timeout_role=framework_roles[1],
+            disable_waiter_state_machine_logging=False,
+            waiter_state_machine_log_options=cr.LogOptions(
+                destination=logs.LogGroup(
+                    self,
+                    "WaiterLogs",
+                    retention=logs.RetentionDays.ONE_MONTH,
+                    removal_policy=cdk.RemovalPolicy.DESTROY,
+                ),
+                level=sfn.LogLevel.ALL,
+            ),
+        )
+        self.service_token = self._provider.service_token
+        self._acknowledge_framework(framework_roles)
+
+    def allow(self, execution_role: iam.IRole, runtime_name: str) -> None:
+        """Let the handlers manage runtime ``runtime_name`` (its ids are ``<name>-<10 characters>``)."""
+        runtimes = self._stack.format_arn(
+            service="bedrock-agentcore", resource="runtime", resource_name=f"{runtime_name}-*"
+        )
+        self.on_event.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "bedrock-agentcore:UpdateAgentRuntime",
+                    "bedrock-agentcore:DeleteAgentRuntime",
+                    "bedrock-agentcore:GetAgentRuntime",
+                ],
+                resources=[runtimes],
+            )
+        )
+        # CloudFormation's own AWS::BedrockAgentCore::Runtime handlers need these too (its registry schema):
+        # the service creates and deletes the runtime's workload identity with the caller's permissions.
+        self.on_event.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["bedrock-agentcore:CreateWorkloadIdentity", "bedrock-agentcore:DeleteWorkloadIdentity"],
+                resources=_workload_identity_arns(self._stack, runtime_name),
+            )
+        )
+        self.on_event.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["iam:PassRole"],
+                resources=[execution_role.role_arn],
+                conditions={"StringEquals": {"iam:PassedToService": SERVICE_PRINCIPAL}},
+            )
+        )
+        self.is_complete.add_to_role_policy(
+            iam.PolicyStatement(actions=["bedrock-agentcore:GetAgentRuntime"], resources=[runtimes])
+        )
+        runtime_ids = f"runtime ids are '{runtime_name}-' and 10 characters the service picks at creation"
+        _acknowledge_wildcards(self.on_event.role, {runtimes: runtime_ids})
+        _acknowledge_wildcards(self.is_complete.role, {runtimes: runtime_ids})
+        _acknowledge_wildcards(
+            self.on_event.role,
+            {
+                _workload_identity_arns(self._stack, runtime_name)[1]: (
+                    f"the service names the runtime's workload identity '{runtime_name}-<suffix>' at creation"
+                ),
+                "*": "bedrock-agentcore:CreateAgentRuntime supports no resource-level permission (Service "
+                "Authorization Reference); every other runtime action is limited to this runtime's ARN pattern",
+            },
+        )
+
+    def _acknowledge_framework(self, framework_roles: list[iam.Role]) -> None:
+        """Findings on the Provider framework, which aws-cdk-lib builds and this code cannot change."""
+        invoked = {
+            "OnEvent": self.on_event.function_arn,
+            "IsComplete": self.is_complete.function_arn,
+        }
+        # The framework invokes the handlers by ARN with any qualifier (version or alias): "<function arn>:*".
+        for role in framework_roles:
+            _acknowledge_wildcards(
+                role,
+                {
+                    f"{arn}:*": f"the provider framework invokes the {name} handler, any version or alias of it only"
+                    for name, arn in invoked.items()
+                },
+            )
+        waiter = self._provider.node.find_child("waiter-state-machine")
+        framework_functions = {
+            "IsComplete": self._provider.node.find_child("framework-isComplete"),
+            "OnTimeout": self._provider.node.find_child("framework-onTimeout"),
+        }
+        _acknowledge_wildcards(
+            waiter,
+            {
+                f"{function.function_arn}:*": f"the waiter state machine invokes the framework's {name} function only"
+                for name, function in framework_functions.items()
+            },
+        )
+        _acknowledge_wildcards(
+            waiter,
+            {
+                "*": "CloudWatch Logs delivery for Step Functions (logs:CreateLogDelivery and the rest that "
+                "aws-cdk-lib grants for logging ALL events) is authorized on '*' only, as the Step Functions guide "
+                "documents",
+            },
+        )
+        cdk.Validations.of(waiter).acknowledge(
+            cdk.Acknowledgment(
+                id="AwsSolutions-SF2",
+                reason="The Provider's waiter state machine offers no X-Ray option; it only polls is_complete, "
+                "whose every poll is logged (ALL events, WaiterLogs) with its result.",
+            )
+        )
+
+    def _function(self, name: str, handler: str, code: lambda_.Code, timeout: cdk.Duration) -> lambda_.Function:
+        log_group = logs.LogGroup(
+            self, f"{name}Logs", retention=logs.RetentionDays.ONE_MONTH, removal_policy=cdk.RemovalPolicy.DESTROY
+        )
+        role = iam.Role(
+            self,
+            f"{name}Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"AgentCore runtime custom resource: {handler}",
+        )
+        # In place of AWSLambdaBasicExecutionRole: write to this function's own log group only.
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[log_group.log_group_arn],  # "arn:...:log-group:<name>:*"
+            )
+        )
+        return lambda_.Function(
+            self,
+            name,
+            runtime=LAMBDA_RUNTIME,
+            architecture=LAMBDA_ARCHITECTURE,
+            handler=handler,
+            code=code,
+            timeout=timeout,
+            memory_size=256,
+            role=role,
+            log_group=log_group,
+            description=f"AgentCore runtime custom resource: {handler}",
+        )
+
+
+def _execution_statements(
+    stack: cdk.Stack, image: ecr_assets.DockerImageAsset, runtime_name: str, model_id: str
+) -> list[iam.PolicyStatement]:
+    """The execution role's permissions, after the AWS guide "IAM Permissions for AgentCore Runtime"."""
+    runtime_logs = _runtime_logs_arn(stack)
+    return [
+        iam.PolicyStatement(
+            sid="PullAgentImage",
+            actions=["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            resources=[image.repository.repository_arn],
+        ),
+        # GetAuthorizationToken supports no resource-level permission; "*" is the only valid resource.
+        iam.PolicyStatement(sid="EcrToken", actions=["ecr:GetAuthorizationToken"], resources=["*"]),
+        iam.PolicyStatement(
+            sid="RuntimeLogGroups",
+            actions=["logs:DescribeLogStreams", "logs:CreateLogGroup"],
+            resources=[runtime_logs],
+        ),
+        iam.PolicyStatement(
+            sid="RuntimeLogStreams",
+            actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+            resources=[f"{runtime_logs}:log-stream:*"],
+        ),
+        iam.PolicyStatement(
+            sid="DescribeLogGroups",
+            actions=["logs:DescribeLogGroups"],
+            resources=[
+                stack.format_arn(
+                    service="logs",
+                    resource="log-group",
+                    resource_name="*",
+                    arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+                )
+            ],
+        ),
+        iam.PolicyStatement(
+            sid="XRay",
+            actions=[
+                "xray:PutTraceSegments",
+                "xray:PutTelemetryRecords",
+                "xray:GetSamplingRules",
+                "xray:GetSamplingTargets",
+            ],
+            resources=["*"],
+        ),
+        iam.PolicyStatement(
+            sid="Metrics",
+            actions=["cloudwatch:PutMetricData"],
+            resources=["*"],
+            conditions={"StringEquals": {"cloudwatch:namespace": "bedrock-agentcore"}},
+        ),
+        iam.PolicyStatement(
+            sid="WorkloadAccessToken",
+            actions=[
+                "bedrock-agentcore:GetWorkloadAccessToken",
+                "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
+                "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
+            ],
+            resources=_workload_identity_arns(stack, runtime_name),
+        ),
+        *model_statements(stack, model_id),
+    ]
+
+
+def model_statements(stack: cdk.Stack, model_id: str) -> list[iam.PolicyStatement]:
+    """``InvokeModel`` permissions for exactly ``model_id``.
+
+    A system inference profile (``us.anthropic...``) routes each request to the same foundation model in one of
+    several Regions: allow the profile, and the foundation model in any Region but only through this profile.
+    A plain foundation-model id is allowed in this stack's Region only.
+    """
+    prefix, _, base_model = model_id.partition(".")
+    if prefix not in INFERENCE_PROFILE_PREFIXES or not base_model:
+        model = stack.format_arn(service="bedrock", account="", resource="foundation-model", resource_name=model_id)
+        return [iam.PolicyStatement(sid="InvokeModel", actions=INVOKE_MODEL_ACTIONS, resources=[model])]
+
+    profile = stack.format_arn(service="bedrock", resource="inference-profile", resource_name=model_id)
+    routed = stack.format_arn(
+        service="bedrock", region="*", account="", resource="foundation-model", resource_name=base_model
+    )
+    return [
+        iam.PolicyStatement(sid="InvokeInferenceProfile", actions=INVOKE_MODEL_ACTIONS, resources=[profile]),
+        iam.PolicyStatement(
+            sid="InvokeModelThroughProfile",
+            actions=INVOKE_MODEL_ACTIONS,
+            resources=[routed],
+            conditions={"StringEquals": {"bedrock:InferenceProfileArn": profile}},
+        ),
+    ]
+
+
+def _execution_role_wildcards(stack: cdk.Stack, runtime_name: str, model_id: str) -> dict[str, str]:
+    """Each wildcard resource of the execution role, and why it cannot be narrower."""
+    runtime_logs = _runtime_logs_arn(stack)
+    wildcards = {
+        "*": "ecr:GetAuthorizationToken and the X-Ray actions support no resource-level permission; "
+        "cloudwatch:PutMetricData is limited by the cloudwatch:namespace condition to 'bedrock-agentcore' "
+        "(AWS guide 'IAM Permissions for AgentCore Runtime')",
+        runtime_logs: "AgentCore creates the runtime's log groups under /aws/bedrock-agentcore/runtimes/ with names "
+        "that include the runtime id, which exists only after creation",
+        f"{runtime_logs}:log-stream:*": "log streams inside the runtime's log groups, named by the service",
+        stack.format_arn(
+            service="logs", resource="log-group", resource_name="*", arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME
+        ): "logs:DescribeLogGroups supports no narrower resource; it reads names, writes nothing",
+        _workload_identity_arns(stack, runtime_name)[1]: "the service names the runtime's workload identity "
+        f"'{runtime_name}-<suffix>' at creation",
+    }
+    for statement in model_statements(stack, model_id):
+        for resource in statement.resources:
+            if "*" in resource:
+                wildcards[resource] = (
+                    "the inference profile routes each request to this one foundation model in a Region it picks; "
+                    "the bedrock:InferenceProfileArn condition allows it only through this profile"
+                )
+    return wildcards
+
+
+def _acknowledge_wildcards(scope: Construct, reasons: Mapping[str, str]) -> None:
+    """Acknowledge cdk-nag's AwsSolutions-IAM5 finding for each of these resources, one by one, with its reason."""
+    validations = cdk.Validations.of(scope)
+    for resource, reason in reasons.items():
+        validations.acknowledge(
+            cdk.Acknowledgment(id=f"AwsSolutions-IAM5[Resource::{_as_nag_renders(scope, resource)}]", reason=reason)
+        )
+
+
+def _as_nag_renders(scope: Construct, value: str) -> str:
+    """The ARN as cdk-nag names it in a finding: ``<AWS::Partition>`` for a Ref, ``<Logical.Attr>`` for a GetAtt."""
+    resolved = cdk.Stack.of(scope).resolve(value)
+    parts = resolved["Fn::Join"][1] if isinstance(resolved, dict) and "Fn::Join" in resolved else [resolved]
+    rendered = []
+    for part in parts:
+        if isinstance(part, str):
+            rendered.append(part)
+        elif "Ref" in part:
+            rendered.append(f"<{part['Ref']}>")
+        else:
+            rendered.append("<{}.{}>".format(*part["Fn::GetAtt"]))
+    return "".join(rendered)
+
+
+def _runtime_logs_arn(stack: cdk.Stack) -> str:
+    return stack.format_arn(
+        service="logs",
+        resource="log-group",
+        resource_name="/aws/bedrock-agentcore/runtimes/*",
+        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+    )
+
+
+def _workload_identity_arns(stack: cdk.Stack, runtime_name: str) -> list[str]:
+    directory = stack.format_arn(
+        service="bedrock-agentcore", resource="workload-identity-directory", resource_name="default"
+    )
+    return [directory, f"{directory}/workload-identity/{runtime_name}-*"]
+
+
+def _lifecycle(idle: cdk.Duration | None, max_lifetime: cdk.Duration | None) -> dict[str, int]:
+    low, high = (limit.to_seconds() for limit in LIFECYCLE_LIMITS)
+    lifecycle: dict[str, int] = {}
+    for key, duration in (("idleRuntimeSessionTimeout", idle), ("maxLifetime", max_lifetime)):
+        if duration is None:
+            continue
+        seconds = int(duration.to_seconds())
+        if not low <= seconds <= high:
+            raise ValueError(f"{key} must be between {int(low)} and {int(high)} seconds, got {seconds}")
+        lifecycle[key] = seconds
+    if len(lifecycle) == 2 and lifecycle["idleRuntimeSessionTimeout"] > lifecycle["maxLifetime"]:
+        raise ValueError("idle_session_timeout must not exceed max_lifetime")
+    return lifecycle
