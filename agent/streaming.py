@@ -7,6 +7,8 @@ ends it with one JSON error object, so a client never mistakes a truncated answe
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -18,6 +20,10 @@ from strands import Agent
 logger = logging.getLogger(__name__)
 
 STREAM_ERROR = "stream_error"
+HOLD_LIMIT_SECONDS = 0.001
+"""Longest an event may wait for the events produced right behind it to share its write."""
+_QUEUE_LIMIT = 1024
+"""Events buffered for a slow reader before the agent itself is made to wait."""
 
 
 def encode_sse(value: Any) -> bytes:
@@ -30,25 +36,69 @@ async def agent_values(agent: Agent, prompt: str, mode: str) -> AsyncIterator[An
     started = time.perf_counter()
     events_mode = mode == "events"
     try:
-        async for event in agent.stream_async(prompt):
-            text = event.get("data")
-            if text:
-                yield {"type": "text", "text": text} if events_mode else text
-            elif events_mode:
-                if "message" in event:
-                    for value in _message_events(event["message"]):
-                        yield value
-                elif "result" in event:
-                    yield _done_event(event["result"], started)
+        # aclosing: a client that hangs up must end the agent's turn now, not when the generator is collected,
+        # or the session's next request would find the agent still busy.
+        async with contextlib.aclosing(agent.stream_async(prompt)) as events:
+            async for event in events:
+                text = event.get("data")
+                if text:
+                    yield {"type": "text", "text": text} if events_mode else text
+                elif events_mode:
+                    if "message" in event:
+                        for value in _message_events(event["message"]):
+                            yield value
+                    elif "result" in event:
+                        yield _done_event(event["result"], started)
     except Exception as error:
         logger.exception("stream failed after it began")
         yield {"error": f"{type(error).__name__}: {error}", "type": STREAM_ERROR}
 
 
-async def sse_body(values: AsyncIterable[Any]) -> AsyncIterator[bytes]:
-    """Encode each value as one SSE event."""
-    async for value in values:
-        yield encode_sse(value)
+async def sse_body(values: AsyncIterable[Any], hold_limit: float = HOLD_LIMIT_SECONDS) -> AsyncIterator[bytes]:
+    """Encode values as SSE events, writing every event that is already waiting in one socket write.
+
+    The agent runs in its own task and hands encoded events over a queue. While the model is thinking the task
+    is suspended, so each event is written the moment it exists; only events produced back to back, with no
+    pause between them, share a write, and the producer yields to the writer at least every ``hold_limit``
+    seconds so none waits longer than that. One write per event would cost about as much as producing it.
+    """
+    queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=_QUEUE_LIMIT)
+    producer = asyncio.create_task(_produce(values, queue, hold_limit))
+    try:
+        while True:
+            chunk = await queue.get()
+            if chunk is None:
+                break
+            batch = [chunk]
+            while not queue.empty():
+                chunk = queue.get_nowait()
+                if chunk is None:
+                    yield b"".join(batch)
+                    return
+                batch.append(chunk)
+            yield b"".join(batch)
+    finally:
+        producer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await producer
+
+
+async def _produce(values: AsyncIterable[Any], queue: asyncio.Queue[bytes | None], hold_limit: float) -> None:
+    flushed_at = 0.0  # the first event is flushed at once: time to first chunk matters most
+    try:
+        async for value in values:
+            await queue.put(encode_sse(value))
+            if time.perf_counter() - flushed_at >= hold_limit:
+                await asyncio.sleep(0)  # let the writer take what is queued
+                flushed_at = time.perf_counter()
+    except Exception as error:
+        logger.exception("could not encode a stream event")
+        await queue.put(encode_sse({"error": f"{type(error).__name__}: {error}", "type": STREAM_ERROR}))
+    finally:
+        aclose = getattr(values, "aclose", None)
+        if aclose is not None:
+            await aclose()
+    await queue.put(None)
 
 
 def _message_events(message: dict[str, Any]) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from agent.contract import SESSION_HEADER
 from agent.sessions import SessionBusy, SessionStore
 from tests.agent.helpers import SESSION_A, SESSION_B, invoke, stream_values
 from tests.fixtures.scripted_model import ScriptedModel
+from tests.fixtures.sse import sse_values
 
 
 def user_prompts(messages: list[dict]) -> list[str]:
@@ -101,6 +102,7 @@ def test_client_disconnect_mid_stream__releases_the_session(serve_agent):
             threading.Event().wait(0.1)
 
     assert retry.status_code == 200
+    assert list(sse_values(retry.text.split("\n"))) == ["again"], "the agent finished its turn when the client left"
 
 
 def test_session_store__holds_at_most_capacity_conversations_evicting_the_least_recent():
