@@ -1,0 +1,140 @@
+"""boto3 clients configured for long streams, and botocore's failures turned into this package's exceptions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    HTTPClientError,
+    NoCredentialsError,
+    NoRegionError,
+    ParamValidationError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    ReadTimeoutError,
+)
+
+from client.errors import (
+    AgentClientError,
+    ConfigurationError,
+    EndpointUnreachableError,
+    InvocationError,
+    ThrottledError,
+)
+
+DEFAULT_READ_TIMEOUT = 3600.0
+"""Seconds to wait for the next bytes of an answer: AgentCore keeps a stream open for up to 60 minutes."""
+
+CALL_READ_TIMEOUT = 60.0
+"""Seconds to wait for the answer of an ordinary (not streaming) call, botocore's own default."""
+
+CONNECT_TIMEOUT = 10.0
+"""Seconds to wait for a TCP (and TLS) connection."""
+
+_ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
+_THROTTLING_CODES = frozenset({"ThrottlingException", "ServiceQuotaExceededException", "TooManyRequestsException"})
+_HINTS = {
+    "ResourceNotFoundException": "check the runtime ARN and its region, and that the stack is deployed",
+    "AccessDeniedException": "the caller's IAM identity needs bedrock-agentcore:InvokeAgentRuntime on this runtime",
+    "RuntimeClientError": "the agent failed; its logs are in CloudWatch under /aws/bedrock-agentcore/runtimes/",
+    "ThrottlingException": "too many requests right now; try again in a moment",
+    "UnrecognizedClientException": "the AWS credentials are not valid for this account or region",
+    "ExpiredTokenException": "the AWS session has expired; log in again",
+}
+
+
+def boto_config(read_timeout: float = DEFAULT_READ_TIMEOUT) -> Config:
+    """Client settings for invoking a streaming runtime.
+
+    Retries use botocore's ``standard`` mode (3 attempts unless ``AWS_MAX_ATTEMPTS`` or the profile says
+    otherwise) and cover throttling, 5xx answers and connection failures. botocore retries only while it is
+    waiting for the response: once ``invoke_agent_runtime`` has returned, the streamed body is read by the
+    caller, outside botocore's retry loop, so a stream that has started is never sent again. A failure while
+    reading it raises ``StreamError`` instead.
+    """
+    return Config(
+        read_timeout=read_timeout,
+        connect_timeout=CONNECT_TIMEOUT,
+        retries={"mode": "standard"},
+        user_agent_appid="agentcore-streaming-client",
+    )
+
+
+def make_client(
+    service: str,
+    *,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    read_timeout: float = CALL_READ_TIMEOUT,
+    session: boto3.session.Session | None = None,
+) -> Any:
+    """A boto3 client for ``service``; configuration problems surface as ``ConfigurationError``.
+
+    ``read_timeout`` defaults to one suited to ordinary calls; pass ``DEFAULT_READ_TIMEOUT`` for streams.
+    """
+    with aws_errors():
+        session = session or boto3.session.Session()
+        try:
+            return session.client(
+                service, region_name=region, endpoint_url=endpoint_url, config=boto_config(read_timeout)
+            )
+        except ValueError as error:  # botocore's "Invalid endpoint: ..."
+            raise ConfigurationError(f"{error}; expected a URL such as https://host or http://127.0.0.1:8080") from None
+
+
+@contextmanager
+def aws_errors() -> Iterator[None]:
+    """Translate what botocore raises into ``AgentClientError`` subclasses with a message for a human."""
+    try:
+        yield
+    except ClientError as error:
+        raise invocation_error(error) from None
+    except (NoCredentialsError, PartialCredentialsError):
+        raise ConfigurationError(
+            "no AWS credentials found: run `aws configure` or `aws sso login`, or set AWS_PROFILE or "
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+        ) from None
+    except NoRegionError:
+        raise ConfigurationError("no AWS region: pass --region or set AWS_REGION") from None
+    except (ProfileNotFound, ParamValidationError) as error:
+        raise ConfigurationError(str(error)) from None
+    except (EndpointConnectionError, ConnectTimeoutError) as error:
+        endpoint = error.kwargs.get("endpoint_url", "the endpoint")
+        raise EndpointUnreachableError(f"cannot connect to {endpoint}: {_reason(error)}") from None
+    except ReadTimeoutError as error:
+        endpoint = error.kwargs.get("endpoint_url") or "the endpoint"
+        raise EndpointUnreachableError(f"no answer from {endpoint} before the read timeout") from None
+    except (ConnectionClosedError, HTTPClientError) as error:
+        raise EndpointUnreachableError(f"the connection failed: {error}") from None
+    except BotoCoreError as error:
+        raise AgentClientError(str(error)) from None
+
+
+def invocation_error(error: ClientError) -> InvocationError:
+    """The exception for a service error answer, keeping the service's code and message."""
+    details = error.response.get("Error", {})
+    code = details.get("Code") or "UnknownError"
+    message = details.get("Message") or ""
+    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    kind = ThrottledError if code in _THROTTLING_CODES or status == 429 else InvocationError
+    return kind(code, message, status=status, hint=_HINTS.get(code))
+
+
+def _reason(error: BotoCoreError) -> str:
+    return socket_reason(error.kwargs.get("error") or error)
+
+
+def socket_reason(error: BaseException) -> str:
+    """The operating system's words for a connection failure ("Connection refused"), without object reprs."""
+    match = _ERRNO.search(str(error))
+    return match.group(1).strip() if match else str(error)

@@ -1,0 +1,272 @@
+"""``python -m client`` (also ``agentcore-invoke``): invoke the agent and watch the answer stream.
+
+The answer goes to stdout as it arrives; everything else (stats, session ids, errors) goes to stderr. Every
+failure ends with one ``error: ...`` line and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from agent.contract import PORT
+from client.arn import EXAMPLE_ARN
+from client.aws import DEFAULT_READ_TIMEOUT, make_client
+from client.errors import (
+    AgentClientError,
+    ConfigurationError,
+    EndpointUnreachableError,
+    InvocationError,
+    StreamError,
+)
+from client.invoke import LocalAgent, Runtime
+from client.render import Renderer, Stats
+from client.session import check_session_id, new_session_id
+from client.stack import DEFAULT_STACK_NAME, STACK_NAME_ENV, runtime_arn, stack_name
+from client.status import runtime_status
+
+EXIT_OK = 0
+EXIT_UNEXPECTED = 1
+EXIT_USAGE = 2
+EXIT_CONFIGURATION = 3
+EXIT_UNREACHABLE = 4
+EXIT_REFUSED = 5
+EXIT_STREAM = 6
+EXIT_INTERRUPTED = 130
+
+_EXIT_CODES: list[tuple[type[AgentClientError], int]] = [
+    (StreamError, EXIT_STREAM),  # before InvocationError, which it extends
+    (InvocationError, EXIT_REFUSED),
+    (EndpointUnreachableError, EXIT_UNREACHABLE),
+    (ConfigurationError, EXIT_CONFIGURATION),
+]
+_EXIT_CODE_HELP = (
+    "exit codes: 0 success, 1 unexpected error, 2 bad arguments, 3 configuration (ARN, credentials, region, "
+    "stack), 4 endpoint unreachable or timed out, 5 invocation refused or throttled, 6 error in the stream, "
+    "130 interrupted"
+)
+
+
+def exit_code(error: AgentClientError) -> int:
+    """The process exit code for a failure."""
+    for kind, code in _EXIT_CODES:
+        if isinstance(error, kind):
+            return code
+    return EXIT_UNEXPECTED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse has printed the usage and the problem
+        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    try:
+        return args.run(args, sys.stdout, sys.stderr)
+    except AgentClientError as error:
+        _error(error)
+        return exit_code(error)
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader (`| head`) has gone; stop quietly
+        _silence_stdout()
+        return EXIT_OK
+    except Exception as error:
+        _error(f"unexpected {type(error).__name__}: {error}")
+        return EXIT_UNEXPECTED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with one subcommand per verb."""
+    parser = argparse.ArgumentParser(
+        prog="python -m client",
+        description="Invoke the streaming agent on AgentCore Runtime (or locally) and watch the answer stream.",
+        epilog=_EXIT_CODE_HELP,
+    )
+    commands = parser.add_subparsers(title="commands", required=True, metavar="{invoke,chat,status}")
+
+    target = argparse.ArgumentParser(add_help=False)
+    where = target.add_argument_group("target (default: the runtime of the deployed stack)")
+    choice = where.add_mutually_exclusive_group()
+    choice.add_argument("--arn", help=f"runtime ARN, e.g. {EXAMPLE_ARN}")
+    choice.add_argument(
+        "--url", help=f"a locally running agent instead of AgentCore, e.g. http://localhost:{PORT} (`make local`)"
+    )
+    where.add_argument(
+        "--stack",
+        help=f"stack whose RuntimeArn output names the runtime (default: ${STACK_NAME_ENV} or {DEFAULT_STACK_NAME})",
+    )
+    where.add_argument("--region", help="AWS region (default: the ARN's region, else AWS_REGION or the profile's)")
+    where.add_argument("--endpoint-url", help="AgentCore endpoint to call instead of the region's, like the AWS CLI")
+    where.add_argument(
+        "--read-timeout",
+        type=_positive_seconds,
+        default=DEFAULT_READ_TIMEOUT,
+        metavar="SECONDS",
+        help=f"give up when no data arrives for this long (default: {DEFAULT_READ_TIMEOUT:g})",
+    )
+
+    output = argparse.ArgumentParser(add_help=False)
+    shown = output.add_argument_group("conversation and output")
+    shown.add_argument(
+        "--session", type=_session_id, metavar="ID", help="continue this conversation (default: a new session)"
+    )
+    shown.add_argument("--events", action="store_true", help="show typed events: tool calls, results, token usage")
+    shown.add_argument("--stats", action="store_true", help="print time to first chunk, chunks, time, tokens on stderr")
+
+    invoke = commands.add_parser(
+        "invoke", parents=[target, output], help="send one prompt and stream the answer", epilog=_EXIT_CODE_HELP
+    )
+    invoke.add_argument("prompt", metavar="PROMPT", help="what to ask; '-' reads it from stdin")
+    invoke.set_defaults(run=_invoke)
+
+    chat = commands.add_parser(
+        "chat", parents=[target, output], help="a conversation in one session, one prompt per line of stdin"
+    )
+    chat.set_defaults(run=_chat)
+
+    status = commands.add_parser("status", parents=[target], help="the runtime's status and version")
+    status.set_defaults(run=_status)
+
+    parser.set_defaults(parser=parser)
+    for sub in (invoke, chat, status):
+        sub.set_defaults(parser=sub)
+    return parser
+
+
+def _invoke(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+    if not prompt.strip():
+        args.parser.error("PROMPT is empty")
+    agent = _target(args, err)
+    session_id = args.session or new_session_id()
+    _turn(agent, prompt, session_id, args, out, err, end_line=out.isatty())
+    if not args.session and (args.stats or err.isatty()):
+        print(f"session: {session_id} (continue with --session {session_id})", file=err)
+    return EXIT_OK
+
+
+def _chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    agent = _target(args, err)
+    session_id = args.session or new_session_id()
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print(f"session {session_id}; an empty line does nothing, /exit or Ctrl-D leaves", file=err)
+    while True:
+        prompt = _read_prompt(interactive, out)
+        if prompt is None or prompt.strip() in {"/exit", "/quit"}:
+            break
+        if not prompt.strip():
+            continue
+        if interactive:
+            out.write("agent> ")
+            out.flush()
+        try:
+            _turn(agent, prompt, session_id, args, out, err, end_line=True)
+        except InvocationError as error:  # the session survives a refused or broken turn: go on talking
+            if not interactive:
+                raise
+            _error(error)
+    return EXIT_OK
+
+
+def _status(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.url:
+        if args.region or args.endpoint_url:
+            args.parser.error("--region and --endpoint-url apply to AgentCore, not to --url")
+        health = LocalAgent(args.url, read_timeout=args.read_timeout).ping()
+        print(f"{'agent':<8} {args.url}\n{'status':<8} {health.get('status', '?')}", file=out)
+        return EXIT_OK
+    arn = args.arn or _discover_arn(args, err)
+    status = runtime_status(arn, region=args.region, endpoint_url=args.endpoint_url)
+    print("\n".join(status.lines()), file=out)
+    return EXIT_OK
+
+
+def _turn(
+    agent: Runtime | LocalAgent,
+    prompt: str,
+    session_id: str,
+    args: argparse.Namespace,
+    out: TextIO,
+    err: TextIO,
+    *,
+    end_line: bool,
+) -> None:
+    """One prompt, one streamed answer, rendered as it arrives."""
+    renderer = Renderer(out, events=args.events)
+    stats = Stats()
+    # Token usage travels in the final typed event, so --stats asks for events and shows only their text.
+    stream = agent.invoke(prompt, session_id=session_id, stream="events" if args.events or args.stats else "text")
+    try:
+        with stream:
+            for value in stream:
+                stats.observe(value)
+                renderer.write(value)
+        stats.finish()
+    finally:
+        if end_line:
+            renderer.end_line()
+    if args.stats:
+        print(stats.line(), file=err)
+
+
+def _target(args: argparse.Namespace, err: TextIO) -> Runtime | LocalAgent:
+    if args.url:
+        if args.region or args.endpoint_url:
+            args.parser.error("--region and --endpoint-url apply to AgentCore, not to --url")
+        return LocalAgent(args.url, read_timeout=args.read_timeout)
+    arn = args.arn or _discover_arn(args, err)
+    return Runtime(arn, region=args.region, endpoint_url=args.endpoint_url, read_timeout=args.read_timeout)
+
+
+def _discover_arn(args: argparse.Namespace, err: TextIO) -> str:
+    name = stack_name(args.stack)
+    cloudformation = make_client("cloudformation", region=args.region)
+    arn = runtime_arn(cloudformation, name)
+    if err.isatty():
+        print(f"runtime {arn} (stack {name})", file=err)
+    return arn
+
+
+def _read_prompt(interactive: bool, out: TextIO) -> str | None:
+    if interactive:
+        try:
+            return input("you> ")
+        except EOFError:
+            out.write("\n")
+            return None
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n") if line else None
+
+
+def _session_id(value: str) -> str:
+    try:
+        return check_session_id(value)
+    except ConfigurationError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
+
+
+def _positive_seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"{value!r} must be more than 0 seconds")
+    return seconds
+
+
+def _error(error: object) -> None:
+    print(f"error: {error}", file=sys.stderr, flush=True)
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout at exit; pointing it at /dev/null keeps that flush from failing again.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

@@ -1,0 +1,174 @@
+"""Invoke the agent and get its answer as a ``Stream``: on AgentCore through boto3, or a local agent over HTTP."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import urllib3
+from urllib3.exceptions import HTTPError as URLLib3HTTPError
+from urllib3.exceptions import LocationValueError, ReadTimeoutError
+
+from agent.contract import SESSION_HEADER, STREAM_MODES
+from client.arn import RuntimeArn
+from client.aws import CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, aws_errors, make_client, socket_reason
+from client.errors import ConfigurationError, EndpointUnreachableError, InvocationError, ThrottledError
+from client.session import check_session_id, new_session_id
+from client.stream import Stream
+
+DEFAULT_QUALIFIER = "DEFAULT"
+"""The runtime endpoint AgentCore creates with every runtime; it follows the latest version."""
+
+_ACCEPT = "text/event-stream, application/json"
+
+
+class Runtime:
+    """An agent deployed to AgentCore Runtime, invoked with boto3 ``bedrock-agentcore`` ``InvokeAgentRuntime``.
+
+    Args:
+        arn: the runtime ARN (``arn:aws:bedrock-agentcore:<region>:<account>:runtime/<id>``).
+        region: region to call; defaults to the ARN's.
+        endpoint_url: another data-plane endpoint, like the AWS CLI's ``--endpoint-url``.
+        qualifier: the runtime endpoint to call (default ``DEFAULT``).
+        read_timeout: seconds to wait for the next bytes of an answer (default one hour).
+        session: the boto3 session whose credentials and profile to use (default: a new one).
+    """
+
+    def __init__(
+        self,
+        arn: str,
+        *,
+        region: str | None = None,
+        endpoint_url: str | None = None,
+        qualifier: str = DEFAULT_QUALIFIER,
+        read_timeout: float = DEFAULT_READ_TIMEOUT,
+        session: boto3.session.Session | None = None,
+    ) -> None:
+        self.arn = RuntimeArn.parse(arn)
+        self.region = region or self.arn.region
+        self.qualifier = qualifier
+        self.read_timeout = read_timeout
+        self._client = make_client(
+            "bedrock-agentcore",
+            region=self.region,
+            endpoint_url=endpoint_url,
+            read_timeout=read_timeout,
+            session=session,
+        )
+
+    def invoke(self, prompt: str, *, session_id: str | None = None, stream: str = "text") -> Stream:
+        """Send ``prompt`` and return the answer as it starts; iterate the ``Stream`` for its values.
+
+        Raises ``InvocationError`` (``ThrottledError`` when throttled) if the service refuses the request,
+        ``EndpointUnreachableError`` and ``ConfigurationError`` when it cannot be sent.
+        """
+        session_id = check_session_id(session_id) if session_id else new_session_id()
+        with aws_errors():
+            response = self._client.invoke_agent_runtime(
+                agentRuntimeArn=self.arn.arn,
+                qualifier=self.qualifier,
+                runtimeSessionId=session_id,
+                contentType="application/json",
+                accept=_ACCEPT,
+                payload=_payload(prompt, stream),
+            )
+        return Stream(
+            response["response"],
+            content_type=response.get("contentType", ""),
+            session_id=response.get("runtimeSessionId") or session_id,
+            read_timeout=self.read_timeout,
+        )
+
+
+class LocalAgent:
+    """The agent container (or ``python -m agent.server``) reached directly, for development.
+
+    Args:
+        url: the agent's base URL, e.g. ``http://localhost:8080``.
+        read_timeout: seconds to wait for the next bytes of an answer (default one hour).
+    """
+
+    def __init__(self, url: str, *, read_timeout: float = DEFAULT_READ_TIMEOUT) -> None:
+        self.url = url.rstrip("/").removesuffix("/invocations")
+        self.read_timeout = read_timeout
+        self._pool = urllib3.PoolManager(
+            timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT, read=read_timeout), retries=False
+        )
+
+    def invoke(self, prompt: str, *, session_id: str | None = None, stream: str = "text") -> Stream:
+        """Send ``prompt`` to ``POST /invocations`` and return the answer as it starts, like ``Runtime.invoke``."""
+        session_id = check_session_id(session_id) if session_id else new_session_id()
+        response = self._request(
+            "POST",
+            "/invocations",
+            body=_payload(prompt, stream),
+            headers={"Content-Type": "application/json", "Accept": _ACCEPT, SESSION_HEADER: session_id},
+        )
+        if response.status >= 400:
+            raise _agent_error(response)
+        return Stream(
+            response,
+            content_type=response.headers.get("Content-Type", ""),
+            session_id=session_id,
+            read_timeout=self.read_timeout,
+        )
+
+    def ping(self) -> dict[str, Any]:
+        """The agent's health, from ``GET /ping`` (``{"status": "Healthy"}`` or ``"HealthyBusy"``)."""
+        response = self._request("GET", "/ping")
+        if response.status >= 400:
+            raise _agent_error(response)
+        try:
+            return json.loads(response.read())
+        finally:
+            response.release_conn()
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> urllib3.BaseHTTPResponse:
+        try:
+            return self._pool.request(method, self.url + path, preload_content=False, **kwargs)
+        except LocationValueError as error:
+            raise ConfigurationError(f"{self.url!r} is not a URL ({error}); expected http://host:port") from None
+        except ReadTimeoutError:
+            raise EndpointUnreachableError(f"no answer from {self.url} before the read timeout") from None
+        except URLLib3HTTPError as error:
+            raise EndpointUnreachableError(
+                f"cannot connect to {self.url}: {socket_reason(error)} (is the agent running? `make local`)"
+            ) from None
+
+
+def connect(
+    target: str,
+    *,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    read_timeout: float = DEFAULT_READ_TIMEOUT,
+) -> Runtime | LocalAgent:
+    """The agent at ``target``: a runtime ARN (called through AgentCore) or an ``http(s)://`` URL (called directly)."""
+    if target.startswith(("http://", "https://")):
+        return LocalAgent(target, read_timeout=read_timeout)
+    return Runtime(target, region=region, endpoint_url=endpoint_url, read_timeout=read_timeout)
+
+
+def _payload(prompt: str, stream: str) -> bytes:
+    if stream not in STREAM_MODES:
+        raise ValueError(f"stream must be one of {', '.join(STREAM_MODES)}, not {stream!r}")
+    return json.dumps({"prompt": prompt, "stream": stream}, ensure_ascii=False).encode()
+
+
+def _agent_error(response: urllib3.BaseHTTPResponse) -> InvocationError:
+    """The agent's own error answer (``{"error", "hint"}``) as an exception."""
+    try:
+        raw = response.read()
+    finally:
+        response.release_conn()
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and "error" in body:
+        message, hint = str(body["error"]), body.get("hint")
+    else:
+        message, hint = raw.decode("utf-8", errors="replace").strip()[:500], None
+    kind = ThrottledError if response.status == 429 else InvocationError
+    return kind(f"HTTP {response.status}", message, status=response.status, hint=hint)

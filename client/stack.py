@@ -1,0 +1,72 @@
+"""Find the deployed runtime from the CloudFormation stack's outputs, so nobody has to copy an ARN around.
+
+The stack names and output keys live here, in one place: the CDK stack imports them to declare its outputs.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from client.aws import aws_errors
+from client.errors import ConfigurationError
+
+DEFAULT_STACK_NAME = "AgentCoreStreamingAgent"
+"""Name of the CDK stack unless the deployment chose another."""
+
+STACK_NAME_ENV = "AGENT_STACK_NAME"
+"""Environment variable naming the stack, for a deployment under another name."""
+
+OUTPUT_RUNTIME_ARN = "RuntimeArn"
+OUTPUT_RUNTIME_ID = "RuntimeId"
+OUTPUT_REGION = "Region"
+OUTPUT_INVOKE_COMMAND = "InvokeCommand"
+"""``OutputKey`` of each CloudFormation output the stack declares."""
+
+
+def stack_name(explicit: str | None = None) -> str:
+    """The stack to look in: ``explicit``, else ``$AGENT_STACK_NAME``, else the default name."""
+    return explicit or os.environ.get(STACK_NAME_ENV) or DEFAULT_STACK_NAME
+
+
+def stack_outputs(cloudformation: Any, name: str) -> dict[str, str]:
+    """The outputs of the deployed stack ``name`` as ``{OutputKey: OutputValue}``.
+
+    Raises ``ConfigurationError`` saying how to deploy it (or name it) when no such stack exists.
+    """
+    return _outputs(_describe(cloudformation, name))
+
+
+def runtime_arn(cloudformation: Any, name: str) -> str:
+    """The ARN of the runtime the stack ``name`` deployed, from its ``RuntimeArn`` output."""
+    stack = _describe(cloudformation, name)
+    try:
+        return _outputs(stack)[OUTPUT_RUNTIME_ARN]
+    except KeyError:
+        raise ConfigurationError(
+            f"stack {name!r} ({stack.get('StackStatus', 'status unknown')}) has no {OUTPUT_RUNTIME_ARN} output; "
+            "wait for its deployment to finish, or pass --arn"
+        ) from None
+
+
+def _describe(cloudformation: Any, name: str) -> dict[str, Any]:
+    with aws_errors():
+        try:
+            stacks = cloudformation.describe_stacks(StackName=name)["Stacks"]
+        except ClientError as error:
+            if "does not exist" not in error.response.get("Error", {}).get("Message", ""):
+                raise
+            stacks = []  # CloudFormation's answer for a stack never deployed, or deleted
+    if not stacks:
+        raise ConfigurationError(
+            f"no stack named {name!r} is deployed in {cloudformation.meta.region_name}: deploy it with "
+            f"`make deploy`, name another with --stack or ${STACK_NAME_ENV}, pass --region, or target a runtime "
+            "directly with --arn or --url"
+        )
+    return stacks[0]
+
+
+def _outputs(stack: dict[str, Any]) -> dict[str, str]:
+    return {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
