@@ -39,3 +39,42 @@ def stubber(control) -> Iterator[Stubber]:
     with Stubber(control) as stub:
         yield stub
         stub.assert_no_pending_responses()
+
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+
+
+def build_app(outdir: str, *, bundle: bool, **settings: str):
+    """A CDK app with the stack, for a fixed account and Region; ``bundle=False`` skips Lambda bundling."""
+    import aws_cdk as cdk
+
+    from infra.config import Settings
+    from infra.stack import AgentCoreStack
+
+    context = {} if bundle else {"aws:cdk:bundling-stacks": []}
+    app = cdk.App(outdir=outdir, context=context)
+    stack = AgentCoreStack(
+        app,
+        "AgentCoreTest",
+        settings=Settings(**settings),
+        env=cdk.Environment(account=ACCOUNT, region=REGION),
+    )
+    return app, stack
+
+
+@pytest.fixture(scope="session")
+def synthesized(tmp_path_factory):
+    """The stack synthesized once, with the real local bundling of the handler (pip, for linux/arm64)."""
+    outdir = tmp_path_factory.mktemp("cdk.out")
+    app, stack = build_app(str(outdir), bundle=True)
+    assembly = app.synth()
+    return stack, assembly, outdir
+
+
+@pytest.fixture(scope="session")
+def template(synthesized):
+    from aws_cdk.assertions import Template
+
+    stack, _, _ = synthesized
+    return Template.from_stack(stack)

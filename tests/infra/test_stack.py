@@ -1,0 +1,352 @@
+"""The synthesized stack: every resource and policy, exact actions and resources, no Docker and no AWS needed."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_iam as iam
+from aws_cdk.assertions import Match, Template
+
+from agent.contract import DEFAULT_MODEL_ID
+from infra.config import Settings, SettingsError
+from infra.runtime import model_statements
+from infra.runtime_provider import properties as p
+from tests.infra.conftest import ACCOUNT, REGION, build_app
+
+PARTITION = {"Ref": "AWS::Partition"}
+RUNTIME_NAME = "agentcore_streaming_agent"
+BASE_MODEL = DEFAULT_MODEL_ID.removeprefix("us.")
+
+# Actions that may be granted on "*": each supports no resource-level permission.
+STAR_ACTIONS = {
+    "ecr:GetAuthorizationToken",
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+    "cloudwatch:PutMetricData",
+    "bedrock-agentcore:CreateAgentRuntime",
+    # aws-cdk-lib's grant for Step Functions log delivery (the provider's waiter state machine).
+    "logs:CreateLogDelivery",
+    "logs:CreateLogStream",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutLogEvents",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+}
+
+
+def arn(service, resource, region=REGION, account=ACCOUNT):
+    return {"Fn::Join": ["", ["arn:", PARTITION, f":{service}:{region}:{account}:{resource}"]]}
+
+
+def as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def policies(template, role_prefix):
+    """Statements of every AWS::IAM::Policy attached to the roles whose logical id starts with ``role_prefix``."""
+    statements = []
+    for policy in template.find_resources("AWS::IAM::Policy").values():
+        roles = [role["Ref"] for role in policy["Properties"]["Roles"]]
+        if any(role.startswith(role_prefix) for role in roles):
+            statements.extend(policy["Properties"]["PolicyDocument"]["Statement"])
+    return statements
+
+
+def by_sid(statements):
+    return {statement.get("Sid"): statement for statement in statements}
+
+
+def test_execution_role__trusts_agentcore_for_this_account_only(template):
+    template.has_resource_properties(
+        "AWS::IAM::Role",
+        {
+            "AssumeRolePolicyDocument": {
+                "Statement": [
+                    {
+                        "Action": "sts:AssumeRole",
+                        "Effect": "Allow",
+                        "Principal": {"Service": "bedrock-agentcore.amazonaws.com"},
+                        "Condition": {
+                            "StringEquals": {"aws:SourceAccount": ACCOUNT},
+                            "ArnLike": {"aws:SourceArn": arn("bedrock-agentcore", "*")},
+                        },
+                    }
+                ],
+            }
+        },
+    )
+
+
+def test_execution_role__has_exactly_the_documented_permissions(template):
+    statements = by_sid(policies(template, "AgentRuntimeExecutionRole"))
+    image_repo = f"cdk-hnb659fds-container-assets-{ACCOUNT}-{REGION}"
+    runtime_logs = "log-group:/aws/bedrock-agentcore/runtimes/*"
+    profile = arn("bedrock", f"inference-profile/{DEFAULT_MODEL_ID}")
+    expected = {
+        "PullAgentImage": (
+            ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            [arn("ecr", f"repository/{image_repo}")],
+        ),
+        "EcrToken": (["ecr:GetAuthorizationToken"], ["*"]),
+        "RuntimeLogGroups": (["logs:DescribeLogStreams", "logs:CreateLogGroup"], [arn("logs", runtime_logs)]),
+        "RuntimeLogStreams": (
+            ["logs:CreateLogStream", "logs:PutLogEvents"],
+            [arn("logs", f"{runtime_logs}:log-stream:*")],
+        ),
+        "DescribeLogGroups": (["logs:DescribeLogGroups"], [arn("logs", "log-group:*")]),
+        "XRay": (
+            ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"],
+            ["*"],
+        ),
+        "Metrics": (["cloudwatch:PutMetricData"], ["*"]),
+        "WorkloadAccessToken": (
+            [
+                "bedrock-agentcore:GetWorkloadAccessToken",
+                "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
+                "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
+            ],
+            [
+                arn("bedrock-agentcore", "workload-identity-directory/default"),
+                arn("bedrock-agentcore", f"workload-identity-directory/default/workload-identity/{RUNTIME_NAME}-*"),
+            ],
+        ),
+        "InvokeInferenceProfile": (["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"], [profile]),
+        "InvokeModelThroughProfile": (
+            ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+            [arn("bedrock", f"foundation-model/{BASE_MODEL}", region="*", account="")],
+        ),
+    }
+
+    actual = {sid: (as_list(s["Action"]), as_list(s["Resource"])) for sid, s in statements.items()}
+
+    assert actual == expected
+    assert statements["Metrics"]["Condition"] == {"StringEquals": {"cloudwatch:namespace": "bedrock-agentcore"}}
+    assert statements["InvokeModelThroughProfile"]["Condition"] == {
+        "StringEquals": {"bedrock:InferenceProfileArn": profile}
+    }
+    assert "Condition" not in statements["InvokeInferenceProfile"]
+
+
+def test_every_policy__grants_star_only_to_actions_without_resource_level_permission(template):
+    offenders = []
+    for policy in template.find_resources("AWS::IAM::Policy").values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            if "*" in as_list(statement["Resource"]):
+                offenders += [action for action in as_list(statement["Action"]) if action not in STAR_ACTIONS]
+
+    assert offenders == []
+
+
+def test_on_event_role__manages_only_this_runtime_and_passes_only_its_role(template):
+    statements = policies(template, "AgentCoreRuntimeProviderOnEventRole")
+    runtimes = arn("bedrock-agentcore", f"runtime/{RUNTIME_NAME}-*")
+    slr = (
+        "aws-service-role/runtime-identity.bedrock-agentcore.amazonaws.com/"
+        "AWSServiceRoleForBedrockAgentCoreRuntimeIdentity"
+    )
+    execution_role = {"Fn::GetAtt": [Match.string_like_regexp("AgentRuntimeExecutionRole"), "Arn"]}
+
+    def find(action):
+        return [s for s in statements if action in as_list(s["Action"])]
+
+    (create,) = find("bedrock-agentcore:CreateAgentRuntime")
+    (manage,) = find("bedrock-agentcore:UpdateAgentRuntime")
+    (pass_role,) = find("iam:PassRole")
+    (service_linked,) = find("iam:CreateServiceLinkedRole")
+    (identity,) = find("bedrock-agentcore:CreateWorkloadIdentity")
+
+    assert create["Resource"] == "*"
+    assert sorted(as_list(manage["Action"])) == [
+        "bedrock-agentcore:DeleteAgentRuntime",
+        "bedrock-agentcore:GetAgentRuntime",
+        "bedrock-agentcore:UpdateAgentRuntime",
+    ]
+    assert manage["Resource"] == runtimes
+    assert pass_role["Condition"] == {"StringEquals": {"iam:PassedToService": "bedrock-agentcore.amazonaws.com"}}
+    assert Match.object_like({"Fn::GetAtt": execution_role["Fn::GetAtt"]}).test(pass_role["Resource"]).is_success
+    assert service_linked["Resource"] == arn("iam", f"role/{slr}", region="")
+    assert service_linked["Condition"] == {
+        "StringEquals": {"iam:AWSServiceName": "runtime-identity.bedrock-agentcore.amazonaws.com"}
+    }
+    assert sorted(as_list(identity["Action"])) == [
+        "bedrock-agentcore:CreateWorkloadIdentity",
+        "bedrock-agentcore:DeleteWorkloadIdentity",
+    ]
+
+
+def test_is_complete_role__can_only_read_this_runtime(template):
+    statements = policies(template, "AgentCoreRuntimeProviderIsCompleteRole")
+    runtime_statements = [s for s in statements if not as_list(s["Action"])[0].startswith("logs:")]
+
+    assert runtime_statements == [
+        {
+            "Action": "bedrock-agentcore:GetAgentRuntime",
+            "Effect": "Allow",
+            "Resource": arn("bedrock-agentcore", f"runtime/{RUNTIME_NAME}-*"),
+        }
+    ]
+
+
+def test_handlers__run_latest_python_on_arm64_with_own_log_groups(template):
+    for handler in ("handler.on_event", "handler.is_complete"):
+        template.has_resource_properties(
+            "AWS::Lambda::Function",
+            {
+                "Handler": handler,
+                "Runtime": "python3.14",
+                "Architectures": ["arm64"],
+                "LoggingConfig": {"LogGroup": {"Ref": Match.any_value()}},
+            },
+        )
+    for log_group in template.find_resources("AWS::Logs::LogGroup").values():
+        assert log_group["Properties"]["RetentionInDays"] == 30
+    template.resource_count_is("AWS::IAM::ManagedPolicy", 0)
+    for role in template.find_resources("AWS::IAM::Role").values():
+        assert "ManagedPolicyArns" not in role["Properties"]
+
+
+def test_provider__polls_with_explicit_interval_and_timeout(template):
+    definitions = template.find_resources("AWS::StepFunctions::StateMachine")
+    (machine,) = definitions.values()
+    definition = json.dumps(machine["Properties"]["DefinitionString"])
+
+    assert '\\"IntervalSeconds\\":10' in definition
+    assert '\\"MaxAttempts\\":180' in definition  # 30 minutes / 10 seconds
+    assert machine["Properties"]["LoggingConfiguration"]["Level"] == "ALL"
+
+
+def test_runtime__passes_create_agent_runtime_parameters(template):
+    template.has_resource_properties(
+        p.RESOURCE_TYPE,
+        {
+            p.AGENT_RUNTIME_NAME: RUNTIME_NAME,
+            p.AGENT_RUNTIME_ARTIFACT: {
+                "containerConfiguration": {"containerUri": Match.object_like({"Fn::Sub": Match.any_value()})}
+            },
+            p.ROLE_ARN: {"Fn::GetAtt": [Match.string_like_regexp("AgentRuntimeExecutionRole"), "Arn"]},
+            p.NETWORK_CONFIGURATION: {"networkMode": "PUBLIC"},
+            p.PROTOCOL_CONFIGURATION: {"serverProtocol": "HTTP"},
+            p.ENVIRONMENT_VARIABLES: {"MODEL_ID": DEFAULT_MODEL_ID},
+        },
+    )
+    runtime = next(iter(template.find_resources(p.RESOURCE_TYPE).values()))
+    # The role and its policy exist before the service validates them.
+    assert any(dep.startswith("AgentRuntimeExecutionRoleDefaultPolicy") for dep in runtime["DependsOn"])
+
+
+def test_outputs__arn_id_region_and_invoke_command(template):
+    outputs = template.find_outputs("*")
+
+    assert set(outputs) == {"AgentRuntimeArn", "AgentRuntimeId", "Region", "InvokeCommand"}
+    assert outputs["Region"]["Value"] == REGION
+    command = outputs["InvokeCommand"]["Value"]["Fn::Join"][1]
+    assert command[0] == f"python -m client invoke --region {REGION} --arn "
+    assert command[1]["Fn::GetAtt"][1] == p.ATTR_ARN
+    assert command[2] == ' "Hello"'
+
+
+def test_image__is_linux_arm64_built_from_dockerfile_and_agent_only(synthesized):
+    _, _, outdir = synthesized
+    manifest = json.loads(next(Path(outdir).glob("*.assets.json")).read_text())
+    (image,) = manifest["dockerImages"].values()
+    context = Path(outdir) / image["source"]["directory"]
+
+    assert image["source"]["platform"] == "linux/arm64"
+    assert {path.name for path in context.iterdir()} <= {"Dockerfile", "agent", ".dockerignore"}
+    assert not list(context.rglob("__pycache__"))
+
+
+def image_uri_for(tmp_path, agent_code):
+    context = tmp_path / agent_code.replace(" ", "_")
+    (context / "agent").mkdir(parents=True)
+    (context / "Dockerfile").write_text("FROM scratch\nCOPY agent /agent\n")
+    (context / "agent" / "main.py").write_text(agent_code)
+    app = cdk.App(outdir=str(tmp_path / "out"), context={"aws:cdk:bundling-stacks": []})
+    from infra.stack import AgentCoreStack
+
+    stack = AgentCoreStack(
+        app, "Probe", settings=Settings(), image_directory=context, env=cdk.Environment(account=ACCOUNT, region=REGION)
+    )
+    runtime = next(iter(Template.from_stack(stack).find_resources(p.RESOURCE_TYPE).values()))
+    return json.dumps(runtime["Properties"][p.AGENT_RUNTIME_ARTIFACT])
+
+
+def test_image__code_change_gives_new_tag_hence_new_runtime_version(tmp_path):
+    first = image_uri_for(tmp_path / "a", "print('v1')")
+    same = image_uri_for(tmp_path / "b", "print('v1')")
+    changed = image_uri_for(tmp_path / "c", "print('v2')")
+
+    assert first == same
+    assert first != changed
+
+
+def test_bundle__holds_handler_and_pinned_boto3_that_knows_agentcore(synthesized):
+    _, _, outdir = synthesized
+    bundles = [path.parent for path in Path(outdir).glob("asset.*/handler.py")]
+    (bundle,) = bundles
+    probe = (
+        "import sys; sys.path.insert(0, '.');"
+        "import handler, properties, boto3, botocore.session;"
+        "m = botocore.session.get_session().get_service_model('bedrock-agentcore-control');"
+        "print(boto3.__version__, sorted({'CreateAgentRuntime','UpdateAgentRuntime','GetAgentRuntime',"
+        "'DeleteAgentRuntime'} - set(m.operation_names)))"
+    )
+
+    # -S: no site-packages, so everything imported comes from the bundle itself.
+    result = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", probe], cwd=bundle, capture_output=True, text=True, check=True
+    )
+
+    assert result.stdout.split() == ["1.44.5", "[]"]
+    assert not (bundle / "requirements.txt").exists()
+
+
+def test_model_statements__plain_foundation_model_is_regional_and_unconditioned():
+    stack = cdk.Stack(cdk.App(), "S", env=cdk.Environment(account=ACCOUNT, region=REGION))
+
+    (statement,) = model_statements(stack, "anthropic.claude-3-haiku-20240307-v1:0")
+    rendered = stack.resolve(statement.to_statement_json())
+
+    assert rendered["Resource"] == arn("bedrock", "foundation-model/anthropic.claude-3-haiku-20240307-v1:0", account="")
+    assert "Condition" not in rendered
+
+
+def test_grant_invoke__allows_invoking_the_runtime_and_its_endpoints(tmp_path):
+    _, probe_stack = build_app(str(tmp_path), bundle=False)
+    caller = iam.Role(probe_stack, "Caller", assumed_by=iam.AccountRootPrincipal())
+
+    probe_stack.runtime.grant_invoke(caller)
+
+    statements = policies(Template.from_stack(probe_stack), "Caller")
+    assert statements[0]["Action"] == "bedrock-agentcore:InvokeAgentRuntime"
+    resources = json.dumps(statements[0]["Resource"])
+    assert p.ATTR_ARN in resources and "/runtime-endpoint/*" in resources
+
+
+def test_settings__context_wins_over_environment():
+    context = {"runtimeName": "from_context"}
+
+    class Node:
+        def try_get_context(self, key):
+            return context.get(key)
+
+    settings = Settings.load(
+        Node(), {"AGENTCORE_RUNTIME_NAME": "from_env", "MODEL_ID": "eu.x.y", "AWS_REGION": "eu-west-1"}
+    )
+
+    assert (settings.runtime_name, settings.model_id, settings.region) == ("from_context", "eu.x.y", "eu-west-1")
+
+
+@pytest.mark.parametrize("name", ["agentcore-streaming", "1agent", "a" * 49])
+def test_settings__invalid_runtime_name_fails_synth_with_the_fix(name):
+    with pytest.raises(SettingsError, match=r"runtimeName=<name>.*AGENTCORE_RUNTIME_NAME=<name> make deploy"):
+        Settings(runtime_name=name)
