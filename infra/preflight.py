@@ -1,0 +1,110 @@
+"""Check what ``cdk deploy`` / ``cdk destroy`` need before starting them: ``python -m infra.preflight deploy|destroy``.
+
+Each problem is one line: what is wrong, then the exact command that fixes it. Exit status 1 when any is found.
+"""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+BOOTSTRAP_VERSION_PARAMETER = "/cdk-bootstrap/hnb659fds/version"
+"""Written by ``cdk bootstrap`` with the default qualifier; the CDK CLI reads the same parameter."""
+
+Run = Callable[[Sequence[str]], subprocess.CompletedProcess]
+ClientFactory = Callable[[str, str | None], Any]
+
+
+def _run(command: Sequence[str]) -> subprocess.CompletedProcess:
+    return subprocess.run(list(command), capture_output=True, text=True, timeout=60, check=False)  # noqa: S603
+
+
+def _client(service: str, region: str | None) -> Any:
+    return boto3.client(service, region_name=region)
+
+
+def check(
+    command: str,
+    *,
+    region: str | None,
+    client: ClientFactory = _client,
+    run: Run = _run,
+    machine: str | None = None,
+) -> list[str]:
+    """Return the problems that would make ``cdk <command>`` fail; an empty list means go."""
+    problems: list[str] = []
+    if not region:
+        problems.append("no AWS Region is configured. Fix: export AWS_REGION=us-east-1 (or any Region with AgentCore)")
+    account = _account(client, region, problems)
+    if command == "deploy":
+        problems += _docker_problems(run, machine or platform.machine())
+        if account and region:
+            problems += _bootstrap_problems(client, account, region)
+    return problems
+
+
+def _account(client: ClientFactory, region: str | None, problems: list[str]) -> str | None:
+    try:
+        return client("sts", region).get_caller_identity()["Account"]
+    except NoCredentialsError:
+        problems.append(
+            "no AWS credentials found. Fix: aws configure (or aws sso login --profile NAME && export AWS_PROFILE=NAME)"
+        )
+    except (ClientError, BotoCoreError) as error:
+        problems.append(f"AWS credentials were refused ({error}). Fix: aws sso login, or renew them with aws configure")
+    return None
+
+
+def _docker_problems(run: Run, machine: str) -> list[str]:
+    try:
+        info = run(["docker", "info"])
+    except (OSError, subprocess.SubprocessError):
+        info = None
+    if info is None or info.returncode != 0:
+        return [
+            "Docker is not installed or not running; cdk deploy builds the agent image with it. "
+            "Fix: install Docker (https://docs.docker.com/get-docker/) and start it, e.g. sudo systemctl start docker"
+        ]
+    if machine.lower() in ("arm64", "aarch64"):
+        return []
+    buildx = run(["docker", "buildx", "inspect", "--bootstrap"])
+    if buildx.returncode == 0 and "linux/arm64" in buildx.stdout:
+        return []
+    return [
+        "Docker on this x86_64 machine cannot build linux/arm64 images (AgentCore runs arm64 only). "
+        "Fix: docker run --privileged --rm tonistiigi/binfmt --install arm64"
+    ]
+
+
+def _bootstrap_problems(client: ClientFactory, account: str, region: str) -> list[str]:
+    try:
+        client("ssm", region).get_parameter(Name=BOOTSTRAP_VERSION_PARAMETER)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "ParameterNotFound":
+            return [f"could not check the CDK bootstrap ({error}). Fix: grant ssm:GetParameter, or run it anyway"]
+        return [f"CDK is not bootstrapped in aws://{account}/{region}. Fix: npx cdk bootstrap aws://{account}/{region}"]
+    return []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print each problem on its own line; exit 1 if there is any."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args not in (["deploy"], ["destroy"]):
+        print("usage: python -m infra.preflight deploy|destroy", file=sys.stderr)
+        return 2
+    problems = check(args[0], region=boto3.session.Session().region_name)
+    for problem in problems:
+        print(f"preflight: {problem}", file=sys.stderr)
+    if not problems:
+        print(f"preflight: ready to {args[0]}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
