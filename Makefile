@@ -5,14 +5,19 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: install test lint check-image local deploy destroy bench clean
+.PHONY: install test lint check-image local synth deploy destroy bench clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt agent/requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+# The aws-cdk CLI, pinned by package-lock.json, so that `npx cdk` is the same everywhere.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
 	@touch $@
 
 test: install
@@ -31,6 +36,18 @@ check-image: install
 
 local: install
 	$(PY) -m agent.server
+
+# Synthesis needs neither Docker nor AWS credentials; the handler bundle is pip-installed for linux/arm64.
+synth: install
+	npx cdk synth --quiet
+
+deploy: install
+	$(PY) -m infra.preflight deploy
+	npx cdk deploy --require-approval never $(CDK_ARGS)
+
+destroy: install
+	$(PY) -m infra.preflight destroy
+	npx cdk destroy --force $(CDK_ARGS)
 
 bench: install
 	$(PY) -m bench
