@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -82,6 +83,8 @@ def make_client(
 
     ``read_timeout`` defaults to one suited to ordinary calls; pass ``DEFAULT_READ_TIMEOUT`` for streams.
     """
+    # boto3 reads AWS_DEFAULT_REGION and the profile; AWS_REGION (the AWS CLI v2's and Lambda's) is honoured too.
+    region = region or os.environ.get("AWS_REGION") or None
     with aws_errors():
         session = session or boto3.session.Session()
         try:
@@ -105,7 +108,7 @@ def aws_errors() -> Iterator[None]:
             "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
         ) from None
     except NoRegionError:
-        raise ConfigurationError("no AWS region: pass --region or set AWS_REGION") from None
+        raise ConfigurationError("no AWS region: pass --region or set AWS_REGION or AWS_DEFAULT_REGION") from None
     except (ProfileNotFound, ParamValidationError) as error:
         raise ConfigurationError(str(error)) from None
     except (EndpointConnectionError, ConnectTimeoutError) as error:

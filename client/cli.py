@@ -63,10 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exit_:  # argparse has printed the usage and the problem
-        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
-    try:
         return args.run(args, sys.stdout, sys.stderr)
+    except SystemExit as exit_:  # argparse has printed the usage and the problem (or the help)
+        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     except AgentClientError as error:
         _error(error)
         return exit_code(error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -35,6 +36,16 @@ def offline_aws(monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+
+
+@pytest.fixture(autouse=True)
+def quiet_agent_logs(monkeypatch):
+    """Keep the SDK's request log off stderr, which CLI tests read as the program's diagnostics.
+
+    ``BedrockAgentCoreApp`` gives its logger a ``StreamHandler`` on whatever ``sys.stderr`` was when the first
+    app was built; with a handler already present it adds none, and the records go to pytest's log capture.
+    """
+    monkeypatch.setattr(logging.getLogger("bedrock_agentcore.app"), "handlers", [logging.NullHandler()])
 
 
 @dataclass

@@ -1,0 +1,335 @@
+"""``python -m client``: the answer on stdout exactly as streamed, diagnostics on stderr, one line and an exit code
+for every failure.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from client import cli
+from client.stack import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN, STACK_NAME_ENV
+from tests.fixtures.dataplane import Reject
+from tests.fixtures.live_server import free_port
+from tests.fixtures.scripted_model import Fail, ScriptedModel, ToolCall
+
+TRICKY_DELTAS = ['She said "hi"', " \\ back\\slash", "\nnew line\n", " naïve café ☕ 日本語", " \t tab", "\u2028end"]
+ROOT = Path(__file__).resolve().parents[2]
+SESSION = "cli-test-session-" + "x" * 24
+
+
+def run(capsys, *argv):
+    """Run the CLI in-process; return its exit code, stdout and stderr."""
+    capsys.readouterr()
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_error_line(err, *fragments):
+    assert "Traceback" not in err
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    for fragment in fragments:
+        assert fragment in err
+
+
+# --- invoke: the answer, exactly, as it streams -----------------------------------------------------------------
+
+
+def test_cli_invoke__url_prints_exactly_the_streamed_answer(serve_agent, capsys):
+    url = serve_agent(ScriptedModel([TRICKY_DELTAS]))
+
+    code, out, err = run(capsys, "invoke", "--url", url, "say something tricky")
+
+    assert (code, out, err) == (0, "".join(TRICKY_DELTAS), "")
+
+
+def test_cli_invoke__arn_through_agentcore_prints_exactly_the_streamed_answer(agentcore, capsys):
+    core = agentcore(ScriptedModel([TRICKY_DELTAS]))
+
+    code, out, err = run(capsys, "invoke", *core.target(), "say something tricky")
+
+    assert (code, out, err) == (0, "".join(TRICKY_DELTAS), "")
+
+
+def test_cli_invoke__writes_each_chunk_as_it_arrives(serve_agent, monkeypatch):
+    deltas = [f"chunk{i} " for i in range(5)]
+    url = serve_agent(ScriptedModel([deltas], delay=0.25))
+    writes = []
+
+    class Clock(io.StringIO):
+        def write(self, text):
+            writes.append(text)
+            return super().write(text)
+
+    monkeypatch.setattr(sys, "stdout", Clock())
+    assert cli.main(["invoke", "--url", url, "slowly"]) == 0
+
+    assert writes == deltas
+
+
+def test_cli_invoke__prompt_dash_reads_stdin(serve_agent, capsys, monkeypatch):
+    url = serve_agent(ScriptedModel([lambda messages: [messages[-1]["content"][0]["text"].upper()]]))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("from stdin"))
+
+    code, out, _ = run(capsys, "invoke", "--url", url, "-")
+
+    assert (code, out) == (0, "FROM STDIN")
+
+
+def test_cli_invoke__session_continues_the_conversation(agentcore, capsys):
+    core = agentcore(
+        ScriptedModel([["noted"], lambda messages: [f"you first said: {messages[0]['content'][0]['text']}"]])
+    )
+
+    run(capsys, "invoke", *core.target(), "--session", SESSION, "my name is Ada")
+    code, out, _ = run(capsys, "invoke", *core.target(), "--session", SESSION, "what did I say?")
+
+    assert (code, out) == (0, "you first said: my name is Ada")
+    assert {seen.session_id for seen in core.plane.requests} == {SESSION}
+
+
+def test_cli_invoke__events_shows_tool_calls_results_and_done_on_their_own_lines(agentcore, capsys):
+    core = agentcore(ScriptedModel([["Let me compute. ", ToolCall("calculator", {"expression": "2+2"})], ["It is 4."]]))
+
+    code, out, err = run(capsys, "invoke", *core.target(), "--events", "what is 2+2?")
+
+    lines = out.splitlines()
+    assert (code, err) == (0, "")
+    assert lines[0] == "Let me compute. "
+    assert lines[1] == '[tool_use calculator {"expression": "2+2"}]'
+    assert lines[2].startswith("[tool_result success ")
+    assert lines[3] == "It is 4."
+    assert lines[4].startswith("[done end_turn tokens in=")
+
+
+def test_cli_invoke__stats_go_to_stderr_and_leave_stdout_exact(agentcore, capsys):
+    core = agentcore(ScriptedModel([["a", "b", "c"]]))
+
+    code, out, err = run(capsys, "invoke", *core.target(), "--stats", "--session", SESSION, "hi")
+
+    assert (code, out) == (0, "abc")
+    [stats] = err.splitlines()
+    assert stats.startswith("stats: ttfc_ms=")
+    assert "chunks=3 chars=3" in stats
+    assert "total_s=" in stats
+    assert "tokens_in=11 tokens_out=7 tokens_total=18" in stats
+
+
+def test_cli_invoke__stats_without_session_tell_how_to_continue(serve_agent, capsys):
+    url = serve_agent(ScriptedModel([["a"]]))
+
+    code, _, err = run(capsys, "invoke", "--url", url, "--stats", "hi")
+
+    assert code == 0
+    assert "continue with --session session-" in err
+
+
+# --- chat, status, stack discovery ------------------------------------------------------------------------------
+
+
+def test_cli_chat__piped_prompts_share_one_session(agentcore, capsys, monkeypatch):
+    core = agentcore(
+        ScriptedModel([["noted"], lambda messages: [f"you first said: {messages[0]['content'][0]['text']}"]])
+    )
+    monkeypatch.setattr(sys, "stdin", io.StringIO("my name is Ada\n\nwhat did I say?\n"))
+
+    code, out, err = run(capsys, "chat", *core.target())
+
+    assert (code, out, err) == (0, "noted\nyou first said: my name is Ada\n", "")
+    assert len({seen.session_id for seen in core.plane.requests}) == 1
+
+
+def test_cli_chat__piped_failure_stops_with_its_exit_code(agentcore, capsys, monkeypatch):
+    core = agentcore(ScriptedModel([["never"]]))
+    core.plane.script.append(Reject("ThrottlingException", 429, "Rate exceeded"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("one\ntwo\n"))
+
+    code, _, err = run(capsys, "chat", *core.target())
+
+    assert code == cli.EXIT_REFUSED
+    assert_one_error_line(err, "ThrottlingException: Rate exceeded")
+    assert len(core.plane.requests) == 1
+
+
+def test_cli_status__shows_status_and_version_from_get_agent_runtime(agentcore, capsys):
+    core = agentcore(ScriptedModel([]))
+
+    code, out, err = run(capsys, "status", *core.target())
+
+    assert (code, err) == (0, "")
+    assert "status   READY" in out
+    assert "version  3" in out
+    assert core.arn in out
+
+
+def test_cli_status__url_shows_the_local_agents_health(serve_agent, capsys):
+    url = serve_agent(ScriptedModel([]))
+
+    code, out, _ = run(capsys, "status", "--url", url)
+
+    assert code == 0
+    assert "status   Healthy" in out
+
+
+def test_cli_invoke__without_arn_uses_the_deployed_stacks_runtime_arn_output(agentcore, capsys, monkeypatch):
+    core = agentcore(ScriptedModel([["found it"]]))
+    core.plane.stacks[DEFAULT_STACK_NAME] = {OUTPUT_RUNTIME_ARN: core.arn}
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", core.url)
+
+    code, out, _ = run(capsys, "invoke", "--endpoint-url", core.url, "hi")
+
+    assert (code, out) == (0, "found it")
+
+
+def test_cli_invoke__stack_name_comes_from_the_environment(agentcore, capsys, monkeypatch):
+    core = agentcore(ScriptedModel([["renamed"]]))
+    core.plane.stacks["MyAgentStack"] = {OUTPUT_RUNTIME_ARN: core.arn}
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", core.url)
+    monkeypatch.setenv(STACK_NAME_ENV, "MyAgentStack")
+
+    code, out, _ = run(capsys, "invoke", "--endpoint-url", core.url, "hi")
+
+    assert (code, out) == (0, "renamed")
+
+
+def test_cli_invoke__no_deployed_stack_says_how_to_fix_it(agentcore, capsys, monkeypatch):
+    core = agentcore(ScriptedModel([]))
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", core.url)
+
+    code, _, err = run(capsys, "invoke", "--endpoint-url", core.url, "hi")
+
+    assert code == cli.EXIT_CONFIGURATION
+    assert_one_error_line(err, f"no stack named '{DEFAULT_STACK_NAME}' is deployed in us-east-1", "--arn")
+
+
+# --- every failure: one line, a distinct exit code --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["invoke"],
+        ["invoke", "--arn", "x", "--url", "http://localhost:8080", "hi"],
+        ["invoke", "--url", "http://localhost:8080", "--region", "us-east-1", "hi"],
+        ["invoke", "--session", "too-short", "hi"],
+        ["invoke", "--read-timeout", "0", "hi"],
+        ["invoke", "--url", "http://localhost:8080", "   "],
+        ["dance"],
+    ],
+    ids=["no-command", "no-prompt", "arn-and-url", "url-with-region", "short-session", "zero-timeout", "blank", "verb"],
+)
+def test_cli__bad_arguments_exit_2_with_usage(capsys, argv):
+    code, out, err = run(capsys, *argv)
+
+    assert code == cli.EXIT_USAGE
+    assert out == ""
+    assert "error:" in err and "Traceback" not in err
+
+
+def test_cli__malformed_arn_exits_3(capsys):
+    code, _, err = run(capsys, "invoke", "--arn", "arn:aws:lambda:us-east-1:123456789012:function:f", "hi")
+
+    assert code == cli.EXIT_CONFIGURATION
+    assert_one_error_line(err, "not an AgentCore runtime ARN", "expected one like arn:aws:bedrock-agentcore:")
+
+
+def test_cli__missing_credentials_exit_3(agentcore, capsys, monkeypatch):
+    core = agentcore(ScriptedModel([]))
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+
+    code, _, err = run(capsys, "invoke", *core.target(), "hi")
+
+    assert code == cli.EXIT_CONFIGURATION
+    assert_one_error_line(err, "no AWS credentials found")
+
+
+@pytest.mark.parametrize("flag", ["--url", "--endpoint-url"])
+def test_cli__unreachable_endpoint_exits_4(capsys, flag):
+    url = f"http://127.0.0.1:{free_port()}"
+    target = (
+        ["--url", url]
+        if flag == "--url"
+        else ["--arn", "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/a-AbCdEf1234", "--endpoint-url", url]
+    )
+
+    code, out, err = run(capsys, "invoke", *target, "hi")
+
+    assert (code, out) == (cli.EXIT_UNREACHABLE, "")
+    assert_one_error_line(err, url, "refused")
+
+
+@pytest.mark.parametrize(
+    ("code_name", "status"),
+    [("ThrottlingException", 429), ("ValidationException", 400), ("AccessDeniedException", 403)],
+)
+def test_cli__refused_or_throttled_invocation_exits_5_with_the_services_message(agentcore, capsys, code_name, status):
+    core = agentcore(ScriptedModel([]))
+    core.plane.script.append(Reject(code_name, status, f"service message for {code_name}"))
+
+    code, out, err = run(capsys, "invoke", *core.target(), "hi")
+
+    assert (code, out) == (cli.EXIT_REFUSED, "")
+    assert_one_error_line(err, f"{code_name}: service message for {code_name}")
+
+
+def test_cli__local_agent_rejection_exits_5_with_its_error_and_hint(serve_agent, capsys):
+    url = serve_agent(ScriptedModel([]), max_prompt_chars=3)
+
+    code, _, err = run(capsys, "invoke", "--url", url, "too long")
+
+    assert code == cli.EXIT_REFUSED
+    assert_one_error_line(err, "HTTP 413", "the limit is 3", "Send a JSON object")
+
+
+def test_cli__error_event_in_the_stream_exits_6_after_the_partial_answer(agentcore, capsys):
+    core = agentcore(ScriptedModel([["partial answer", Fail(RuntimeError("model connection reset"))]]))
+
+    code, out, err = run(capsys, "invoke", *core.target(), "fail midway")
+
+    assert (code, out) == (cli.EXIT_STREAM, "partial answer")
+    assert_one_error_line(err, "stream_error", "model connection reset")
+
+
+def test_cli__unexpected_exception_is_one_line_and_exit_1(serve_agent, capsys, monkeypatch):
+    url = serve_agent(ScriptedModel([["x"]]))
+
+    def broken(self, value):
+        raise RuntimeError("renderer exploded")
+
+    monkeypatch.setattr(cli.Renderer, "write", broken)
+
+    code, _, err = run(capsys, "invoke", "--url", url, "hi")
+
+    assert code == cli.EXIT_UNEXPECTED
+    assert_one_error_line(err, "unexpected RuntimeError: renderer exploded")
+
+
+# --- the real program -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("via", ["url", "arn"])
+def test_cli_subprocess__python_m_client_prints_exactly_the_answer(agentcore, via):
+    core = agentcore(ScriptedModel([TRICKY_DELTAS]))
+    target = ["--url", core.agent_url] if via == "url" else core.target()
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(ROOT)}
+
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "client", "invoke", *target, "say something tricky"],
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode("utf-8") == "".join(TRICKY_DELTAS)
+    assert done.stderr == b""
