@@ -321,7 +321,7 @@ def test_cli_subprocess__python_m_client_prints_exactly_the_answer(agentcore, vi
     target = ["--url", core.agent_url] if via == "url" else core.target()
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(ROOT)}
 
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         [sys.executable, "-m", "client", "invoke", *target, "say something tricky"],
         capture_output=True,
         cwd=ROOT,
