@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 from botocore.config import Config
@@ -52,6 +53,12 @@ _HINTS = {
     "UnrecognizedClientException": "the AWS credentials are not valid for this account or region",
     "ExpiredTokenException": "the AWS session has expired; log in again",
 }
+
+
+def boto_session(profile: str | None = None) -> boto3.session.Session:
+    """A boto3 session for ``profile`` (default: the environment's), failing as ``ConfigurationError``."""
+    with aws_errors():
+        return boto3.session.Session(profile_name=profile)
 
 
 def boto_config(read_timeout: float = DEFAULT_READ_TIMEOUT) -> Config:
@@ -112,10 +119,10 @@ def aws_errors() -> Iterator[None]:
     except (ProfileNotFound, ParamValidationError) as error:
         raise ConfigurationError(str(error)) from None
     except (EndpointConnectionError, ConnectTimeoutError) as error:
-        endpoint = error.kwargs.get("endpoint_url", "the endpoint")
+        endpoint = _origin(error.kwargs.get("endpoint_url"))
         raise EndpointUnreachableError(f"cannot connect to {endpoint}: {_reason(error)}") from None
     except ReadTimeoutError as error:
-        endpoint = error.kwargs.get("endpoint_url") or "the endpoint"
+        endpoint = _origin(error.kwargs.get("endpoint_url"))
         raise EndpointUnreachableError(f"no answer from {endpoint} before the read timeout") from None
     except (ConnectionClosedError, HTTPClientError) as error:
         raise EndpointUnreachableError(f"the connection failed: {error}") from None
@@ -131,6 +138,14 @@ def invocation_error(error: ClientError) -> InvocationError:
     status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
     kind = ThrottledError if code in _THROTTLING_CODES or status == 429 else InvocationError
     return kind(code, message, status=status, hint=_HINTS.get(code))
+
+
+def _origin(url: str | None) -> str:
+    """``scheme://host:port`` of a request URL: the endpoint, without the long encoded path."""
+    if not url:
+        return "the endpoint"
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else url
 
 
 def _reason(error: BotoCoreError) -> str:

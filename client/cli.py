@@ -12,9 +12,11 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+import boto3
+
 from agent.contract import PORT
 from client.arn import EXAMPLE_ARN
-from client.aws import DEFAULT_READ_TIMEOUT, make_client
+from client.aws import DEFAULT_READ_TIMEOUT, boto_session, make_client
 from client.errors import (
     AgentClientError,
     ConfigurationError,
@@ -102,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     where.add_argument("--region", help="AWS region (default: the ARN's region, else AWS_REGION or the profile's)")
     where.add_argument("--endpoint-url", help="AgentCore endpoint to call instead of the region's, like the AWS CLI")
+    where.add_argument("--profile", help="AWS profile for credentials and region (default: the environment's)")
     where.add_argument(
         "--read-timeout",
         type=_positive_seconds,
@@ -176,13 +179,13 @@ def _chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _status(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.url:
-        if args.region or args.endpoint_url:
-            args.parser.error("--region and --endpoint-url apply to AgentCore, not to --url")
+        _refuse_aws_options_with_url(args)
         health = LocalAgent(args.url, read_timeout=args.read_timeout).ping()
         print(f"{'agent':<8} {args.url}\n{'status':<8} {health.get('status', '?')}", file=out)
         return EXIT_OK
-    arn = args.arn or _discover_arn(args, err)
-    status = runtime_status(arn, region=args.region, endpoint_url=args.endpoint_url)
+    session = boto_session(args.profile)
+    arn = args.arn or _discover_arn(args, session, err)
+    status = runtime_status(arn, region=args.region, endpoint_url=args.endpoint_url, session=session)
     print("\n".join(status.lines()), file=out)
     return EXIT_OK
 
@@ -217,16 +220,33 @@ def _turn(
 
 def _target(args: argparse.Namespace, err: TextIO) -> Runtime | LocalAgent:
     if args.url:
-        if args.region or args.endpoint_url:
-            args.parser.error("--region and --endpoint-url apply to AgentCore, not to --url")
+        _refuse_aws_options_with_url(args)
         return LocalAgent(args.url, read_timeout=args.read_timeout)
-    arn = args.arn or _discover_arn(args, err)
-    return Runtime(arn, region=args.region, endpoint_url=args.endpoint_url, read_timeout=args.read_timeout)
+    session = boto_session(args.profile)
+    arn = args.arn or _discover_arn(args, session, err)
+    return Runtime(
+        arn, region=args.region, endpoint_url=args.endpoint_url, read_timeout=args.read_timeout, session=session
+    )
 
 
-def _discover_arn(args: argparse.Namespace, err: TextIO) -> str:
+def _refuse_aws_options_with_url(args: argparse.Namespace) -> None:
+    given = [
+        flag
+        for flag, value in (
+            ("--region", args.region),
+            ("--endpoint-url", args.endpoint_url),
+            ("--profile", args.profile),
+            ("--stack", args.stack),
+        )
+        if value
+    ]
+    if given:
+        args.parser.error(f"{', '.join(given)} apply to AgentCore, not to --url")
+
+
+def _discover_arn(args: argparse.Namespace, session: boto3.session.Session, err: TextIO) -> str:
     name = stack_name(args.stack)
-    cloudformation = make_client("cloudformation", region=args.region)
+    cloudformation = make_client("cloudformation", region=args.region, session=session)
     arn = runtime_arn(cloudformation, name)
     if err.isatty():
         print(f"runtime {arn} (stack {name})", file=err)

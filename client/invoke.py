@@ -10,7 +10,7 @@ import urllib3
 from urllib3.exceptions import HTTPError as URLLib3HTTPError
 from urllib3.exceptions import LocationValueError, ReadTimeoutError
 
-from agent.contract import SESSION_HEADER, STREAM_MODES
+from agent.contract import PORT, SESSION_HEADER, STREAM_MODES
 from client.arn import RuntimeArn
 from client.aws import CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, aws_errors, make_client, socket_reason
 from client.errors import ConfigurationError, EndpointUnreachableError, InvocationError, ThrottledError
@@ -90,6 +90,8 @@ class LocalAgent:
     """
 
     def __init__(self, url: str, *, read_timeout: float = DEFAULT_READ_TIMEOUT) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise ConfigurationError(f"{url!r} is not an http(s) URL; expected e.g. http://localhost:{PORT}")
         self.url = url.rstrip("/").removesuffix("/invocations")
         self.read_timeout = read_timeout
         self._pool = urllib3.PoolManager(

@@ -1,9 +1,9 @@
 """The answer of one invocation, read as it arrives and decoded into JSON values.
 
 Both transports (botocore for AgentCore, urllib3 for a local agent) end in a urllib3 ``HTTPResponse``. Its
-``read(n)`` and ``stream(n)`` wait until ``n`` bytes have arrived or the body ends, which would hold back a short
-answer until the model finished; ``read1(n)`` returns as soon as any bytes are there. That is what makes the
-stream stream.
+``read(n)``, which botocore's ``iter_chunks`` and ``iter_lines`` use, waits until ``n`` bytes have arrived or the
+body ends, so a short answer would appear all at once when the model finished; ``read1(n)`` returns as soon as
+any bytes are there. That is what makes the stream stream.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from tests.fixtures.scripted_model import Fail, ScriptedModel, ToolCall
 TRICKY_DELTAS = ['She said "hi"', " \\ back\\slash", "\nnew line\n", " naïve café ☕ 日本語", " \t tab", "\u2028end"]
 ROOT = Path(__file__).resolve().parents[2]
 SESSION = "cli-test-session-" + "x" * 24
+ARN = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/streaming_agent-AbCdEf1234"
 
 
 def run(capsys, *argv):
@@ -218,12 +219,23 @@ def test_cli_invoke__no_deployed_stack_says_how_to_fix_it(agentcore, capsys, mon
         ["invoke"],
         ["invoke", "--arn", "x", "--url", "http://localhost:8080", "hi"],
         ["invoke", "--url", "http://localhost:8080", "--region", "us-east-1", "hi"],
+        ["status", "--url", "http://localhost:8080", "--stack", "S"],
         ["invoke", "--session", "too-short", "hi"],
         ["invoke", "--read-timeout", "0", "hi"],
         ["invoke", "--url", "http://localhost:8080", "   "],
         ["dance"],
     ],
-    ids=["no-command", "no-prompt", "arn-and-url", "url-with-region", "short-session", "zero-timeout", "blank", "verb"],
+    ids=[
+        "no-command",
+        "no-prompt",
+        "arn-and-url",
+        "url-with-region",
+        "url-with-stack",
+        "short-session",
+        "zero-timeout",
+        "blank",
+        "verb",
+    ],
 )
 def test_cli__bad_arguments_exit_2_with_usage(capsys, argv):
     code, out, err = run(capsys, *argv)
@@ -240,6 +252,20 @@ def test_cli__malformed_arn_exits_3(capsys):
     assert_one_error_line(err, "not an AgentCore runtime ARN", "expected one like arn:aws:bedrock-agentcore:")
 
 
+def test_cli__unknown_profile_exits_3(capsys):
+    code, _, err = run(capsys, "invoke", "--profile", "no-such-profile", "--arn", ARN, "hi")
+
+    assert code == cli.EXIT_CONFIGURATION
+    assert_one_error_line(err, "no-such-profile")
+
+
+def test_cli__url_without_scheme_exits_3(capsys):
+    code, _, err = run(capsys, "invoke", "--url", "localhost:8080", "hi")
+
+    assert code == cli.EXIT_CONFIGURATION
+    assert_one_error_line(err, "not an http(s) URL")
+
+
 def test_cli__missing_credentials_exit_3(agentcore, capsys, monkeypatch):
     core = agentcore(ScriptedModel([]))
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
@@ -254,11 +280,7 @@ def test_cli__missing_credentials_exit_3(agentcore, capsys, monkeypatch):
 @pytest.mark.parametrize("flag", ["--url", "--endpoint-url"])
 def test_cli__unreachable_endpoint_exits_4(capsys, flag):
     url = f"http://127.0.0.1:{free_port()}"
-    target = (
-        ["--url", url]
-        if flag == "--url"
-        else ["--arn", "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/a-AbCdEf1234", "--endpoint-url", url]
-    )
+    target = ["--url", url] if flag == "--url" else ["--arn", ARN, "--endpoint-url", url]
 
     code, out, err = run(capsys, "invoke", *target, "hi")
 
