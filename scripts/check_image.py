@@ -39,7 +39,7 @@ IMAGE_PYTHON = "3.13"
 IMAGE_PLATFORM = "manylinux2014_aarch64"
 
 LEFT_OUT: dict[str, tuple[str, ...]] = {
-    # distribution (normalised name) -> the top-level modules it installs
+    # distribution (normalised name) -> the modules (and their submodules) it installs
     "aiohappyeyeballs": ("aiohappyeyeballs",),
     "aiohttp": ("aiohttp",),
     "aiosignal": ("aiosignal",),
@@ -58,6 +58,33 @@ LEFT_OUT: dict[str, tuple[str, ...]] = {
     "tenacity": ("tenacity",),
     "wcwidth": ("wcwidth",),
     "yarl": ("yarl",),
+    "opentelemetry-instrumentation-aio-pika": ("opentelemetry.instrumentation.aio_pika",),
+    "opentelemetry-instrumentation-aiohttp-client": ("opentelemetry.instrumentation.aiohttp_client",),
+    "opentelemetry-instrumentation-aiokafka": ("opentelemetry.instrumentation.aiokafka",),
+    "opentelemetry-instrumentation-aiopg": ("opentelemetry.instrumentation.aiopg",),
+    "opentelemetry-instrumentation-asyncpg": ("opentelemetry.instrumentation.asyncpg",),
+    "opentelemetry-instrumentation-cassandra": ("opentelemetry.instrumentation.cassandra",),
+    "opentelemetry-instrumentation-celery": ("opentelemetry.instrumentation.celery",),
+    "opentelemetry-instrumentation-confluent-kafka": ("opentelemetry.instrumentation.confluent_kafka",),
+    "opentelemetry-instrumentation-django": ("opentelemetry.instrumentation.django",),
+    "opentelemetry-instrumentation-falcon": ("opentelemetry.instrumentation.falcon",),
+    "opentelemetry-instrumentation-fastapi": ("opentelemetry.instrumentation.fastapi",),
+    "opentelemetry-instrumentation-flask": ("opentelemetry.instrumentation.flask",),
+    "opentelemetry-instrumentation-jinja2": ("opentelemetry.instrumentation.jinja2",),
+    "opentelemetry-instrumentation-kafka-python": ("opentelemetry.instrumentation.kafka",),
+    "opentelemetry-instrumentation-mysql": ("opentelemetry.instrumentation.mysql",),
+    "opentelemetry-instrumentation-mysqlclient": ("opentelemetry.instrumentation.mysqlclient",),
+    "opentelemetry-instrumentation-pika": ("opentelemetry.instrumentation.pika",),
+    "opentelemetry-instrumentation-psycopg2": ("opentelemetry.instrumentation.psycopg2",),
+    "opentelemetry-instrumentation-pymemcache": ("opentelemetry.instrumentation.pymemcache",),
+    "opentelemetry-instrumentation-pymongo": ("opentelemetry.instrumentation.pymongo",),
+    "opentelemetry-instrumentation-pymysql": ("opentelemetry.instrumentation.pymysql",),
+    "opentelemetry-instrumentation-pyramid": ("opentelemetry.instrumentation.pyramid",),
+    "opentelemetry-instrumentation-redis": ("opentelemetry.instrumentation.redis",),
+    "opentelemetry-instrumentation-remoulade": ("opentelemetry.instrumentation.remoulade",),
+    "opentelemetry-instrumentation-sqlalchemy": ("opentelemetry.instrumentation.sqlalchemy",),
+    "opentelemetry-instrumentation-tornado": ("opentelemetry.instrumentation.tornado",),
+    "opentelemetry-instrumentation-tortoiseorm": ("opentelemetry.instrumentation.tortoiseorm",),
 }
 """Packages the full dependency closure has and the lock deliberately omits; see the lock's header for why."""
 
@@ -94,7 +121,8 @@ _SEEN = []
 class _Watcher:
     @staticmethod
     def find_spec(name, path=None, target=None):
-        if name.partition(".")[0] in _WATCH and name not in _SEEN:
+        watched = any(name == prefix or name.startswith(prefix + ".") for prefix in _WATCH)
+        if watched and name not in _SEEN:
             _SEEN.append(name)
         return None
 
