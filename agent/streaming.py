@@ -87,7 +87,11 @@ async def _produce(values: AsyncIterable[Any], queue: asyncio.Queue[bytes | None
     flushed_at = 0.0  # the first event is flushed at once: time to first chunk matters most
     try:
         async for value in values:
-            await queue.put(encode_sse(value))
+            event = encode_sse(value)
+            if queue.full():
+                await queue.put(event)  # a slow reader: the agent waits for it
+            else:
+                queue.put_nowait(event)
             if time.perf_counter() - flushed_at >= hold_limit:
                 await asyncio.sleep(0)  # let the writer take what is queued
                 flushed_at = time.perf_counter()

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import httpx
 import pytest
@@ -12,6 +17,8 @@ from agent.sessions import SessionBusy, SessionStore
 from tests.agent.helpers import SESSION_A, SESSION_B, invoke, stream_values
 from tests.fixtures.scripted_model import ScriptedModel
 from tests.fixtures.sse import sse_values
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def user_prompts(messages: list[dict]) -> list[str]:
@@ -141,3 +148,56 @@ def test_session_store__never_evicts_a_busy_session():
     store.release("busy")
 
     assert store.acquire("busy") is busy
+
+
+SERVE_IN_SUBPROCESS = """
+import sys, time
+from agent.config import Settings
+from agent.server import create_app
+from tests.fixtures.live_server import serve
+from tests.fixtures.scripted_model import ScriptedModel
+
+with serve(create_app(model=ScriptedModel([["turn"]], repeat=True), settings=Settings())) as url:
+    print(url, flush=True)
+    sys.stdin.read()
+"""
+
+
+def test_same_session__next_turn_sent_the_moment_the_last_event_arrives_is_accepted():
+    # The server runs in its own process, as in production, so the client can act between the server's
+    # last write and whatever the server does after it.
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVE_IN_SUBPROCESS],
+        cwd=ROOT,
+        env={**os.environ, "AWS_REGION": "us-east-1"},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        port = int(server.stdout.readline().strip().rsplit(":", 1)[1])
+        statuses = [raw_turn(port, SESSION_A) for _ in range(100)]
+    finally:
+        server.communicate("", timeout=20)
+
+    assert set(statuses) == {200}
+
+
+def raw_turn(port: int, session: str) -> int:
+    """Send a turn and return its status as soon as the terminating chunk arrives, without waiting for close."""
+    body = b'{"prompt": "next"}'
+    request = (
+        f"POST /invocations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"{SESSION_HEADER}: {session}\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.sendall(request)
+        received = b""
+        while not (received.endswith(b"0\r\n\r\n") or (b"\r\n\r\n" in received and b"chunked" not in received)):
+            data = sock.recv(65536)
+            if not data:
+                break
+            received += data
+    return int(received.split(b" ", 2)[1])
