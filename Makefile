@@ -12,7 +12,7 @@ install: $(VENV)/.installed node_modules/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt agent/requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
 # The aws-cdk CLI, pinned by package-lock.json, so that `npx cdk` is the same everywhere.
@@ -33,8 +33,9 @@ lint: install
 check-image: install
 	$(PY) scripts/check_image.py
 
+# The agent on http://127.0.0.1:8080 with your AWS credentials and region (it calls Amazon Bedrock).
 local: install
-	$(PY) -m agent.server
+	$(PY) -m agent.server --host 127.0.0.1
 
 # Synthesis needs neither Docker nor AWS credentials; the handler bundle is pip-installed for linux/arm64.
 synth: install
