@@ -16,7 +16,7 @@ from client.errors import ConfigurationError
 DEFAULT_STACK_NAME = "AgentCoreStreamingAgent"
 """Name of the CDK stack unless the deployment chose another."""
 
-STACK_NAME_ENV = "AGENT_STACK_NAME"
+STACK_NAME_ENV = "AGENTCORE_STACK_NAME"
 """Environment variable naming the stack, for a deployment under another name."""
 
 OUTPUT_RUNTIME_ARN = "RuntimeArn"
@@ -27,7 +27,7 @@ OUTPUT_INVOKE_COMMAND = "InvokeCommand"
 
 
 def stack_name(explicit: str | None = None) -> str:
-    """The stack to look in: ``explicit``, else ``$AGENT_STACK_NAME``, else the default name."""
+    """The stack to look in: ``explicit``, else ``$AGENTCORE_STACK_NAME``, else the default name."""
     return explicit or os.environ.get(STACK_NAME_ENV) or DEFAULT_STACK_NAME
 
 

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from agent.contract import DEFAULT_MODEL_ID, runtime_name_problem
+from client.stack import DEFAULT_STACK_NAME, STACK_NAME_ENV
 
-DEFAULT_STACK_NAME = "AgentCoreStreamingAgent"
 DEFAULT_RUNTIME_NAME = "agentcore_streaming_agent"
 
 # setting: (context key, environment variables in order of precedence)
 SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "stack_name": ("stackName", ("AGENTCORE_STACK_NAME",)),
+    "stack_name": ("stackName", (STACK_NAME_ENV,)),
     "runtime_name": ("runtimeName", ("AGENTCORE_RUNTIME_NAME",)),
     "model_id": ("modelId", ("MODEL_ID",)),
     "region": ("region", ("AWS_REGION", "AWS_DEFAULT_REGION", "CDK_DEFAULT_REGION")),

@@ -9,6 +9,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_ecr_assets as ecr_assets
 from constructs import Construct
 
+from client.stack import OUTPUT_INVOKE_COMMAND, OUTPUT_REGION, OUTPUT_RUNTIME_ARN, OUTPUT_RUNTIME_ID
 from infra.config import Settings
 from infra.runtime import AgentCoreRuntime
 
@@ -53,12 +54,13 @@ class AgentCoreStack(cdk.Stack):
             description="Streaming Strands agent",
         )
 
-        cdk.CfnOutput(self, "AgentRuntimeArn", value=self.runtime.runtime_arn, description="agentRuntimeArn")
-        cdk.CfnOutput(self, "AgentRuntimeId", value=self.runtime.runtime_id, description="agentRuntimeId")
-        cdk.CfnOutput(self, "Region", value=self.region, description="Region of the runtime")
+        # Output keys are the ones `python -m client` reads to find the runtime without being told its ARN.
+        cdk.CfnOutput(self, OUTPUT_RUNTIME_ARN, value=self.runtime.runtime_arn, description="agentRuntimeArn")
+        cdk.CfnOutput(self, OUTPUT_RUNTIME_ID, value=self.runtime.runtime_id, description="agentRuntimeId")
+        cdk.CfnOutput(self, OUTPUT_REGION, value=self.region, description="Region of the runtime")
         cdk.CfnOutput(
             self,
-            "InvokeCommand",
+            OUTPUT_INVOKE_COMMAND,
             value=cdk.Fn.join(
                 "", ["python -m client invoke --region ", self.region, " --arn ", self.runtime.runtime_arn, ' "Hello"']
             ),

@@ -159,10 +159,12 @@ def _create(cfn: CfnEvent, client: Client, sleep: Sleep) -> dict[str, Any]:
 
 def _update(cfn: CfnEvent, client: Client, sleep: Sleep) -> dict[str, Any]:
     new_name = cfn.properties.get(p.AGENT_RUNTIME_NAME)
-    old_name = cfn.old_properties.get(p.AGENT_RUNTIME_NAME)
-    if new_name != old_name:
+    current_name = _current_name(client, cfn.physical_id)
+    if new_name != current_name:
         # A runtime cannot be renamed: create the new one; CloudFormation deletes the old id after success.
-        LOGGER.info("update | name changed, replacing | old_name=<%s>, new_name=<%s>", old_name, new_name)
+        # The name is read from the service, not from OldResourceProperties: when a rename fails, the rollback
+        # asks for the old name on the old id, which exists under that name and must be updated, not re-created.
+        LOGGER.info("update | name changed, replacing | current_name=<%s>, new_name=<%s>", current_name, new_name)
         return _create(cfn, client, sleep)
 
     configuration = {key: value for key, value in cfn.properties.items() if key != p.AGENT_RUNTIME_NAME}
@@ -192,6 +194,18 @@ def _delete(cfn: CfnEvent, client: Client) -> dict[str, Any]:
             raise
         LOGGER.info("delete | runtime_id=<%s> | already gone", runtime_id)
     return {"PhysicalResourceId": runtime_id}
+
+
+def _current_name(client: Client, runtime_id: str) -> str | None:
+    """The name the service has for ``runtime_id``; None when it holds no such runtime."""
+    if not _is_runtime_id(client, runtime_id):
+        return None
+    try:
+        return client.get_agent_runtime(**{p.AGENT_RUNTIME_ID: runtime_id})["agentRuntimeName"]
+    except ClientError as error:
+        if _code(error) != _NOT_FOUND:
+            raise
+        return None
 
 
 def _is_deleted(client: Client, runtime_id: str) -> dict[str, Any]:

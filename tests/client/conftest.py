@@ -12,6 +12,7 @@ from starlette.types import ASGIApp
 
 from agent.config import Settings
 from agent.server import create_app
+from client.stack import STACK_NAME_ENV
 from tests.fixtures.dataplane import RUNTIME_ARN, DataPlane
 from tests.fixtures.live_server import free_port, serve
 from tests.fixtures.scripted_model import ScriptedModel
@@ -24,7 +25,7 @@ def offline_aws(monkeypatch, tmp_path):
     With ``AWS_ENDPOINT_URL`` pointing at a closed port on 127.0.0.1, a call that forgot its ``endpoint_url``
     fails fast instead of reaching AWS.
     """
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN", "AGENT_STACK_NAME"):
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN", STACK_NAME_ENV):
         monkeypatch.delenv(name, raising=False)
     for name in ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"):
         monkeypatch.delenv(name, raising=False)

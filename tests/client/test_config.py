@@ -14,6 +14,7 @@ from client.stack import (
     DEFAULT_STACK_NAME,
     OUTPUT_RUNTIME_ARN,
     OUTPUT_RUNTIME_ID,
+    STACK_NAME_ENV,
     runtime_arn,
     stack_name,
     stack_outputs,
@@ -147,7 +148,7 @@ def test_stack__other_service_errors_keep_their_code():
 
 def test_stack__name_is_explicit_else_environment_else_default(monkeypatch):
     assert stack_name() == DEFAULT_STACK_NAME
-    monkeypatch.setenv("AGENT_STACK_NAME", "FromEnv")
+    monkeypatch.setenv(STACK_NAME_ENV, "FromEnv")
     assert stack_name() == "FromEnv"
     assert stack_name("Explicit") == "Explicit"
 

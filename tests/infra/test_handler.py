@@ -157,6 +157,7 @@ def test_on_event__create_rejects_handler_owned_property(control):
 
 def test_on_event__update_same_name_updates_in_place(control, stubber):
     new_image = IMAGE.replace("abc123", "def456")
+    stubber.add_response("get_agent_runtime", described("READY"), {p.AGENT_RUNTIME_ID: RUNTIME_ID})
     expected = {**service_request(image=new_image), p.AGENT_RUNTIME_ID: RUNTIME_ID, "clientToken": token("req-2")}
     del expected[p.AGENT_RUNTIME_NAME]
     stubber.add_response(
@@ -176,6 +177,7 @@ def test_on_event__update_same_name_updates_in_place(control, stubber):
 
 
 def test_on_event__update_with_new_name_creates_replacement(control, stubber):
+    stubber.add_response("get_agent_runtime", described("READY"), {p.AGENT_RUNTIME_ID: RUNTIME_ID})
     expected = {**service_request(name="agentcore_renamed"), "clientToken": token("req-3")}
     stubber.add_response("create_agent_runtime", created(runtime_id=NEW_RUNTIME_ID), expected)
     update = event(
@@ -184,6 +186,42 @@ def test_on_event__update_with_new_name_creates_replacement(control, stubber):
         props=cfn_properties(name="agentcore_renamed"),
         old_props=cfn_properties(),
         request_id="req-3",
+    )
+
+    result = handler.on_event(update, client=control)
+
+    assert result["PhysicalResourceId"] == NEW_RUNTIME_ID
+
+
+def test_on_event__rollback_of_a_failed_rename_updates_the_old_runtime_in_place(control, stubber):
+    # The rename failed: CloudFormation rolls back with the old name as the desired one and the old id as the
+    # physical id. That runtime still exists under the old name, so creating it again would conflict.
+    stubber.add_response("get_agent_runtime", described("READY"), {p.AGENT_RUNTIME_ID: RUNTIME_ID})
+    expected = {**service_request(), p.AGENT_RUNTIME_ID: RUNTIME_ID, "clientToken": token("req-4")}
+    del expected[p.AGENT_RUNTIME_NAME]
+    stubber.add_response(
+        "update_agent_runtime", {**created(version="2", status="UPDATING"), "lastUpdatedAt": NOW}, expected
+    )
+    rollback = event(
+        "Update",
+        physical_id=RUNTIME_ID,
+        props=cfn_properties(),
+        old_props=cfn_properties(name="agentcore_renamed"),
+        request_id="req-4",
+    )
+
+    result = handler.on_event(rollback, client=control)
+
+    assert result == {"PhysicalResourceId": RUNTIME_ID, "Data": data(version="2")}
+
+
+def test_on_event__update_of_a_runtime_deleted_behind_our_back_creates_it_again(control, stubber):
+    stubber.add_client_error("get_agent_runtime", "ResourceNotFoundException", "not found", 404)
+    stubber.add_response(
+        "create_agent_runtime", created(runtime_id=NEW_RUNTIME_ID), {**service_request(), "clientToken": token("req-5")}
+    )
+    update = event(
+        "Update", physical_id=RUNTIME_ID, props=cfn_properties(), old_props=cfn_properties(), request_id="req-5"
     )
 
     result = handler.on_event(update, client=control)

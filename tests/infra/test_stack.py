@@ -246,7 +246,7 @@ def test_runtime__passes_create_agent_runtime_parameters(template):
 def test_outputs__arn_id_region_and_invoke_command(template):
     outputs = template.find_outputs("*")
 
-    assert set(outputs) == {"AgentRuntimeArn", "AgentRuntimeId", "Region", "InvokeCommand"}
+    assert set(outputs) == {"RuntimeArn", "RuntimeId", "Region", "InvokeCommand"}
     assert outputs["Region"]["Value"] == REGION
     command = outputs["InvokeCommand"]["Value"]["Fn::Join"][1]
     assert command[0] == f"python -m client invoke --region {REGION} --arn "
