@@ -1,0 +1,113 @@
+"""Run the benchmarks: ``python -m bench`` (full, as ``make bench``) or ``python -m bench --quick`` (< 1 min).
+
+Prints a table, then, as the last line, one JSON object with every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bench import memory, startup, streaming
+
+GOALS: dict[str, tuple[str, float]] = {
+    "sse_overhead_ratio": ("<=", 1.3),
+    "ttfc_overhead_ms": ("<=", 5.0),
+    "chunk_delay_p99_ms": ("<=", 5.0),
+    "cold_start_ratio": ("<=", 1.2),
+    "rss_growth_mb": ("<=", 20.0),
+    "image_payload_ratio": ("<=", 0.8),
+}
+
+
+def machine() -> str:
+    """What the figures were measured on."""
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+
+
+def verdict(key: str, value: float) -> str:
+    if key not in GOALS:
+        return "informational"
+    op, goal = GOALS[key]
+    met = value <= goal if op == "<=" else value >= goal
+    return f"goal {op} {goal:g}: {'met' if met else 'MISSED'}"
+
+
+def timed(label: str, run: Callable[[], Any]) -> Any:
+    started = time.perf_counter()
+    print(f"running {label} ...", file=sys.stderr, flush=True)
+    result = run()
+    print(f"  {label} took {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions; skips image payload and boto3 path")
+    quick = parser.parse_args(argv).quick
+
+    figures: dict[str, Any] = {"mode": "quick" if quick else "full", "machine": machine()}
+    rows: list[tuple[str, str, str, str]] = []
+
+    def record(key: str, value: float, shown: str, detail: str) -> None:
+        figures[key] = round(value, 3)
+        rows.append((key, shown, verdict(key, value), detail))
+
+    sse = timed("sse overhead", lambda: streaming.sse_overhead(runs=10 if quick else 40))
+    detail = f"agent {sse['agent_ms']:.1f} ms / floor {sse['floor_ms']:.1f} ms, {sse['chunks']} chunks (medians)"
+    record("sse_overhead_ratio", sse["ratio"], f"{sse['ratio']:.2f}", detail)
+
+    ttfc = timed("time to first chunk", lambda: streaming.ttfc_overhead(runs=50 if quick else 300))
+    detail = f"agent {ttfc['agent_ms']:.2f} ms - floor {ttfc['floor_ms']:.2f} ms (medians)"
+    record("ttfc_overhead_ms", ttfc["overhead_ms"], f"{ttfc['overhead_ms']:.2f}", detail)
+
+    delay = timed(
+        "chunk delay", lambda: streaming.chunk_delay(requests=3 if quick else 10, chunks=50 if quick else 100)
+    )
+    detail = f"p50 {delay['p50_ms']:.2f} ms, max {delay['max_ms']:.2f} ms"
+    detail += f" over {delay['samples']} chunks paced {delay['pace_ms']:.0f} ms"
+    record("chunk_delay_p99_ms", delay["p99_ms"], f"{delay['p99_ms']:.2f}", detail)
+
+    cold = timed("cold start", lambda: startup.cold_start(runs=3 if quick else 9))
+    detail = f"server {cold['server_s']:.2f} s / import floor {cold['floor_s']:.2f} s (medians)"
+    record("cold_start_ratio", cold["ratio"], f"{cold['ratio']:.2f}", detail)
+
+    rss = timed("memory", memory.rss_growth)
+    detail = f"{rss['rss_after_first_mb']:.0f} -> {rss['rss_after_all_mb']:.0f} MiB"
+    detail += f" over {rss['invocations']} invocations in {rss['sessions']} sessions"
+    record("rss_growth_mb", rss["growth_mb"], f"{rss['growth_mb']:.1f}", detail)
+
+    load = timed("concurrency", lambda: streaming.concurrency((1, 8, 32), requests_per_level=64 if quick else 256))
+    figures["concurrency"] = [{k: round(v, 2) if isinstance(v, float) else v for k, v in row.items()} for row in load]
+    for row in load:
+        detail = f"p99 ttfc {row['ttfc_p99_ms']:.1f} ms, {row['requests']} requests of 100 chunks"
+        rows.append((f"concurrency x{row['streams']}", f"{row['requests_per_s']:.0f} req/s", "informational", detail))
+
+    if not quick:
+        from bench import client_path, payload
+
+        image = timed("image payload", payload.image_payload)
+        figures["image_payload_mb"] = round(image["ours_mb"], 1)
+        detail = f"{image['ours_mb']:.0f} MB / naive {image['naive_mb']:.0f} MB (linux/aarch64, installed)"
+        record("image_payload_ratio", image["ratio"], f"{image['ratio']:.2f}", detail)
+
+        boto = timed("boto3 path", client_path.boto3_overhead)
+        record("boto3_overhead_ratio", boto["ratio"], f"{boto['ratio']:.2f}", boto["detail"])
+
+    width = max(len(row[0]) for row in rows)
+    print(f"\nbenchmarks ({figures['mode']}) on {figures['machine']}")
+    print(f"{'figure':<{width}}  {'value':>12}  {'verdict':<24}  detail")
+    for name, value, judged, detail in rows:
+        print(f"{name:<{width}}  {value:>12}  {judged:<24}  {detail}")
+    print(json.dumps(figures, separators=(",", ":")))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

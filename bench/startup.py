@@ -1,0 +1,50 @@
+"""Cold start: process start to first healthy ``/ping``, against the bare import of the two frameworks."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+from bench.probe import wait_for_ping
+from bench.processes import ROOT, bench_env
+from tests.fixtures.live_server import free_port
+
+FLOOR = "import bedrock_agentcore.runtime, strands"
+
+
+def _floor_seconds() -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", FLOOR], cwd=ROOT, env=bench_env(), check=True)
+    return time.perf_counter() - started
+
+
+def _server_seconds() -> float:
+    port = free_port()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "agent.server", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=bench_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        return asyncio.run(wait_for_ping(port, timeout=60)) - started
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def cold_start(runs: int) -> dict[str, Any]:
+    """Median seconds to a healthy ``python -m agent.server`` ÷ median seconds to import the frameworks."""
+    _floor_seconds()  # warm the page cache for both
+    floor, server = [], []
+    for _ in range(runs):
+        floor.append(_floor_seconds())
+        server.append(_server_seconds())
+    floor_s, server_s = statistics.median(floor), statistics.median(server)
+    return {"floor_s": floor_s, "server_s": server_s, "ratio": server_s / floor_s}
