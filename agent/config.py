@@ -10,7 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from agent.contract import DEFAULT_MODEL_ID
+from agent.contract import DEFAULT_MODEL_ID, MODEL_ID_ENV, MODEL_REGION_ENV
 
 DEFAULT_SYSTEM_PROMPT = (
     "You are a helpful assistant. Use the tools you have for weather, time and arithmetic rather than guessing, "
@@ -72,8 +72,8 @@ class Settings:
         env = os.environ if env is None else env
         defaults = cls()
         return cls(
-            model_id=env.get("MODEL_ID") or defaults.model_id,
-            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
+            model_id=env.get(MODEL_ID_ENV) or defaults.model_id,
+            region=env.get(MODEL_REGION_ENV) or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
             system_prompt=env.get("SYSTEM_PROMPT") or defaults.system_prompt,
             max_sessions=_positive_int(env, "MAX_SESSIONS", defaults.max_sessions),
             max_prompt_chars=_positive_int(env, "MAX_PROMPT_CHARS", defaults.max_prompt_chars),

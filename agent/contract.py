@@ -9,6 +9,13 @@ import re
 DEFAULT_MODEL_ID = "us.anthropic.claude-sonnet-4-20250514-v1:0"
 """Cross-region inference profile the agent uses unless ``MODEL_ID`` says otherwise."""
 
+MODEL_ID_ENV = "MODEL_ID"
+"""Environment variable that names the model (or inference profile) inside the container."""
+
+MODEL_REGION_ENV = "BEDROCK_REGION"
+"""Environment variable that names the Region to call Bedrock in; the stack sets it to its own Region, the one
+its execution role is scoped to. Without it the agent uses ``AWS_REGION``."""
+
 PORT = 8080
 """AgentCore Runtime sends traffic to this port of the container, and to no other."""
 

@@ -18,7 +18,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from agent.contract import runtime_name_problem
+from agent.contract import MODEL_ID_ENV, MODEL_REGION_ENV, runtime_name_problem
 from infra.bundling import python_code
 from infra.runtime_provider import properties as p
 
@@ -60,7 +60,8 @@ class AgentCoreRuntime(Construct):
 
         :param runtime_name: AgentCore runtime name; letters, digits and underscores, starting with a letter.
         :param image: the agent's linux/arm64 image; the role may pull from its repository only.
-        :param model_id: Bedrock model id or system inference profile id; passed to the container as ``MODEL_ID``.
+        :param model_id: Bedrock model id or system inference profile id; passed to the container as
+            ``MODEL_ID``, with the stack's Region as ``BEDROCK_REGION``.
         :param environment: more environment variables for the container. Default: none.
         :param description: runtime description. Default: none.
         :param idle_session_timeout: idle time after which a session ends. Default: the service's (900 s).
@@ -70,8 +71,12 @@ class AgentCoreRuntime(Construct):
         problem = runtime_name_problem(runtime_name)
         if problem:
             raise ValueError(f"{problem}; pass another runtime_name")
-        if environment and "MODEL_ID" in environment:
-            raise ValueError("environment must not set MODEL_ID: pass model_id, which also scopes the role to it")
+        reserved = {MODEL_ID_ENV, MODEL_REGION_ENV}.intersection(environment or {})
+        if reserved:
+            raise ValueError(
+                f"environment must not set {sorted(reserved)}: pass model_id, which also scopes the role to the "
+                "model, and deploy the stack in the Region the model should be called in"
+            )
         lifecycle = _lifecycle(idle_session_timeout, max_lifetime)
         stack = cdk.Stack.of(self)
         self.runtime_name = runtime_name
@@ -102,7 +107,11 @@ class AgentCoreRuntime(Construct):
             p.ROLE_ARN: self.role.role_arn,
             p.NETWORK_CONFIGURATION: {"networkMode": "PUBLIC"},
             p.PROTOCOL_CONFIGURATION: {"serverProtocol": "HTTP"},
-            p.ENVIRONMENT_VARIABLES: {**(environment or {}), "MODEL_ID": model_id},
+            p.ENVIRONMENT_VARIABLES: {
+                **(environment or {}),
+                MODEL_ID_ENV: model_id,
+                MODEL_REGION_ENV: cdk.Stack.of(self).region,
+            },
         }
         if lifecycle:
             properties[p.LIFECYCLE_CONFIGURATION] = lifecycle

@@ -235,7 +235,7 @@ def test_runtime__passes_create_agent_runtime_parameters(template):
             p.ROLE_ARN: {"Fn::GetAtt": [Match.string_like_regexp("AgentRuntimeExecutionRole"), "Arn"]},
             p.NETWORK_CONFIGURATION: {"networkMode": "PUBLIC"},
             p.PROTOCOL_CONFIGURATION: {"serverProtocol": "HTTP"},
-            p.ENVIRONMENT_VARIABLES: {"MODEL_ID": DEFAULT_MODEL_ID},
+            p.ENVIRONMENT_VARIABLES: {"MODEL_ID": DEFAULT_MODEL_ID, "BEDROCK_REGION": REGION},
         },
     )
     runtime = next(iter(template.find_resources(p.RESOURCE_TYPE).values()))
