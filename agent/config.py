@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from agent.contract import DEFAULT_MODEL_ID, MODEL_ID_ENV, MODEL_REGION_ENV
 
@@ -18,34 +19,27 @@ DEFAULT_SYSTEM_PROMPT = (
 )
 
 
+N = TypeVar("N", int, float)
+
+
 class ConfigError(ValueError):
     """An environment variable holds a value the agent cannot use."""
 
 
-def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+def _positive(env: Mapping[str, str], name: str, default: N, kind: type[N], unit: str) -> N:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        value = int(raw)
+        value = kind(raw)
     except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not an integer; set it to a positive whole number") from None
+        raise ConfigError(f"{name}={raw!r} is not {_ARTICLE[kind]}; set it to a positive {unit}") from None
     if value <= 0:
-        raise ConfigError(f"{name}={raw!r} must be a positive whole number")
+        raise ConfigError(f"{name}={raw!r} must be a positive {unit}")
     return value
 
 
-def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a number; set it to a positive number of seconds") from None
-    if value <= 0:
-        raise ConfigError(f"{name}={raw!r} must be a positive number of seconds")
-    return value
+_ARTICLE = {int: "an integer", float: "a number"}
 
 
 @dataclass(frozen=True)
@@ -75,9 +69,11 @@ class Settings:
             model_id=env.get(MODEL_ID_ENV) or defaults.model_id,
             region=env.get(MODEL_REGION_ENV) or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
             system_prompt=env.get("SYSTEM_PROMPT") or defaults.system_prompt,
-            max_sessions=_positive_int(env, "MAX_SESSIONS", defaults.max_sessions),
-            max_prompt_chars=_positive_int(env, "MAX_PROMPT_CHARS", defaults.max_prompt_chars),
-            weather_timeout_seconds=_positive_float(env, "WEATHER_TIMEOUT_SECONDS", defaults.weather_timeout_seconds),
+            max_sessions=_positive(env, "MAX_SESSIONS", defaults.max_sessions, int, "whole number"),
+            max_prompt_chars=_positive(env, "MAX_PROMPT_CHARS", defaults.max_prompt_chars, int, "whole number"),
+            weather_timeout_seconds=_positive(
+                env, "WEATHER_TIMEOUT_SECONDS", defaults.weather_timeout_seconds, float, "number of seconds"
+            ),
             geocoding_url=env.get("WEATHER_GEOCODING_URL") or defaults.geocoding_url,
             forecast_url=env.get("WEATHER_FORECAST_URL") or defaults.forecast_url,
         )

@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         image = timed("image payload", payload.image_payload)
         figures["image_payload_mb"] = round(image["ours_mb"], 1)
         detail = f"{image['ours_mb']:.0f} MB / naive {image['naive_mb']:.0f} MB (linux/aarch64, installed)"
-        record("image_payload_ratio", image["ratio"], f"{image['ratio']:.2f}", detail)
+        record("image_payload_ratio", image["ratio"], f"{image['ratio']:.3f}", detail)
 
         boto = timed("boto3 path", client_path.boto3_overhead)
         record("boto3_overhead_ratio", boto["ratio"], f"{boto['ratio']:.2f}", boto["detail"])
