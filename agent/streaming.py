@@ -26,9 +26,13 @@ _QUEUE_LIMIT = 1024
 """Events buffered for a slow reader before the agent itself is made to wait."""
 
 
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+"""One encoder for every event: ``json.dumps`` with options builds a new encoder on each call."""
+
+
 def encode_sse(value: Any) -> bytes:
     """One SSE event whose ``data:`` line is ``value`` as JSON (UTF-8, not ASCII-escaped)."""
-    return b"data: " + json.dumps(value, ensure_ascii=False).encode() + b"\n\n"
+    return b"data: " + _to_json(value).encode() + b"\n\n"
 
 
 async def agent_values(agent: Agent, prompt: str, mode: str) -> AsyncIterator[Any]:

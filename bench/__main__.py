@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         figures[key] = round(value, 3)
         rows.append((key, shown, verdict(key, value), detail))
 
-    sse = timed("sse overhead", lambda: streaming.sse_overhead(runs=10 if quick else 40))
+    sse = timed("sse overhead", lambda: streaming.sse_overhead(runs=25 if quick else 40))
     detail = f"agent {sse['agent_ms']:.1f} ms / floor {sse['floor_ms']:.1f} ms, {sse['chunks']} chunks (medians);"
     detail += f" Strands' own loop alone: {sse['strands_loop_ms']:.1f} ms in process"
     record("sse_overhead_ratio", sse["ratio"], f"{sse['ratio']:.2f}", detail)
