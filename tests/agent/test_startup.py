@@ -119,3 +119,14 @@ def test_settings__default_to_claude_sonnet_4_inference_profile():
 def test_settings__reject_a_non_numeric_limit_naming_the_variable():
     with pytest.raises(ConfigError, match="MAX_SESSIONS='many' is not an integer"):
         Settings.from_env({"MAX_SESSIONS": "many"})
+
+
+def test_settings__call_bedrock_in_the_region_the_stack_names_before_aws_region():
+    settings = Settings.from_env({"BEDROCK_REGION": "us-west-2", "AWS_REGION": "eu-west-1"})
+
+    assert settings.region == "us-west-2"
+
+
+def test_settings__reject_a_non_positive_timeout_naming_the_variable():
+    with pytest.raises(ConfigError, match="WEATHER_TIMEOUT_SECONDS='0' must be a positive number of seconds"):
+        Settings.from_env({"WEATHER_TIMEOUT_SECONDS": "0"})
