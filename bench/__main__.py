@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[tuple[str, str, str, str]] = []
 
     def record(key: str, value: float, shown: str, detail: str) -> None:
-        figures[key] = round(value, 3)
+        figures[key] = round(value, 4)
         rows.append((key, shown, verdict(key, value), detail))
 
     sse = timed("sse overhead", lambda: streaming.sse_overhead(runs=25 if quick else 40))
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         image = timed("image payload", payload.image_payload)
         figures["image_payload_mb"] = round(image["ours_mb"], 1)
         detail = f"{image['ours_mb']:.0f} MB / naive {image['naive_mb']:.0f} MB (linux/aarch64, installed)"
-        record("image_payload_ratio", image["ratio"], f"{image['ratio']:.3f}", detail)
+        record("image_payload_ratio", image["ratio"], f"{image['ratio']:.4f}", detail)
 
         boto = timed("boto3 path", client_path.boto3_overhead)
         record("boto3_overhead_ratio", boto["ratio"], f"{boto['ratio']:.2f}", boto["detail"])
