@@ -113,7 +113,11 @@ def main(argv: list[str] | None = None) -> None:
     """Serve the agent; AgentCore expects ``0.0.0.0:8080``."""
     import uvicorn  # only the command line needs the server
 
-    parser = argparse.ArgumentParser(prog="python -m agent.server", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m agent.server",
+        description="Serve the streaming agent: POST /invocations answers as Server-Sent Events, GET /ping for health. "
+        "Settings come from the environment (MODEL_ID, BEDROCK_REGION or AWS_REGION, SYSTEM_PROMPT, ...; see README).",
+    )
     parser.add_argument("--host", default="0.0.0.0", help="address to bind (default: 0.0.0.0)")  # noqa: S104
     parser.add_argument("--port", type=int, default=PORT, help=f"port to bind (default: {PORT})")
     args = parser.parse_args(argv)
