@@ -14,6 +14,13 @@ from bench.processes import ROOT, bench_env
 from tests.fixtures.live_server import free_port
 
 FLOOR = "import bedrock_agentcore.runtime, strands"
+CALCULATOR = (
+    "import time, bedrock_agentcore.runtime, strands\n"
+    "started = time.perf_counter()\n"
+    "import strands_tools.calculator\n"
+    "print(time.perf_counter() - started)"
+)
+"""What the agent keeps off the path to its first healthy ping: the calculator tool's import, sympy included."""
 
 
 def _floor_seconds() -> float:
@@ -39,12 +46,29 @@ def _server_seconds() -> float:
         process.wait(timeout=10)
 
 
+def _calculator_seconds() -> float:
+    result = subprocess.run(
+        [sys.executable, "-c", CALCULATOR], cwd=ROOT, env=bench_env(), check=True, capture_output=True, text=True
+    )
+    return float(result.stdout.strip().splitlines()[-1])
+
+
 def cold_start(runs: int) -> dict[str, Any]:
-    """Median seconds to a healthy ``python -m agent.server`` ÷ median seconds to import the frameworks."""
+    """Median seconds to a healthy ``python -m agent.server`` ÷ median seconds to import the frameworks.
+
+    Also the median cost of the calculator's import on top of the frameworks: the time the server would add to
+    its cold start if it imported the tool before answering ``/ping``.
+    """
     _floor_seconds()  # warm the page cache for both
-    floor, server = [], []
+    floor, server, calculator = [], [], []
     for _ in range(runs):
         floor.append(_floor_seconds())
         server.append(_server_seconds())
+        calculator.append(_calculator_seconds())
     floor_s, server_s = statistics.median(floor), statistics.median(server)
-    return {"floor_s": floor_s, "server_s": server_s, "ratio": server_s / floor_s}
+    return {
+        "floor_s": floor_s,
+        "server_s": server_s,
+        "ratio": server_s / floor_s,
+        "calculator_import_s": statistics.median(calculator),
+    }
