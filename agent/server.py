@@ -77,7 +77,8 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
             logger.info("rejected invocation status=<%d> reason=<%s>", error.status, error.message)
             return JSONResponse(error.body(), status_code=error.status)
         if not tools:
-            tools.extend(await asyncio.to_thread(toolbox.build_tools, settings))
+            # Replace, not extend: first requests arriving together each load the tools across this await.
+            tools[:] = await asyncio.to_thread(toolbox.build_tools, settings)
         session_id = context.session_id
         logger.info(
             "invocation session=<%s> stream=<%s> prompt_chars=<%d>",
