@@ -183,8 +183,7 @@ def _status(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         health = LocalAgent(args.url, read_timeout=args.read_timeout).ping()
         print(f"{'agent':<8} {args.url}\n{'status':<8} {health.get('status', '?')}", file=out)
         return EXIT_OK
-    session = boto_session(args.profile)
-    arn = args.arn or _discover_arn(args, session, err)
+    session, arn = _aws_target(args, err)
     status = runtime_status(arn, region=args.region, endpoint_url=args.endpoint_url, session=session)
     print("\n".join(status.lines()), file=out)
     return EXIT_OK
@@ -222,11 +221,16 @@ def _target(args: argparse.Namespace, err: TextIO) -> Runtime | LocalAgent:
     if args.url:
         _refuse_aws_options_with_url(args)
         return LocalAgent(args.url, read_timeout=args.read_timeout)
-    session = boto_session(args.profile)
-    arn = args.arn or _discover_arn(args, session, err)
+    session, arn = _aws_target(args, err)
     return Runtime(
         arn, region=args.region, endpoint_url=args.endpoint_url, read_timeout=args.read_timeout, session=session
     )
+
+
+def _aws_target(args: argparse.Namespace, err: TextIO) -> tuple[boto3.session.Session, str]:
+    """The boto3 session for ``--profile`` and the runtime ARN: ``--arn``, else the deployed stack's output."""
+    session = boto_session(args.profile)
+    return session, args.arn or _discover_arn(args, session, err)
 
 
 def _refuse_aws_options_with_url(args: argparse.Namespace) -> None:
