@@ -25,10 +25,13 @@ from client.errors import (
     StreamError,
 )
 from client.invoke import LocalAgent, Runtime
+from client.live_markdown import MarkdownRenderer
 from client.render import Renderer, Stats
 from client.session import check_session_id, new_session_id
 from client.stack import DEFAULT_STACK_NAME, STACK_NAME_ENV, runtime_arn, stack_name
 from client.status import runtime_status
+from client.web import DEFAULT_HOST as WEB_DEFAULT_HOST
+from client.web import DEFAULT_PORT as WEB_DEFAULT_PORT
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
@@ -89,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Invoke the streaming agent on AgentCore Runtime (or locally) and watch the answer stream.",
         epilog=_EXIT_CODE_HELP,
     )
-    commands = parser.add_subparsers(title="commands", required=True, metavar="{invoke,chat,status}")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="{invoke,chat,status,web}")
 
     target = argparse.ArgumentParser(add_help=False)
     where = target.add_argument_group("target (default: the runtime of the deployed stack)")
@@ -120,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     shown.add_argument("--events", action="store_true", help="show typed events: tool calls, results, token usage")
     shown.add_argument("--stats", action="store_true", help="print time to first chunk, chunks, time, tokens on stderr")
+    shown.add_argument(
+        "--raw",
+        action="store_true",
+        help="print the answer exactly as streamed, also on a terminal (default there: live Markdown; "
+        "piped output is always raw)",
+    )
 
     invoke = commands.add_parser(
         "invoke", parents=[target, output], help="send one prompt and stream the answer", epilog=_EXIT_CODE_HELP
@@ -135,8 +144,20 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", parents=[target], help="the runtime's status and version")
     status.set_defaults(run=_status)
 
+    web = commands.add_parser(
+        "web", parents=[target], help="a chat page in the browser, relaying to the agent; credentials stay here"
+    )
+    page = web.add_argument_group("the page")
+    page.add_argument(
+        "--host", default=WEB_DEFAULT_HOST, help=f"address to serve the page on (default: {WEB_DEFAULT_HOST})"
+    )
+    page.add_argument(
+        "--port", type=int, default=WEB_DEFAULT_PORT, help=f"port to serve the page on (default: {WEB_DEFAULT_PORT})"
+    )
+    web.set_defaults(run=_web)
+
     parser.set_defaults(parser=parser)
-    for sub in (invoke, chat, status):
+    for sub in (invoke, chat, status, web):
         sub.set_defaults(parser=sub)
     return parser
 
@@ -165,7 +186,7 @@ def _chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             break
         if not prompt.strip():
             continue
-        if interactive:
+        if interactive and not _live_markdown(args, out):
             out.write("agent> ")
             out.flush()
         try:
@@ -200,7 +221,8 @@ def _turn(
     end_line: bool,
 ) -> None:
     """One prompt, one streamed answer, rendered as it arrives."""
-    renderer = Renderer(out, events=args.events)
+    live = _live_markdown(args, out)
+    renderer = MarkdownRenderer(out, events=args.events) if live else Renderer(out, events=args.events)
     stats = Stats()
     # Token usage travels in the final typed event, so --stats asks for events and shows only their text.
     stream = agent.invoke(prompt, session_id=session_id, stream="events" if args.events or args.stats else "text")
@@ -215,6 +237,21 @@ def _turn(
             renderer.end_line()
     if args.stats:
         print(stats.line(), file=err)
+
+
+def _web(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    agent = _target(args, err)
+    try:
+        from client.web.server import serve  # starlette and uvicorn: only this command needs them
+    except ImportError as error:
+        raise ConfigurationError(f"`web` needs {error.name}, which is not installed: run `make install`") from None
+    serve(agent, host=args.host, port=args.port, err=err)
+    return EXIT_OK
+
+
+def _live_markdown(args: argparse.Namespace, out: TextIO) -> bool:
+    """Render Markdown live for a person at a terminal; scripts reading a pipe (or ``--raw``) get the exact text."""
+    return out.isatty() and not args.raw
 
 
 def _target(args: argparse.Namespace, err: TextIO) -> Runtime | LocalAgent:

@@ -8,6 +8,7 @@ any bytes are there. That is what makes the stream stream.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -73,6 +74,7 @@ class Stream:
         self.session_id = session_id
         self.content_type = content_type
         self._body = body
+        self._raw = _open(body)
         self._read_timeout = read_timeout
         self._values = self._generate()
 
@@ -93,6 +95,18 @@ class Stream:
         self._values.close()
         _close(self._body)
 
+    def abort(self) -> None:
+        """End the answer from another thread, even while one is blocked waiting for its next bytes.
+
+        ``close`` cannot be called while another thread iterates the stream; this shuts the socket down for
+        reading instead, so the blocked read returns at once and the reading thread closes the connection,
+        which the agent sees as the client hanging up. Safe to call at any time, more than once.
+        """
+        shutdown = getattr(self._raw, "shutdown", None)  # urllib3 2.3 and later
+        if shutdown is not None:
+            with contextlib.suppress(ValueError, RuntimeError, OSError):  # already closed or released
+                shutdown()
+
     def text(self) -> str:
         """Read the rest of the answer and return its text (text deltas, or the text of ``text`` events)."""
         parts: list[str] = []
@@ -105,7 +119,7 @@ class Stream:
 
     def _generate(self) -> Iterator[Any]:
         try:
-            raw = _open(self._body)
+            raw = self._raw
             if self.content_type.split(";")[0].strip().lower() == "text/event-stream":
                 values: Iterator[Any] = iter_values(read_chunks(raw))
             else:

@@ -1,0 +1,226 @@
+"""``python -m client web``: a single-page chat served locally, relaying each turn to the agent as it streams.
+
+The page holds the conversation's state; this server only serves its files and relays turns. AWS credentials stay
+in this process: it signs the requests to AgentCore (through the client library), and the page only ever talks to
+this server. Everything the page needs is served from ``static/``, nothing from a CDN.
+
+The relay's protocol, for the page: ``POST /api/turns`` with ``{"prompt": "...", "session_id": "..." | null}``
+answers with ``X-Session-Id`` (the session to send next time) and ``application/x-ndjson``: one JSON value per line,
+the agent's typed events (``text``, ``tool_use``, ``tool_result``, ``done``) as they arrive, and a last
+``{"type": "error", "kind": ...}`` line if the answer breaks off. A failure before the answer starts is a JSON
+``{"error": {"kind", "message", "code", "hint"}}`` answer with a 4xx/5xx status instead.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import AsyncGenerator
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import urlsplit
+
+import anyio
+import uvicorn
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from client.errors import ConfigurationError
+from client.invoke import LocalAgent
+from client.session import check_session_id, new_session_id
+from client.web import DEFAULT_HOST, DEFAULT_PORT
+from client.web.relay import Agent, Problem, open_turn, problem_of, relay_lines
+
+STATIC_DIR = Path(__file__).parent / "static"
+SESSION_ID_HEADER = "X-Session-Id"
+MAX_BODY_BYTES = 1024 * 1024
+"""Largest turn request accepted: well above any prompt the agent takes (``MAX_PROMPT_CHARS``, 100,000 by default)."""
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",  # an answer's image URL could carry data out; the page renders no images anyway
+        "connect-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+"""Second line of defence behind rendering Markdown without HTML: only this server's own scripts ever run."""
+
+_SECURITY_HEADERS = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+]
+_LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
+
+
+def create_app(agent: Agent, *, host: str = DEFAULT_HOST) -> Starlette:
+    """The chat page and its relay to ``agent``.
+
+    Bound to a loopback address (the default), it answers only requests addressed to a loopback name, so a web
+    page elsewhere cannot reach it through DNS rebinding; a turn must be a same-origin JSON request, so another
+    site cannot start one with a plain form post either.
+    """
+
+    async def index(request: Request) -> Response:
+        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+    async def target(request: Request) -> Response:
+        kind, name = ("local", agent.url) if isinstance(agent, LocalAgent) else ("agentcore", agent.arn.arn)
+        return JSONResponse({"kind": kind, "target": name})
+
+    async def turns(request: Request) -> Response:
+        refusal = await _check_turn_request(request)
+        if isinstance(refusal, Problem):
+            return _problem_response(refusal)
+        prompt, session_id = refusal
+        try:
+            stream = await anyio.to_thread.run_sync(open_turn, agent, prompt, session_id)
+        except Exception as error:
+            return _problem_response(problem_of(error))
+        headers = {SESSION_ID_HEADER: stream.session_id, "Cache-Control": "no-store"}
+        return _LineStream(relay_lines(stream), headers)
+
+    async def no_icon(request: Request) -> Response:
+        return Response(status_code=204)  # the page has no icon; a 404 would only clutter the browser's console
+
+    routes = [
+        Route("/", index),
+        Route("/favicon.ico", no_icon),
+        Route("/api/target", target),
+        Route("/api/turns", turns, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=STATIC_DIR)),
+    ]
+    middleware = [Middleware(_SecurityHeaders)]
+    if _is_loopback(host):
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=_LOOPBACK_HOSTS))
+    return Starlette(routes=routes, middleware=middleware)
+
+
+def serve(agent: Agent, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, err: TextIO) -> None:
+    """Serve the chat until interrupted; a port already taken is a ``ConfigurationError`` saying what to do."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise ConfigurationError(
+            f"cannot listen on {host}:{port}: {error.strerror}; pass another --port (or --host)"
+        ) from None
+    shown_host = f"[{host}]" if ":" in host else host
+    target = agent.url if isinstance(agent, LocalAgent) else agent.arn.arn
+    print(f"chat on http://{shown_host}:{port} (agent: {target}); Ctrl-C stops", file=err, flush=True)
+    config = uvicorn.Config(create_app(agent, host=host), log_level="warning", access_log=False, lifespan="off")
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
+
+
+async def _check_turn_request(request: Request) -> Problem | tuple[str, str]:
+    """The prompt and session id of a turn request, or the problem with it."""
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
+        return Problem("bad_request", f"turns are accepted from this page only, not from {origin}", 403)
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        return Problem("bad_request", "send the turn as JSON (Content-Type: application/json)", 415)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            message = f"the request is larger than {MAX_BODY_BYTES} bytes; send a shorter prompt"
+            return Problem("bad_request", message, 413)
+    try:
+        fields: Any = json.loads(body)
+    except ValueError as error:
+        return Problem("bad_request", f"the request is not JSON ({error})", 400)
+    if not isinstance(fields, dict):
+        return Problem("bad_request", 'send a JSON object: {"prompt": "...", "session_id": null}', 400)
+    prompt, session_id = fields.get("prompt"), fields.get("session_id")
+    if not isinstance(prompt, str) or not prompt.strip():
+        return Problem("bad_request", '"prompt" must be a non-empty string', 400)
+    if session_id is None:
+        return prompt, new_session_id()
+    if not isinstance(session_id, str):
+        return Problem("bad_request", '"session_id" must be a string or null', 400)
+    try:
+        return prompt, check_session_id(session_id)
+    except ConfigurationError as error:
+        return Problem("bad_request", error.message, 400)
+
+
+def _problem_response(problem: Problem) -> Response:
+    return JSONResponse({"error": problem.body()}, status_code=problem.status, headers={"Cache-Control": "no-store"})
+
+
+def _is_loopback(host: str) -> bool:
+    return host in _LOOPBACK_HOSTS or host.startswith("127.")
+
+
+class _LineStream:
+    """A streamed answer that ends the moment the page hangs up, even while the agent is silent.
+
+    Waiting for the next write to fail would leave a stopped turn running upstream until the agent's next chunk;
+    listening for the disconnect instead ends it (and closes the upstream connection) at once.
+    """
+
+    def __init__(self, lines: AsyncGenerator[bytes, None], headers: dict[str, str]) -> None:
+        self._lines = lines
+        self._headers = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def stream() -> None:
+            content_type = (b"content-type", b"application/x-ndjson; charset=utf-8")
+            await send({"type": "http.response.start", "status": 200, "headers": [content_type, *self._headers]})
+            async for line in self._lines:
+                await send({"type": "http.response.body", "body": line, "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+        async def hang_up() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
+        try:
+            async with anyio.create_task_group() as group:
+
+                async def first_to_finish(job: Any) -> None:
+                    await job()
+                    group.cancel_scope.cancel()
+
+                group.start_soon(first_to_finish, hang_up)
+                await first_to_finish(stream)
+        except* OSError:  # the page went away while a line was being written
+            pass
+        finally:
+            await self._lines.aclose()
+
+
+class _SecurityHeaders:
+    """Adds the content security policy and its companions to every answer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *_SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
