@@ -1,0 +1,44 @@
+"""Fixtures for the web chat: the relay in front of an agent, and one headless Chromium for the page tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+
+from client.web.relay import Agent
+from client.web.server import create_app
+from tests.fixtures.browser import start_chromium
+from tests.fixtures.live_server import serve
+
+ARTEFACTS = Path(__file__).resolve().parents[3] / "artefacts" / "web"
+"""Screenshots the page tests leave behind (gitignored); CI can keep them."""
+
+ServeWeb = Callable[[Agent], str]
+
+
+@pytest.fixture
+def serve_web() -> Iterator[ServeWeb]:
+    """Serve ``client web``'s app in front of an agent; returns the page's URL. Stops at the end of the test."""
+    with ExitStack() as stack:
+        yield lambda agent: stack.enter_context(serve(create_app(agent)))
+
+
+@pytest.fixture(scope="session")
+def chromium(tmp_path_factory) -> Iterator[webdriver.Chrome]:
+    """One headless Chromium, with a fresh profile, for every page test of the run."""
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def artefacts() -> Path:
+    """Where a test keeps what a person may want to look at after the run."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTEFACTS

@@ -1,0 +1,222 @@
+"""The chat page in a real headless Chromium, in front of the real agent app with a scripted, paced model.
+
+What a person sees: the answer growing while the model is still talking, Markdown rendered (a table, highlighted
+code), tool calls before the text that uses them, Stop, readable errors, and nothing an answer contains ever runs.
+"""
+
+from __future__ import annotations
+
+import time
+
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
+
+from client.invoke import LocalAgent, Runtime
+from tests.fixtures.dataplane import Reject
+from tests.fixtures.scripted_model import Fail, ScriptedModel, ToolCall
+
+WAIT_SECONDS = 15
+
+
+class ChatPage:
+    """The page as a person uses it: type, send, watch, stop."""
+
+    def __init__(self, driver: webdriver.Chrome, url: str) -> None:
+        self.driver = driver
+        driver.get(url)
+        self.wait_for(lambda: driver.find_element(By.ID, "send").is_enabled(), "the page to load")
+
+    def ask(self, prompt: str) -> WebElement:
+        """Send a prompt; return its answer element."""
+        before = len(self.answers())
+        box = self.driver.find_element(By.ID, "prompt")
+        box.send_keys(prompt)
+        self.driver.find_element(By.ID, "send").click()
+        self.wait_for(lambda: len(self.answers()) > before, "the answer to start")
+        return self.answers()[-1]
+
+    def answers(self) -> list[WebElement]:
+        return self.driver.find_elements(By.CSS_SELECTOR, "#transcript .answer")
+
+    def wait_for(self, condition, what: str):
+        return WebDriverWait(self.driver, WAIT_SECONDS, poll_frequency=0.02).until(
+            lambda _: condition(), message=f"waited {WAIT_SECONDS} s for {what}"
+        )
+
+    def wait_until_finished(self, answer: WebElement) -> str:
+        self.wait_for(lambda: answer.get_attribute("data-state") != "streaming", "the answer to finish")
+        return answer.get_attribute("data-state")
+
+
+def deltas(count: int, word: str = "word") -> list[str]:
+    return [f"{word}{index} " for index in range(count)]
+
+
+def test_page__first_text_appears_before_the_model_has_finished(chromium, serve_agent, serve_web):
+    model = ScriptedModel([deltas(10)], delay=0.2)
+    page = ChatPage(chromium, serve_web(LocalAgent(serve_agent(model))))
+
+    answer = page.ask("Count slowly")
+    page.wait_for(lambda: "word0" in answer.text, "the first words")
+    emitted_when_seen, state_when_seen = len(model.emitted_at), answer.get_attribute("data-state")
+
+    assert page.wait_until_finished(answer) == "done"
+    assert state_when_seen == "streaming"
+    assert emitted_when_seen < 10
+    assert "word0 word1 word2 word3 word4 word5 word6 word7 word8 word9" in answer.text
+
+
+def test_page__markdown_renders_a_table_and_highlighted_code_and_the_tool_call_comes_first(
+    chromium, serve_agent, serve_web, artefacts
+):
+    answer_text = [
+        "## The product\n\n",
+        "| Expression | Value |\n",
+        "|---|---|\n",
+        "| `17*23` | **391** |\n\n",
+        "In Python:\n\n",
+        "```python\n",
+        "def product(a, b):\n",
+        "    return a * b\n",
+        "```\n",
+    ]
+    model = ScriptedModel(
+        [["Let me compute that. ", ToolCall("calculator", {"expression": "17*23"})], answer_text], delay=0.15
+    )
+    page = ChatPage(chromium, serve_web(LocalAgent(serve_agent(model))))
+
+    answer = page.ask("What is 17*23? Show a table and the Python.")
+    tool = page.wait_for(lambda: answer.find_elements(By.CSS_SELECTOR, ".tool"), "the tool call")[0]
+    text_when_tool_appeared = answer.text
+    assert page.wait_until_finished(answer) == "done"
+
+    assert "The product" not in text_when_tool_appeared and "Expression" not in text_when_tool_appeared
+    assert tool.find_element(By.CSS_SELECTOR, ".tool-name").text == "calculator"
+    assert "391" in tool.find_element(By.CSS_SELECTOR, ".tool-result").text
+    table = answer.find_element(By.CSS_SELECTOR, ".markdown table")
+    assert [cell.text for cell in table.find_elements(By.CSS_SELECTOR, "th")] == ["Expression", "Value"]
+    assert answer.find_element(By.CSS_SELECTOR, ".markdown h2").text == "The product"
+    code = answer.find_element(By.CSS_SELECTOR, ".markdown pre code.language-python")
+    assert "def product(a, b):" in code.text
+    assert code.find_elements(By.CSS_SELECTOR, "span.hljs-keyword")
+    (tool_at, table_at) = (
+        chromium.execute_script("return [...arguments[0].children].indexOf(arguments[1])", answer, element)
+        for element in (tool, table.find_element(By.XPATH, "./.."))
+    )
+    assert tool_at < table_at
+    stats = answer.find_element(By.CSS_SELECTOR, ".stats")
+    assert "first chunk" in stats.text and "36 tokens (22 in, 14 out)" in stats.text and "s total" in stats.text
+    chromium.save_screenshot(str(artefacts / "finished-answer.png"))
+
+
+def test_page__stop_ends_the_turn_upstream_and_the_conversation_goes_on(chromium, serve_agent, serve_web):
+    def remember(messages):
+        asked_before = any("Tell me a long story" in str(message) for message in messages)
+        return ["I remember your first question." if asked_before else "This is a new conversation."]
+
+    model = ScriptedModel([deltas(100), remember], delay=0.05)
+    page = ChatPage(chromium, serve_web(LocalAgent(serve_agent(model))))
+    session = chromium.find_element(By.ID, "session")
+
+    answer = page.ask("Tell me a long story")
+    page.wait_for(lambda: "word1" in answer.text, "the story to begin")
+    session_of_first_turn = session.text
+    chromium.find_element(By.ID, "stop").click()
+    assert page.wait_until_finished(answer) == "stopped"
+    assert "Stopped." in answer.text
+    time.sleep(0.5)  # the relay closes its upstream connection; the agent notices at its next chunk
+    emitted_after_stop = len(model.emitted_at)
+    time.sleep(0.5)
+    assert len(model.emitted_at) == emitted_after_stop < 100  # the model was stopped, not left talking
+
+    second = page.ask("Do you remember?")
+
+    assert page.wait_until_finished(second) == "done"
+    assert "I remember your first question." in second.text
+    assert session.text == session_of_first_turn
+
+
+def test_page__html_and_script_in_an_answer_execute_nothing(chromium, serve_agent, serve_web):
+    hostile = [
+        "Look: <img src=x onerror=\"document.title='pwned';window.pwned=1\"> ",
+        "and <script>document.title='pwned';window.pwned=2</script> ",
+        "and [a link](javascript:window.pwned=3) ",
+        "and ![an image](http://127.0.0.1:9/leak?secret=1) ",
+        '<svg onload="window.pwned=4"></svg>',
+    ]
+    tool_input = {"timezone": '<img src=x onerror="window.pwned=5">'}
+    model = ScriptedModel([[ToolCall("get_time", tool_input)], hostile])
+    page = ChatPage(chromium, serve_web(LocalAgent(serve_agent(model))))
+
+    answer = page.ask("Say something dangerous")
+    assert page.wait_until_finished(answer) == "done"
+    time.sleep(0.3)  # an image's onerror would have fired by now
+
+    assert chromium.title == "Agent chat"
+    assert chromium.execute_script("return window.pwned === undefined")
+    transcript = chromium.find_element(By.ID, "transcript")
+    assert transcript.find_elements(By.CSS_SELECTOR, "img, script, svg, iframe") == []
+    assert transcript.find_elements(By.CSS_SELECTOR, "a[href^='javascript']") == []
+    assert "<img src=x onerror=" in answer.text and "<script>" in answer.text
+    assert '<img src=x onerror=\\"window.pwned=5\\">' in answer.find_element(By.CSS_SELECTOR, ".tool-input").text
+
+
+def test_page__a_refused_prompt_shows_the_agents_reason(chromium, serve_agent, serve_web):
+    page = ChatPage(chromium, serve_web(LocalAgent(serve_agent(ScriptedModel([]), max_prompt_chars=10))))
+
+    answer = page.ask("This prompt is longer than ten characters")
+
+    assert page.wait_until_finished(answer) == "failed"
+    problem = answer.find_element(By.CSS_SELECTOR, ".problem")
+    assert problem.get_attribute("data-kind") == "refused"
+    assert problem.text.startswith("Refused: ")
+    assert "the limit is 10 (MAX_PROMPT_CHARS)" in problem.text
+
+
+def test_page__throttling_on_agentcore_shows_a_readable_message(chromium, agentcore, serve_web):
+    core = agentcore(ScriptedModel([]))
+    core.plane.script.append(Reject("ThrottlingException", 429, "Rate exceeded for this runtime"))
+    page = ChatPage(chromium, serve_web(Runtime(core.arn, endpoint_url=core.url)))
+
+    answer = page.ask("Hello")
+
+    assert page.wait_until_finished(answer) == "failed"
+    problem = answer.find_element(By.CSS_SELECTOR, ".problem")
+    assert problem.get_attribute("data-kind") == "throttled"
+    assert problem.text.startswith("Throttled: Rate exceeded for this runtime")
+    assert "try again in a moment" in problem.text
+
+
+def test_page__an_answer_that_breaks_off_keeps_its_text_and_says_so(chromium, serve_agent, serve_web):
+    model = ScriptedModel([["The first half ", Fail(RuntimeError("model connection reset"))]])
+    page = ChatPage(chromium, serve_web(LocalAgent(serve_agent(model))))
+
+    answer = page.ask("Hello")
+
+    assert page.wait_until_finished(answer) == "failed"
+    assert "The first half" in answer.text
+    problem = answer.find_element(By.CSS_SELECTOR, ".problem")
+    assert problem.get_attribute("data-kind") == "stream"
+    assert problem.text.startswith("The answer broke off: ")
+    assert "model connection reset" in problem.text
+
+
+def test_page__new_conversation_forgets_the_session(chromium, serve_agent, serve_web):
+    def remember(messages):
+        return ["I remember." if len(messages) > 1 else "Nice to meet you."]
+
+    model = ScriptedModel([["Hello!"], remember])
+    page = ChatPage(chromium, serve_web(LocalAgent(serve_agent(model))))
+    first = page.ask("Hi")
+    page.wait_until_finished(first)
+    first_session = chromium.find_element(By.ID, "session").text
+
+    chromium.find_element(By.ID, "new-conversation").click()
+    assert page.answers() == []
+    second = page.ask("Do you remember me?")
+
+    assert page.wait_until_finished(second) == "done"
+    assert "Nice to meet you." in second.text
+    assert chromium.find_element(By.ID, "session").text not in {first_session, "new conversation"}
