@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: install test lint check-image local synth deploy destroy bench clean
+.PHONY: install browser test lint check-image local dev synth deploy destroy bench clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -21,7 +21,25 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-test: install
+# Headless Chromium and its driver for the browser tests (tests/client/web), from Debian's own packages, never a
+# downloaded browser build. Installed only when missing.
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then \
+		echo "make browser: chromium and chromedriver are not installed, and apt-get is not available to install them." \
+			"Install Chromium and its WebDriver with your package manager (as chromium and chromedriver on PATH)," \
+			"then run make test again." >&2; \
+		exit 1; \
+	fi; \
+	if [ "$$(id -u)" -eq 0 ]; then sudo=; elif command -v sudo >/dev/null; then sudo=sudo; else \
+		echo "make browser: installing chromium and chromium-driver needs root: sudo apt-get install chromium chromium-driver" >&2; \
+		exit 1; \
+	fi; \
+	echo "make browser: installing Debian's chromium and chromium-driver for the browser tests"; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium chromium-driver
+
+test: install browser
 	$(PY) -m pytest
 
 lint: install
@@ -37,6 +55,14 @@ check-image: install
 # The agent on http://127.0.0.1:8080 with your AWS credentials and region (it calls Amazon Bedrock).
 local: install
 	$(PY) -m agent.server --host 127.0.0.1
+
+# The agent on http://127.0.0.1:8080 (your AWS credentials, as in `make local`), restarted whenever a file under
+# agent/ changes, and the chat page on http://127.0.0.1:8501 talking to it. Ctrl-C stops both.
+dev: install
+	@trap 'kill $$agent 2>/dev/null' EXIT; \
+	$(VENV)/bin/uvicorn agent.server:create_app --factory --reload --reload-dir agent --host 127.0.0.1 --port 8080 \
+		--log-level warning & agent=$$!; \
+	$(PY) -m client web --url http://127.0.0.1:8080
 
 # Synthesis needs neither Docker nor AWS credentials; the handler bundle is pip-installed for linux/arm64.
 synth: install
