@@ -12,14 +12,19 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
+from agent.contract import SESSION_HEADER
 from client import cli
 from client.invoke import LocalAgent, Runtime
+from client.web import relay
 from client.web.server import CONTENT_SECURITY_POLICY, SESSION_ID_HEADER, STATIC_DIR
 from tests.fixtures.live_server import free_port
 from tests.fixtures.scripted_model import ScriptedModel, ToolCall
@@ -83,7 +88,9 @@ def test_relay__a_page_that_hangs_up_ends_the_agents_turn(serve_agent, serve_web
     url = serve_web(LocalAgent(serve_agent(model)))
 
     with http.stream("POST", f"{url}/api/turns", json={"prompt": "Go", "session_id": SESSION}) as response:
-        next(response.iter_lines())
+        received = response.iter_lines()
+        next(received)
+    # leaving the block closes the page's connection mid-answer
     time.sleep(0.5)
     emitted_after_hang_up = len(model.emitted_at)
     time.sleep(0.5)
@@ -246,3 +253,49 @@ def test_cli_web__a_port_already_taken_is_one_error_line(capsys):
     assert code == 3
     assert err.startswith(f"error: cannot listen on 127.0.0.1:{port}: Address already in use; pass another --port")
     assert err.count("\n") == 1
+
+
+@contextmanager
+def answering(agent_url: str, session_id: str) -> Iterator[None]:
+    """The agent streams a long answer on ``session_id`` to another client until the block ends and it hangs up."""
+    with (
+        httpx.Client(timeout=30) as client,
+        client.stream(
+            "POST", f"{agent_url}/invocations", json={"prompt": "Long"}, headers={SESSION_HEADER: session_id}
+        ) as response,
+    ):
+        received = response.iter_lines()  # kept: a dropped line iterator would close the connection at once
+        next(received)
+        yield
+
+
+def test_relay__a_turn_waits_while_the_agent_is_still_ending_the_sessions_stopped_turn(serve_agent, serve_web, http):
+    model = ScriptedModel([[f"chunk{index} " for index in range(100)], ["Next turn."]], delay=0.05)
+    agent_url = serve_agent(model)
+    url = serve_web(LocalAgent(agent_url))
+    with ExitStack() as other_client:
+        other_client.enter_context(answering(agent_url, SESSION))
+        threading.Timer(0.5, other_client.close).start()  # the other client hangs up a moment later
+        started = time.monotonic()
+
+        response = turn(http, url, {"prompt": "Next", "session_id": SESSION})
+
+    assert response.status_code == 200
+    assert lines(response)[0] == {"type": "text", "text": "Next turn."}
+    assert time.monotonic() - started >= 0.4  # it waited for the session instead of failing
+
+
+def test_relay__a_session_busy_for_longer_is_refused_with_the_agents_reason(serve_agent, serve_web, http, monkeypatch):
+    monkeypatch.setattr(relay, "BUSY_RETRY_SECONDS", 0.3)
+    model = ScriptedModel([[f"chunk{index} " for index in range(100)]], delay=0.05)
+    agent_url = serve_agent(model)
+    url = serve_web(LocalAgent(agent_url))
+
+    with answering(agent_url, SESSION):
+        response = turn(http, url, {"prompt": "Next", "session_id": SESSION})
+
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["kind"] == "refused"
+    assert "is still answering a previous request" in error["message"]
+    assert len(model.calls) == 1
