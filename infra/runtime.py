@@ -35,6 +35,19 @@ LAMBDA_ARCHITECTURE = lambda_.Architecture.ARM_64
 HANDLER_SOURCE = Path(__file__).parent / "runtime_provider"
 LIFECYCLE_LIMITS = (cdk.Duration.seconds(60), cdk.Duration.seconds(28_800))
 
+ON_EVENT_TIMEOUT = cdk.Duration.minutes(10)
+"""Room for role-propagation retries and botocore's own retries (8 tries, 5 s connect and 30 s read timeouts)."""
+IS_COMPLETE_TIMEOUT = cdk.Duration.minutes(1)
+PROVIDER_QUERY_INTERVAL = cdk.Duration.seconds(10)
+PROVIDER_TOTAL_TIMEOUT = cdk.Duration.minutes(30)
+"""How long is_complete is asked (a throttled or busy delete is asked again until then); then the framework fails
+the request with "Operation timed out"."""
+SERVICE_TIMEOUT = cdk.Duration.minutes(
+    ON_EVENT_TIMEOUT.to_minutes() + PROVIDER_TOTAL_TIMEOUT.to_minutes() + IS_COMPLETE_TIMEOUT.to_minutes() + 4
+)
+"""CloudFormation's wait for an answer (default one hour): long enough for the framework's own answer, timeout
+included, so the stack events show the handler's reason rather than CloudFormation's."""
+
 
 class AgentCoreRuntime(Construct):
     """An AgentCore runtime running ``image``, allowed to invoke ``model_id`` and nothing else of Bedrock.
@@ -55,6 +68,7 @@ class AgentCoreRuntime(Construct):
         description: str | None = None,
         idle_session_timeout: cdk.Duration | None = None,
         max_lifetime: cdk.Duration | None = None,
+        tags: Mapping[str, str] | None = None,
     ) -> None:
         """Create the execution role and the runtime.
 
@@ -66,6 +80,9 @@ class AgentCoreRuntime(Construct):
         :param description: runtime description. Default: none.
         :param idle_session_timeout: idle time after which a session ends. Default: the service's (900 s).
         :param max_lifetime: longest life of a session. Default: the service's (28,800 s).
+        :param tags: tags of the runtime; changing them later retags it in place (TagResource/UntagResource).
+            Default: none besides the handler's own ``agentcore-runtime:cfn-*`` tags, which mark the runtime as this
+            stack's.
         """
         super().__init__(scope, construct_id)
         problem = runtime_name_problem(runtime_name)
@@ -77,6 +94,9 @@ class AgentCoreRuntime(Construct):
                 f"environment must not set {sorted(reserved)}: pass model_id, which also scopes the role to the "
                 "model, and deploy the stack in the Region the model should be called in"
             )
+        reserved_tags = p.HANDLER_TAGS.intersection(tags or {})
+        if reserved_tags:
+            raise ValueError(f"tags must not set {sorted(reserved_tags)}: the handler writes them; use other keys")
         lifecycle = _lifecycle(idle_session_timeout, max_lifetime)
         stack = cdk.Stack.of(self)
         self.runtime_name = runtime_name
@@ -117,6 +137,8 @@ class AgentCoreRuntime(Construct):
             properties[p.LIFECYCLE_CONFIGURATION] = lifecycle
         if description:
             properties[p.DESCRIPTION] = description
+        if tags:
+            properties[p.TAGS] = dict(tags)
 
         resource = cdk.CustomResource(
             self,
@@ -124,9 +146,11 @@ class AgentCoreRuntime(Construct):
             service_token=provider.service_token,
             resource_type=p.RESOURCE_TYPE,
             properties=properties,
+            service_timeout=SERVICE_TIMEOUT,
         )
-        # The service checks the role when the runtime is created: its policy must exist by then.
-        resource.node.add_dependency(self.role)
+        # The service checks the role when the runtime is created: its policy must exist by then. The handlers'
+        # log groups and logging policies are not referenced by the functions: they must exist before the first call.
+        resource.node.add_dependency(self.role, provider)
         self.runtime_arn: str = resource.get_att_string(p.ATTR_ARN)
         """ARN of the runtime, the ``agentRuntimeArn`` that ``InvokeAgentRuntime`` takes."""
         self.runtime_id: str = resource.ref
@@ -160,11 +184,24 @@ class _RuntimeProvider(Construct):
         self._stack = stack
         code = python_code(HANDLER_SOURCE, runtime=LAMBDA_RUNTIME, architecture=LAMBDA_ARCHITECTURE)
 
-        self.on_event = self._function("OnEvent", "handler.on_event", code, cdk.Duration.minutes(5))
-        self.is_complete = self._function("IsComplete", "handler.is_complete", code, cdk.Duration.minutes(1))
-        # Create is authorized on "*" only: the Service Authorization Reference lists no resource type for it.
+        self.on_event = self._function("OnEvent", "handler.on_event", code, ON_EVENT_TIMEOUT)
+        self.is_complete = self._function("IsComplete", "handler.is_complete", code, IS_COMPLETE_TIMEOUT)
+        # Create and List are authorized on "*" only: the Service Authorization Reference lists no resource type for
+        # them. List finds a runtime whose create answer was lost; its tags decide whether it is this stack's.
         self.on_event.add_to_role_policy(
-            iam.PolicyStatement(sid="CreateRuntimes", actions=["bedrock-agentcore:CreateAgentRuntime"], resources=["*"])
+            iam.PolicyStatement(
+                sid="CreateAndFindRuntimes",
+                actions=["bedrock-agentcore:CreateAgentRuntime", "bedrock-agentcore:ListAgentRuntimes"],
+                resources=["*"],
+            )
+        )
+        # AgentCore leaves a runtime's log groups behind; is_complete deletes them once the runtime is gone.
+        self.is_complete.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="FindRuntimeLogGroups",
+                actions=["logs:DescribeLogGroups"],
+                resources=[_all_log_groups_arn(stack)],
+            )
         )
         self.on_event.add_to_role_policy(
             iam.PolicyStatement(
@@ -199,21 +236,22 @@ class _RuntimeProvider(Construct):
             "Provider",
             on_event_handler=self.on_event,
             is_complete_handler=self.is_complete,
-            query_interval=cdk.Duration.seconds(10),
-            total_timeout=cdk.Duration.minutes(30),
+            query_interval=PROVIDER_QUERY_INTERVAL,
+            total_timeout=PROVIDER_TOTAL_TIMEOUT,
             log_group=framework_logs,
+            # The framework logs each request, each handler's answer and what it sends CloudFormation at INFO;
+            # its default, FATAL, keeps none of it.
+            framework_lambda_logging_level=lambda_.ApplicationLogLevel.INFO,
             framework_on_event_role=framework_roles[0],
             framework_complete_and_timeout_role=framework_roles[1],
-            disable_waiter_state_machine_logging=False,
-            waiter_state_machine_log_options=cr.LogOptions(
-                destination=logs.LogGroup(
-                    self,
-                    "WaiterLogs",
-                    retention=logs.RetentionDays.ONE_MONTH,
-                    removal_policy=cdk.RemovalPolicy.DESTROY,
-                ),
-                level=sfn.LogLevel.ALL,
-            ),
+            # Logging is configured below: the framework's own grants logs:CreateLogStream and logs:PutLogEvents on
+            # "*", which Step Functions log delivery does not use.
+            disable_waiter_state_machine_logging=True,
+        )
+        self._log_waiter(
+            logs.LogGroup(
+                self, "WaiterLogs", retention=logs.RetentionDays.ONE_MONTH, removal_policy=cdk.RemovalPolicy.DESTROY
+            )
         )
         self.service_token = self._provider.service_token
         self._acknowledge_framework(framework_roles)
@@ -248,20 +286,55 @@ class _RuntimeProvider(Construct):
                 conditions={"StringEquals": {"iam:PassedToService": SERVICE_PRINCIPAL}},
             )
         )
+        self.on_event.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "bedrock-agentcore:TagResource",
+                    "bedrock-agentcore:UntagResource",
+                    "bedrock-agentcore:ListTagsForResource",
+                ],
+                resources=[runtimes],
+            )
+        )
+        # is_complete asks again for a delete the service refused while the runtime was busy or throttled, then
+        # deletes the log groups AgentCore created for the runtime: /aws/bedrock-agentcore/runtimes/<runtimeId>-*.
         self.is_complete.add_to_role_policy(
-            iam.PolicyStatement(actions=["bedrock-agentcore:GetAgentRuntime"], resources=[runtimes])
+            iam.PolicyStatement(
+                actions=["bedrock-agentcore:GetAgentRuntime", "bedrock-agentcore:DeleteAgentRuntime"],
+                resources=[runtimes],
+            )
+        )
+        self.is_complete.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["bedrock-agentcore:DeleteWorkloadIdentity"],
+                resources=_workload_identity_arns(self._stack, runtime_name),
+            )
+        )
+        runtime_logs = _runtime_logs_arn(self._stack, f"{runtime_name}-*")
+        self.is_complete.add_to_role_policy(
+            iam.PolicyStatement(actions=["logs:DeleteLogGroup"], resources=[runtime_logs])
         )
         runtime_ids = f"runtime ids are '{runtime_name}-' and 10 characters the service picks at creation"
+        workload_identity = f"the service names the runtime's workload identity '{runtime_name}-<suffix>' at creation"
         _acknowledge_wildcards(self.on_event.role, {runtimes: runtime_ids})
-        _acknowledge_wildcards(self.is_complete.role, {runtimes: runtime_ids})
+        _acknowledge_wildcards(
+            self.is_complete.role,
+            {
+                runtimes: runtime_ids,
+                _workload_identity_arns(self._stack, runtime_name)[1]: workload_identity,
+                runtime_logs: "AgentCore names a runtime's log groups '<runtimeId>-<endpoint>', and runtime ids are "
+                f"'{runtime_name}-' and 10 characters the service picks at creation",
+                _all_log_groups_arn(self._stack): "logs:DescribeLogGroups supports no narrower resource; it reads "
+                "names (under the runtime's prefix), writes nothing",
+            },
+        )
         _acknowledge_wildcards(
             self.on_event.role,
             {
-                _workload_identity_arns(self._stack, runtime_name)[1]: (
-                    f"the service names the runtime's workload identity '{runtime_name}-<suffix>' at creation"
-                ),
-                "*": "bedrock-agentcore:CreateAgentRuntime supports no resource-level permission (Service "
-                "Authorization Reference); every other runtime action is limited to this runtime's ARN pattern",
+                _workload_identity_arns(self._stack, runtime_name)[1]: workload_identity,
+                "*": "bedrock-agentcore:CreateAgentRuntime and ListAgentRuntimes support no resource-level permission "
+                "(Service Authorization Reference); every other runtime action is limited to this runtime's ARN "
+                "pattern",
             },
         )
 
@@ -295,9 +368,8 @@ class _RuntimeProvider(Construct):
         _acknowledge_wildcards(
             waiter,
             {
-                "*": "CloudWatch Logs delivery for Step Functions (logs:CreateLogDelivery and the rest that "
-                "aws-cdk-lib grants for logging ALL events) is authorized on '*' only, as the Step Functions guide "
-                "documents",
+                "*": "CloudWatch Logs delivery for Step Functions (logs:CreateLogDelivery and the rest of the Step "
+                "Functions guide's list, without CreateLogStream/PutLogEvents) is authorized on '*' only",
             },
         )
         cdk.Validations.of(waiter).acknowledge(
@@ -308,24 +380,47 @@ class _RuntimeProvider(Construct):
             )
         )
 
-    def _function(self, name: str, handler: str, code: lambda_.Code, timeout: cdk.Duration) -> lambda_.Function:
-        log_group = logs.LogGroup(
-            self, f"{name}Logs", retention=logs.RetentionDays.ONE_MONTH, removal_policy=cdk.RemovalPolicy.DESTROY
+    def _log_waiter(self, log_group: logs.LogGroup) -> None:
+        """Log every state of the waiter, with the grants the Step Functions guide lists for log delivery."""
+        waiter = self._provider.node.find_child("waiter-state-machine")
+        waiter.node.find_child("Role").add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "logs:CreateLogDelivery",
+                    "logs:GetLogDelivery",
+                    "logs:UpdateLogDelivery",
+                    "logs:DeleteLogDelivery",
+                    "logs:ListLogDeliveries",
+                    "logs:PutResourcePolicy",
+                    "logs:DescribeResourcePolicies",
+                    "logs:DescribeLogGroups",
+                ],
+                resources=["*"],
+            )
         )
+        state_machine = waiter.node.default_child
+        state_machine.logging_configuration = sfn.CfnStateMachine.LoggingConfigurationProperty(
+            destinations=[
+                sfn.CfnStateMachine.LogDestinationProperty(
+                    cloud_watch_logs_log_group=sfn.CfnStateMachine.CloudWatchLogsLogGroupProperty(
+                        log_group_arn=log_group.log_group_arn
+                    )
+                )
+            ],
+            include_execution_data=False,
+            level=sfn.LogLevel.ALL.value,
+        )
+
+    def _function(self, name: str, handler: str, code: lambda_.Code, timeout: cdk.Duration) -> lambda_.Function:
         role = iam.Role(
             self,
             f"{name}Role",
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
             description=f"AgentCore runtime custom resource: {handler}",
         )
-        # In place of AWSLambdaBasicExecutionRole: write to this function's own log group only.
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                resources=[log_group.log_group_arn],  # "arn:...:log-group:<name>:*"
-            )
-        )
-        return lambda_.Function(
+        # The function logs to Lambda's default /aws/lambda/<name>: the group the provider framework names in the
+        # failure reason that CloudFormation shows ("Logs: /aws/lambda/<name>").
+        function = lambda_.Function(
             self,
             name,
             runtime=LAMBDA_RUNTIME,
@@ -335,9 +430,29 @@ class _RuntimeProvider(Construct):
             timeout=timeout,
             memory_size=256,
             role=role,
-            log_group=log_group,
             description=f"AgentCore runtime custom resource: {handler}",
         )
+        log_group = logs.LogGroup(
+            self,
+            f"{name}Logs",
+            log_group_name=f"/aws/lambda/{function.function_name}",
+            retention=logs.RetentionDays.ONE_MONTH,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
+        # In place of AWSLambdaBasicExecutionRole: write to this function's own log group only. A policy of its own,
+        # not the role's default one, which the function depends on: the log group depends on the function's name.
+        iam.Policy(
+            self,
+            f"{name}Logging",
+            roles=[role],
+            statements=[
+                iam.PolicyStatement(
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                    resources=[log_group.log_group_arn],  # "arn:...:log-group:<name>:*"
+                )
+            ],
+        )
+        return function
 
 
 def _execution_statements(
@@ -366,14 +481,7 @@ def _execution_statements(
         iam.PolicyStatement(
             sid="DescribeLogGroups",
             actions=["logs:DescribeLogGroups"],
-            resources=[
-                stack.format_arn(
-                    service="logs",
-                    resource="log-group",
-                    resource_name="*",
-                    arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-                )
-            ],
+            resources=[_all_log_groups_arn(stack)],
         ),
         iam.PolicyStatement(
             sid="XRay",
@@ -441,8 +549,8 @@ def _execution_role_wildcards(stack: cdk.Stack, runtime_name: str, model_id: str
         runtime_logs: "AgentCore creates the runtime's log groups under /aws/bedrock-agentcore/runtimes/ with names "
         "that include the runtime id, which exists only after creation",
         f"{runtime_logs}:log-stream:*": "log streams inside the runtime's log groups, named by the service",
-        stack.format_arn(
-            service="logs", resource="log-group", resource_name="*", arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME
+        _all_log_groups_arn(
+            stack
         ): "logs:DescribeLogGroups supports no narrower resource; it reads names, writes nothing",
         _workload_identity_arns(stack, runtime_name)[1]: "the service names the runtime's workload identity "
         f"'{runtime_name}-<suffix>' at creation",
@@ -481,12 +589,18 @@ def _as_nag_renders(scope: Construct, value: str) -> str:
     return "".join(rendered)
 
 
-def _runtime_logs_arn(stack: cdk.Stack) -> str:
+def _runtime_logs_arn(stack: cdk.Stack, log_group_names: str = "*") -> str:
     return stack.format_arn(
         service="logs",
         resource="log-group",
-        resource_name="/aws/bedrock-agentcore/runtimes/*",
+        resource_name=f"{p.RUNTIME_LOG_GROUP_PREFIX}{log_group_names}",
         arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+    )
+
+
+def _all_log_groups_arn(stack: cdk.Stack) -> str:
+    return stack.format_arn(
+        service="logs", resource="log-group", resource_name="*", arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME
     )
 
 

@@ -16,6 +16,8 @@ ENVIRONMENT_VARIABLES = "environmentVariables"
 LIFECYCLE_CONFIGURATION = "lifecycleConfiguration"
 PROTOCOL_CONFIGURATION = "protocolConfiguration"
 DESCRIPTION = "description"
+TAGS = "tags"
+"""Create-only in the service model: the handler applies changes with TagResource/UntagResource."""
 
 # Request parameters the handler sets itself; a template must not set them.
 CLIENT_TOKEN = "clientToken"
@@ -23,7 +25,21 @@ AGENT_RUNTIME_ID = "agentRuntimeId"
 AGENT_RUNTIME_VERSION = "agentRuntimeVersion"
 HANDLER_OWNED = frozenset({CLIENT_TOKEN, AGENT_RUNTIME_ID, AGENT_RUNTIME_VERSION})
 
+# Tags the handler writes on every runtime it creates, and no one else writes: a runtime found by name is this
+# resource's own only when it carries this stack's id and this resource's logical id. They let the handler find a
+# runtime whose create answer was lost, and never touch one it did not create.
+OWNER_STACK_TAG = "agentcore-runtime:cfn-stack-id"
+OWNER_LOGICAL_ID_TAG = "agentcore-runtime:cfn-logical-id"
+CREATE_TOKEN_TAG = "agentcore-runtime:cfn-create-token"
+"""The clientToken of the create that made the runtime; removed by the first update in place."""
+HANDLER_TAGS = frozenset({OWNER_STACK_TAG, OWNER_LOGICAL_ID_TAG, CREATE_TOKEN_TAG})
+
+RUNTIME_LOG_GROUP_PREFIX = "/aws/bedrock-agentcore/runtimes/"
+"""AgentCore writes a runtime's logs to ``<prefix><agentRuntimeId>-<endpoint>`` and leaves them after a delete."""
+
 # Attributes (Fn::GetAtt) returned in Data.
 ATTR_ARN = "AgentRuntimeArn"
 ATTR_ID = "AgentRuntimeId"
 ATTR_VERSION = "AgentRuntimeVersion"
+ATTR_ABANDONED_ID = "AbandonedRuntimeId"
+"""Internal: a runtime of this resource that CloudFormation never learned of, deleted while the rollback settles."""

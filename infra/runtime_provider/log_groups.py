@@ -1,0 +1,39 @@
+"""Delete the log groups AgentCore created for a runtime: the service leaves them behind when the runtime goes."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+try:  # imported as part of the ``infra`` package (the CDK app, the tests)
+    from . import errors
+    from . import properties as p
+except ImportError:  # the Lambda bundle's root is this directory
+    import errors  # type: ignore[no-redef]
+    import properties as p  # type: ignore[no-redef]
+
+LOGGER = logging.getLogger(__name__)
+
+Client = Any
+
+
+def runtime_log_group_prefix(runtime_id: str) -> str:
+    """``/aws/bedrock-agentcore/runtimes/<runtimeId>-``: one group per endpoint follows (``DEFAULT`` and any other)."""
+    return f"{p.RUNTIME_LOG_GROUP_PREFIX}{runtime_id}-"
+
+
+def delete_runtime_log_groups(logs: Client, runtime_id: str) -> list[str]:
+    """Delete every log group of ``runtime_id``; one already gone counts as deleted. Returns the names deleted.
+
+    Throttling and other errors propagate: the caller asks again on its next poll, and what is deleted stays deleted.
+    """
+    pages = logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=runtime_log_group_prefix(runtime_id))
+    names = [group["logGroupName"] for page in pages for group in page.get("logGroups", [])]
+    for name in names:
+        try:
+            logs.delete_log_group(logGroupName=name)
+        except Exception as error:
+            if not errors.is_not_found(error):
+                raise
+        LOGGER.info("delete_runtime_log_groups | runtime_id=<%s>, log_group=<%s> | deleted", runtime_id, name)
+    return names

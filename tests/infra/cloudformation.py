@@ -1,0 +1,170 @@
+"""CloudFormation and the CDK Provider framework, as they drive one ``Custom::AgentCoreRuntime``, for the tests.
+
+What it reproduces, from CloudFormation's custom-resource contract and aws-cdk-lib's provider framework
+(``custom-resources/lib/provider-framework/runtime/framework.ts`` and ``cfn-response.ts``, read in the installed
+aws-cdk-lib):
+
+- ``on_event`` raising fails the request; a failed Create has no physical id, so the framework answers with its
+  ``CREATE_FAILED`` marker, and answers the rollback's Delete for that marker itself, without calling the handler.
+- A Delete must keep its physical id. ``is_complete`` gets the event merged with ``on_event``'s result, is asked
+  every query interval until the total timeout ("Operation timed out"), and its Data is merged into ``on_event``'s.
+- A successful Update with a new physical id is a replacement: the old id is deleted once the update succeeded.
+  A failed Update is rolled back by an Update with old and new properties swapped, and ids the rollback left
+  behind are deleted. A failed Create is rolled back by a Delete of whatever physical id the failure carried.
+- The same request can be delivered twice (same RequestId): both deliveries run, the first answer counts.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from infra.runtime import PROVIDER_QUERY_INTERVAL, PROVIDER_TOTAL_TIMEOUT
+from infra.runtime_provider import handler
+from infra.runtime_provider import properties as p
+from tests.fixtures.control_plane import ACCOUNT, REGION, ControlPlane
+
+CREATE_FAILED_MARKER = "AWSCDK::CustomResourceProviderFramework::CREATE_FAILED"
+MAX_POLLS = int(PROVIDER_TOTAL_TIMEOUT.to_seconds() // PROVIDER_QUERY_INTERVAL.to_seconds())
+"""The framework's waiter asks ``is_complete`` this many times (total timeout / query interval) before giving up."""
+
+
+@dataclass
+class Response:
+    """What the framework sends back to CloudFormation for one request."""
+
+    status: str
+    physical_id: str
+    data: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+
+@dataclass
+class Request:
+    request_type: str
+    response: Response
+
+
+class CloudFormation:
+    """One stack holding one runtime resource; each method is a stack operation and returns the stack's status."""
+
+    def __init__(self, plane: ControlPlane, *, logical_id: str = "AgentRuntime") -> None:
+        self.clients = handler.Clients(control=plane.client(), logs=plane.client("logs"))
+        self.stack_id = f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/agentcore/{uuid.uuid4()}"
+        self.logical_id = logical_id
+        self.physical_id: str | None = None
+        self.properties: dict[str, Any] | None = None
+        self.attributes: dict[str, Any] = {}
+        self.requests: list[Request] = []
+        self.slept: list[float] = []
+
+    # ---- stack operations ---------------------------------------------------------------------------------------
+
+    def create(self, props: dict[str, Any], *, then_fail: bool = False, duplicate: bool = False) -> str:
+        """Create the stack; ``then_fail``: another resource fails after this one was created."""
+        created = self.send("Create", props=props, duplicate=duplicate)
+        if created.status == "SUCCESS" and not then_fail:
+            self._settle(created, props)
+            return "CREATE_COMPLETE"
+        rollback = self.send("Delete", physical_id=created.physical_id, props=props)
+        return "ROLLBACK_COMPLETE" if rollback.status == "SUCCESS" else "ROLLBACK_FAILED"
+
+    def update(self, props: dict[str, Any], *, then_fail: bool = False, duplicate: bool = False) -> str:
+        """Update the stack; ``then_fail``: another resource fails after this one was updated."""
+        old_id, old_props = self.physical_id, self.properties
+        updated = self.send("Update", physical_id=old_id, props=props, old_props=old_props, duplicate=duplicate)
+        if updated.status == "SUCCESS" and not then_fail:
+            self._settle(updated, props)
+            if updated.physical_id != old_id:
+                self.send("Delete", physical_id=old_id, props=old_props)  # cleanup: a failure here is only a warning
+            return "UPDATE_COMPLETE"
+        current = updated.physical_id if updated.status == "SUCCESS" else old_id
+        rollback = self.send("Update", physical_id=current, props=old_props, old_props=props)
+        if rollback.status != "SUCCESS":
+            return "UPDATE_ROLLBACK_FAILED"
+        self._settle(rollback, old_props)
+        for leftover in {old_id, current} - {rollback.physical_id}:
+            self.send("Delete", physical_id=leftover, props=props if leftover == current else old_props)
+        return "UPDATE_ROLLBACK_COMPLETE"
+
+    def delete(self, *, duplicate: bool = False) -> str:
+        deleted = self.send("Delete", physical_id=self.physical_id, props=self.properties, duplicate=duplicate)
+        if deleted.status != "SUCCESS":
+            return "DELETE_FAILED"
+        self.physical_id, self.properties = None, None
+        return "DELETE_COMPLETE"
+
+    def last_failure(self) -> str:
+        """The reason of the latest failed request, as the stack events show it."""
+        return next(r.response.reason for r in reversed(self.requests) if r.response.status == "FAILED")
+
+    # ---- one request through the provider framework -------------------------------------------------------------
+
+    def send(
+        self,
+        request_type: str,
+        *,
+        props: dict[str, Any] | None,
+        physical_id: str | None = None,
+        old_props: dict[str, Any] | None = None,
+        duplicate: bool = False,
+    ) -> Response:
+        event: dict[str, Any] = {
+            "RequestType": request_type,
+            "RequestId": str(uuid.uuid4()),
+            "ResponseURL": "https://cloudformation-custom-resource-response.example/",
+            "StackId": self.stack_id,
+            "LogicalResourceId": self.logical_id,
+            "ResourceType": p.RESOURCE_TYPE,
+            "ResourceProperties": {
+                "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:fw",
+                **(props or {}),
+            },
+        }
+        if physical_id is not None:
+            event["PhysicalResourceId"] = physical_id
+        if old_props is not None:
+            event["OldResourceProperties"] = {
+                "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:fw",
+                **old_props,
+            }
+        # Every delivery runs on_event before any of them is complete, as two framework invocations would.
+        started = [self._on_event(event) for _ in range(2 if duplicate else 1)]
+        responses = [s if isinstance(s, Response) else self._wait(s) for s in started]
+        self.requests.append(Request(request_type, responses[0]))
+        return responses[0]
+
+    def _on_event(self, event: dict[str, Any]) -> dict[str, Any] | Response:
+        if event["RequestType"] == "Delete" and event.get("PhysicalResourceId") == CREATE_FAILED_MARKER:
+            return Response("SUCCESS", CREATE_FAILED_MARKER)  # "ignoring DELETE event caused by a failed CREATE event"
+        try:
+            result = _as_json(handler.on_event(_as_json(event), clients=self.clients, sleep=self.slept.append))
+        except Exception as error:  # the framework: any error is a FAILED response
+            fallback = CREATE_FAILED_MARKER if event["RequestType"] == "Create" else ""
+            return Response("FAILED", event.get("PhysicalResourceId") or fallback, reason=str(error))
+        physical_id = result.get("PhysicalResourceId") or event.get("PhysicalResourceId") or event["RequestId"]
+        if event["RequestType"] == "Delete" and physical_id != event["PhysicalResourceId"]:
+            return Response("FAILED", event["PhysicalResourceId"], reason="DELETE: cannot change the physical id")
+        return {**event, **result, "PhysicalResourceId": physical_id}
+
+    def _wait(self, event: dict[str, Any]) -> Response:
+        for _ in range(MAX_POLLS):
+            try:
+                result = _as_json(handler.is_complete(_as_json(event), clients=self.clients))
+            except Exception as error:  # the framework: any error is a FAILED response
+                return Response("FAILED", event["PhysicalResourceId"], event.get("Data", {}), str(error))
+            if result["IsComplete"]:
+                data = {**event.get("Data", {}), **result.get("Data", {})}
+                return Response("SUCCESS", event["PhysicalResourceId"], data)
+            assert not result.get("Data"), '"Data" is not allowed if "IsComplete" is "False"'
+        return Response("FAILED", event["PhysicalResourceId"], event.get("Data", {}), "Operation timed out")
+
+    def _settle(self, response: Response, props: dict[str, Any] | None) -> None:
+        self.physical_id, self.properties, self.attributes = response.physical_id, props, response.data
+
+
+def _as_json(value: Any) -> Any:
+    """Events and results cross the framework as JSON: anything that does not survive the trip fails here."""
+    return json.loads(json.dumps(value))
