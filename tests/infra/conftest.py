@@ -78,3 +78,11 @@ def template(synthesized):
 
     stack, _, _ = synthesized
     return Template.from_stack(stack)
+
+
+@pytest.fixture
+def clients(control):
+    """The handler's clients: the stubbed control plane, and a logs client the Stubber tests never reach."""
+    from infra.runtime_provider.handler import Clients
+
+    return Clients(control=control, logs=stubbed_client("logs"))

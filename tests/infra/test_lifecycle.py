@@ -1,0 +1,495 @@
+"""The custom resource through CloudFormation's own sequences, against a stateful fake of the control plane.
+
+After each sequence the test asserts the stack's status and the exact set of runtimes that exist, with their
+configuration: no orphan, no stuck stack.
+"""
+
+import pytest
+
+from infra.runtime_provider import handler
+from infra.runtime_provider import properties as p
+from tests.fixtures.control_plane import ACCOUNT, REGION, ControlPlane
+from tests.infra.cloudformation import MAX_POLLS, CloudFormation
+
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/ExecutionRole"
+REPOSITORY = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/cdk-hnb659fds-container-assets-{ACCOUNT}-{REGION}"
+IMAGE_V1, IMAGE_V2 = f"{REPOSITORY}:v1", f"{REPOSITORY}:v2"
+NAME, NEW_NAME = "agentcore_streaming", "agentcore_renamed"
+
+
+def props(name=NAME, image=IMAGE_V1, tags=None):
+    """What CloudFormation delivers: every scalar a string."""
+    properties = {
+        p.AGENT_RUNTIME_NAME: name,
+        p.AGENT_RUNTIME_ARTIFACT: {"containerConfiguration": {"containerUri": image}},
+        p.ROLE_ARN: ROLE_ARN,
+        p.NETWORK_CONFIGURATION: {"networkMode": "PUBLIC"},
+        p.PROTOCOL_CONFIGURATION: {"serverProtocol": "HTTP"},
+        p.ENVIRONMENT_VARIABLES: {"MODEL_ID": "us.anthropic.claude-sonnet-4-20250514-v1:0"},
+        p.LIFECYCLE_CONFIGURATION: {"idleRuntimeSessionTimeout": "900", "maxLifetime": "28800"},
+        p.DESCRIPTION: "Streaming Strands agent",
+    }
+    if tags is not None:
+        properties[p.TAGS] = tags
+    return properties
+
+
+@pytest.fixture
+def plane():
+    return ControlPlane()
+
+
+@pytest.fixture
+def stack(plane):
+    return CloudFormation(plane)
+
+
+def images(plane):
+    """Every runtime that exists: name → (status, image)."""
+    return {
+        name: (runtime.status, runtime.configuration["agentRuntimeArtifact"]["containerConfiguration"]["containerUri"])
+        for name, runtime in plane.by_name().items()
+    }
+
+
+def user_tags(runtime):
+    return {key: value for key, value in runtime.tags.items() if key not in p.HANDLER_TAGS}
+
+
+# ---- the ordinary lifecycle ----------------------------------------------------------------------------------------
+
+
+def test_create__one_ready_runtime_with_the_typed_configuration_and_owner_tags(plane, stack):
+    status = stack.create(props())
+
+    runtime = plane.by_name()[NAME]
+    assert status == "CREATE_COMPLETE"
+    assert images(plane) == {NAME: ("READY", IMAGE_V1)}
+    assert runtime.configuration["lifecycleConfiguration"] == {"idleRuntimeSessionTimeout": 900, "maxLifetime": 28800}
+    assert runtime.tags[p.OWNER_STACK_TAG] == stack.stack_id
+    assert runtime.tags[p.OWNER_LOGICAL_ID_TAG] == "AgentRuntime"
+    assert stack.physical_id == runtime.runtime_id
+    assert stack.attributes == {p.ATTR_ARN: runtime.arn, p.ATTR_ID: runtime.runtime_id, p.ATTR_VERSION: "1"}
+
+
+def test_update__same_id_new_version_new_image(plane, stack):
+    stack.create(props())
+    runtime_id = stack.physical_id
+
+    status = stack.update(props(image=IMAGE_V2))
+
+    assert status == "UPDATE_COMPLETE"
+    assert images(plane) == {NAME: ("READY", IMAGE_V2)}
+    assert stack.physical_id == runtime_id
+    assert stack.attributes[p.ATTR_VERSION] == "2"
+
+
+def test_rename__replaces_the_runtime_and_deletes_the_old_one_with_its_log_groups(plane, stack):
+    stack.create(props())
+    old_id = stack.physical_id
+
+    status = stack.update(props(name=NEW_NAME))
+
+    assert status == "UPDATE_COMPLETE"
+    assert images(plane) == {NEW_NAME: ("READY", IMAGE_V1)}
+    assert plane.runtime_log_groups(old_id) == set()
+    assert plane.runtime_log_groups(stack.physical_id) == {
+        f"/aws/bedrock-agentcore/runtimes/{stack.physical_id}-DEFAULT"
+    }
+
+
+def test_stack_delete__removes_the_runtime_and_its_log_groups(plane, stack):
+    stack.create(props())
+
+    status = stack.delete()
+
+    assert status == "DELETE_COMPLETE"
+    assert plane.runtimes == {}
+    assert plane.log_groups == set()
+
+
+def test_update__of_a_runtime_deleted_behind_our_back_creates_it_again(plane, stack):
+    stack.create(props())
+    plane.runtimes.clear()
+
+    status = stack.update(props(image=IMAGE_V2))
+
+    assert status == "UPDATE_COMPLETE"
+    assert images(plane) == {NAME: ("READY", IMAGE_V2)}
+    assert stack.physical_id == plane.by_name()[NAME].runtime_id
+
+
+# ---- tags: create-only in the service model, changed in place --------------------------------------------------
+
+
+def test_tags__set_at_create_and_changed_in_place_by_update(plane, stack):
+    stack.create(props(tags={"team": "agents", "cost-center": "42"}))
+    runtime_id = stack.physical_id
+
+    status = stack.update(props(image=IMAGE_V2, tags={"team": "platform", "env": "prod"}))
+
+    runtime = plane.by_name()[NAME]
+    assert status == "UPDATE_COMPLETE"
+    assert runtime.runtime_id == runtime_id
+    assert user_tags(runtime) == {"team": "platform", "env": "prod"}
+    assert runtime.tags[p.OWNER_STACK_TAG] == stack.stack_id
+    assert p.CREATE_TOKEN_TAG not in runtime.tags
+
+
+def test_tags__added_outside_the_template_are_left_alone(plane, stack):
+    stack.create(props(tags={"team": "agents"}))
+    plane.by_name()[NAME].tags["added-by-hand"] = "yes"
+
+    stack.update(props(tags={}))
+
+    assert user_tags(plane.by_name()[NAME]) == {"added-by-hand": "yes"}
+
+
+def test_tags__a_failed_update_rolls_them_back(plane, stack):
+    stack.create(props(tags={"team": "agents"}))
+    plane.next_change_settles_as("UPDATE_FAILED", "Image not found")
+
+    status = stack.update(props(image=IMAGE_V2, tags={"team": "platform"}))
+
+    assert status == "UPDATE_ROLLBACK_COMPLETE"
+    assert user_tags(plane.by_name()[NAME]) == {"team": "agents"}
+    assert images(plane) == {NAME: ("READY", IMAGE_V1)}
+
+
+def test_tags__the_handlers_own_keys_are_refused(plane, stack):
+    status = stack.create(props(tags={p.OWNER_STACK_TAG: "arn:aws:cloudformation:us-east-1:1:stack/other/x"}))
+
+    assert status == "ROLLBACK_COMPLETE"
+    assert p.OWNER_STACK_TAG in stack.last_failure()
+    assert plane.runtimes == {}
+
+
+# ---- failures and their rollbacks ---------------------------------------------------------------------------------
+
+
+def test_create_failed__rollback_deletes_the_failed_runtime(plane, stack):
+    plane.next_change_settles_as("CREATE_FAILED", "Image manifest does not support linux/arm64")
+
+    status = stack.create(props())
+
+    assert status == "ROLLBACK_COMPLETE"
+    assert "CREATE_FAILED: Image manifest does not support linux/arm64" in stack.last_failure()
+    assert plane.runtimes == {}
+
+
+def test_create_refused__nothing_is_created_and_the_rollback_completes(plane, stack):
+    plane.fail("CreateAgentRuntime", "ValidationException", message="containerUri is not a valid URI")
+
+    status = stack.create(props())
+
+    assert status == "ROLLBACK_COMPLETE"
+    assert "containerUri" in stack.last_failure()
+    assert plane.runtimes == {}
+
+
+def test_create_then_another_resource_fails__rollback_deletes_the_runtime(plane, stack):
+    status = stack.create(props(), then_fail=True)
+
+    assert status == "ROLLBACK_COMPLETE"
+    assert plane.runtimes == {}
+    assert plane.log_groups == set()
+
+
+def test_create__name_taken_by_a_runtime_this_stack_did_not_create_fails_and_leaves_it_alone(plane, stack):
+    foreign = plane.add_foreign_runtime(NAME)
+
+    status = stack.create(props())
+
+    assert status == "ROLLBACK_COMPLETE"
+    assert "this stack did not create it" in stack.last_failure()
+    assert plane.runtimes == {foreign.runtime_id: foreign}
+
+
+def test_failed_update__rollback_restores_the_old_configuration_in_place(plane, stack):
+    stack.create(props())
+    runtime_id = stack.physical_id
+    plane.next_change_settles_as("UPDATE_FAILED", "Image not found")
+
+    status = stack.update(props(image=IMAGE_V2))
+
+    assert status == "UPDATE_ROLLBACK_COMPLETE"
+    assert images(plane) == {NAME: ("READY", IMAGE_V1)}
+    assert stack.physical_id == runtime_id
+
+
+def test_update_then_another_resource_fails__rollback_restores_the_old_configuration(plane, stack):
+    stack.create(props())
+
+    status = stack.update(props(image=IMAGE_V2), then_fail=True)
+
+    assert status == "UPDATE_ROLLBACK_COMPLETE"
+    assert images(plane) == {NAME: ("READY", IMAGE_V1)}
+
+
+def test_failed_rename__rollback_keeps_the_old_runtime_and_deletes_the_failed_new_one(plane, stack):
+    stack.create(props())
+    old_id = stack.physical_id
+    plane.next_change_settles_as("CREATE_FAILED", "Image manifest does not support linux/arm64")
+
+    status = stack.update(props(name=NEW_NAME))
+
+    assert status == "UPDATE_ROLLBACK_COMPLETE"
+    assert images(plane) == {NAME: ("READY", IMAGE_V1)}
+    assert stack.physical_id == old_id
+
+
+def test_rename_then_another_resource_fails__rollback_returns_to_the_old_runtime(plane, stack):
+    stack.create(props())
+    old_id = stack.physical_id
+
+    status = stack.update(props(name=NEW_NAME), then_fail=True)
+
+    assert status == "UPDATE_ROLLBACK_COMPLETE"
+    assert images(plane) == {NAME: ("READY", IMAGE_V1)}
+    assert stack.physical_id == old_id
+
+
+# ---- lost answers ---------------------------------------------------------------------------------------------------
+
+
+def test_lost_create_answer__the_runtime_created_is_the_resource(plane, stack):
+    plane.lose_answer("CreateAgentRuntime")
+
+    status = stack.create(props())
+
+    assert status == "CREATE_COMPLETE"
+    assert images(plane) == {NAME: ("READY", IMAGE_V1)}
+    assert stack.physical_id == plane.by_name()[NAME].runtime_id
+
+
+def test_lost_create_answer_and_no_lookup__the_rollback_finds_and_deletes_the_runtime(plane, stack):
+    plane.lose_answer("CreateAgentRuntime")
+    plane.fail("ListAgentRuntimes", "ThrottlingException", message="Rate exceeded", status=429)
+
+    status = stack.create(props())
+
+    assert status == "ROLLBACK_COMPLETE"
+    assert "got no answer" in stack.last_failure()
+    assert plane.runtimes == {}
+
+
+def test_lost_create_answer__a_new_stack_can_take_the_name_after_the_rollback(plane, stack):
+    plane.lose_answer("CreateAgentRuntime")
+    plane.fail("ListAgentRuntimes", "ThrottlingException", message="Rate exceeded", status=429)
+    stack.create(props())
+    again = CloudFormation(plane)
+
+    status = again.create(props())
+
+    assert status == "CREATE_COMPLETE"
+    assert images(plane) == {NAME: ("READY", IMAGE_V1)}
+
+
+def test_unconfirmed_create_rollback__never_deletes_a_runtime_another_request_created(plane, stack):
+    stack.create(props())
+    other_request = f"{handler.UNCONFIRMED_PREFIX}{'0' * 64}"
+
+    response = stack.send("Delete", physical_id=other_request, props=props())
+
+    assert response.status == "SUCCESS"
+    assert images(plane) == {NAME: ("READY", IMAGE_V1)}
+
+
+def test_lost_rename_answer__rollback_deletes_the_runtime_cloudformation_never_learned_of(plane, stack):
+    stack.create(props())
+    old_id = stack.physical_id
+    plane.lose_answer("CreateAgentRuntime")
+    plane.fail("ListAgentRuntimes", "ServiceException", message="Internal failure", status=500)
+
+    status = stack.update(props(name=NEW_NAME))
+
+    assert status == "UPDATE_ROLLBACK_COMPLETE"
+    assert images(plane) == {NAME: ("READY", IMAGE_V1)}
+    assert stack.physical_id == old_id
+
+
+# ---- deletes under faults -------------------------------------------------------------------------------------------
+
+
+def test_delete_throttled_past_botocore_retries__is_asked_again_until_it_succeeds(plane, stack):
+    stack.create(props())
+    plane.fail("DeleteAgentRuntime", "ThrottlingException", message="Rate exceeded", status=429, times=20)
+
+    status = stack.delete()
+
+    assert status == "DELETE_COMPLETE"
+    assert plane.runtimes == {}
+    assert plane.log_groups == set()
+
+
+def test_delete_throttled_for_the_whole_total_timeout__fails_then_a_retried_delete_completes(plane, stack):
+    stack.create(props())
+    plane.fail("DeleteAgentRuntime", "ThrottlingException", message="Rate exceeded", status=429, times=MAX_POLLS + 1)
+
+    first = stack.delete()
+    plane.faults.clear()
+    second = stack.delete()
+
+    assert first == "DELETE_FAILED"
+    assert stack.last_failure() == "Operation timed out"
+    assert second == "DELETE_COMPLETE"
+    assert plane.runtimes == {}
+
+
+def test_delete_refused_while_the_runtime_is_busy__is_asked_again_until_it_succeeds(plane, stack):
+    stack.create(props())
+    plane.fail("DeleteAgentRuntime", "ConflictException", message="Agent runtime is UPDATING", status=409, times=3)
+
+    status = stack.delete()
+
+    assert status == "DELETE_COMPLETE"
+    assert plane.runtimes == {}
+    assert plane.errors.count(("DeleteAgentRuntime", "ConflictException")) == 3
+
+
+def test_lost_create_answer_rolled_back_while_still_creating__deleted_once_it_settles(plane, stack):
+    # The create is carried out but its answer is lost and the lookup fails, so the rollback's Delete arrives while
+    # the runtime is still CREATING: the service refuses the delete until it settles.
+    plane.lose_answer("CreateAgentRuntime")
+    plane.fail("ListAgentRuntimes", "ThrottlingException", message="Rate exceeded", status=429)
+
+    status = stack.create(props())
+
+    assert status == "ROLLBACK_COMPLETE"
+    assert ("DeleteAgentRuntime", "ConflictException") in plane.errors
+    assert plane.runtimes == {}
+
+
+def test_delete__polls_that_are_throttled_or_unanswered_mean_not_yet(plane, stack):
+    stack.create(props())
+    plane.fail("GetAgentRuntime", "ThrottlingException", message="Rate exceeded", status=429, times=2)
+    plane.lose_answer("GetAgentRuntime")
+
+    status = stack.delete()
+
+    assert status == "DELETE_COMPLETE"
+    assert plane.runtimes == {}
+
+
+def test_delete__log_group_cleanup_throttled_is_asked_again(plane, stack):
+    stack.create(props())
+    plane.fail("DescribeLogGroups", "ThrottlingException", message="Rate exceeded", status=400, times=2)
+    plane.fail("DeleteLogGroup", "ThrottlingException", message="Rate exceeded", status=400, times=2)
+
+    status = stack.delete()
+
+    assert status == "DELETE_COMPLETE"
+    assert plane.log_groups == set()
+
+
+def test_delete__a_log_group_already_gone_counts_as_deleted(plane, stack):
+    stack.create(props())
+    plane.fail("DeleteLogGroup", "ResourceNotFoundException", message="The specified log group does not exist.")
+
+    status = stack.delete()
+
+    assert status == "DELETE_COMPLETE"
+    assert plane.runtimes == {}
+
+
+def test_delete__only_the_deleted_runtimes_log_groups_go(plane, stack):
+    stack.create(props())
+    other = "/aws/bedrock-agentcore/runtimes/someone_else-AbCdEfGhIj-DEFAULT"
+    plane.log_groups.add(other)
+
+    stack.delete()
+
+    assert plane.log_groups == {other}
+
+
+def test_delete__of_a_runtime_already_gone_succeeds(plane, stack):
+    stack.create(props())
+    plane.runtimes.clear()
+
+    status = stack.delete()
+
+    assert status == "DELETE_COMPLETE"
+
+
+# ---- duplicate deliveries -------------------------------------------------------------------------------------------
+
+
+def test_duplicate_create__one_runtime(plane, stack):
+    status = stack.create(props(), duplicate=True)
+
+    assert status == "CREATE_COMPLETE"
+    assert images(plane) == {NAME: ("READY", IMAGE_V1)}
+
+
+def test_duplicate_update__one_new_version(plane, stack):
+    stack.create(props())
+
+    status = stack.update(props(image=IMAGE_V2), duplicate=True)
+
+    assert status == "UPDATE_COMPLETE"
+    assert images(plane) == {NAME: ("READY", IMAGE_V2)}
+    assert plane.by_name()[NAME].version == 2
+
+
+def test_duplicate_rename__one_new_runtime_and_the_old_one_deleted(plane, stack):
+    stack.create(props())
+
+    status = stack.update(props(name=NEW_NAME), duplicate=True)
+
+    assert status == "UPDATE_COMPLETE"
+    assert images(plane) == {NEW_NAME: ("READY", IMAGE_V1)}
+
+
+def test_duplicate_delete__completes(plane, stack):
+    stack.create(props())
+
+    status = stack.delete(duplicate=True)
+
+    assert status == "DELETE_COMPLETE"
+    assert plane.runtimes == {}
+    assert plane.log_groups == set()
+
+
+# ---- IAM propagation ------------------------------------------------------------------------------------------------
+
+
+def test_create__retried_while_the_new_role_cannot_be_assumed_yet(plane, stack):
+    plane.fail(
+        "CreateAgentRuntime",
+        "ValidationException",
+        message=f"Role validation failed for '{ROLE_ARN}'. Please verify that the role exists",
+        times=2,
+    )
+
+    status = stack.create(props())
+
+    assert status == "CREATE_COMPLETE"
+    assert stack.slept == list(handler.ROLE_RETRY_DELAYS[:2])
+
+
+def test_create__gives_up_after_bounded_role_retries(plane, stack):
+    not_yet = f"The role {ROLE_ARN} cannot be assumed by bedrock-agentcore.amazonaws.com"
+    plane.fail("CreateAgentRuntime", "ValidationException", message=not_yet, times=len(handler.ROLE_RETRY_DELAYS) + 1)
+
+    status = stack.create(props())
+
+    assert status == "ROLLBACK_COMPLETE"
+    assert stack.slept == list(handler.ROLE_RETRY_DELAYS)
+    assert plane.runtimes == {}
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "roleArn arn:aws:iam::999999999999:role/Other belongs to another account",
+        "Value at 'roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern",
+        "The execution role trust policy does not allow the service to assume it",
+    ],
+)
+def test_create__other_role_errors_fail_at_once(plane, stack, message):
+    plane.fail("CreateAgentRuntime", "ValidationException", message=message)
+
+    status = stack.create(props())
+
+    assert status == "ROLLBACK_COMPLETE"
+    assert stack.slept == []
