@@ -7,12 +7,19 @@ from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_ecr_assets as ecr_assets
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Match, Template
 
 from agent.contract import DEFAULT_MODEL_ID
 from infra.config import Settings, SettingsError
-from infra.runtime import model_statements
+from infra.runtime import (
+    ON_EVENT_TIMEOUT,
+    PROVIDER_TOTAL_TIMEOUT,
+    SERVICE_TIMEOUT,
+    AgentCoreRuntime,
+    model_statements,
+)
 from infra.runtime_provider import properties as p
 from tests.infra.conftest import ACCOUNT, REGION, build_app
 
@@ -29,14 +36,13 @@ STAR_ACTIONS = {
     "xray:GetSamplingTargets",
     "cloudwatch:PutMetricData",
     "bedrock-agentcore:CreateAgentRuntime",
-    # aws-cdk-lib's grant for Step Functions log delivery (the provider's waiter state machine).
+    "bedrock-agentcore:ListAgentRuntimes",
+    # Step Functions log delivery (the provider's waiter state machine), as the Step Functions guide lists it.
     "logs:CreateLogDelivery",
-    "logs:CreateLogStream",
     "logs:GetLogDelivery",
     "logs:UpdateLogDelivery",
     "logs:DeleteLogDelivery",
     "logs:ListLogDeliveries",
-    "logs:PutLogEvents",
     "logs:PutResourcePolicy",
     "logs:DescribeResourcePolicies",
     "logs:DescribeLogGroups",
@@ -160,11 +166,22 @@ def test_on_event_role__manages_only_this_runtime_and_passes_only_its_role(templ
 
     (create,) = find("bedrock-agentcore:CreateAgentRuntime")
     (manage,) = find("bedrock-agentcore:UpdateAgentRuntime")
+    (tags,) = find("bedrock-agentcore:TagResource")
     (pass_role,) = find("iam:PassRole")
     (service_linked,) = find("iam:CreateServiceLinkedRole")
     (identity,) = find("bedrock-agentcore:CreateWorkloadIdentity")
 
     assert create["Resource"] == "*"
+    assert sorted(as_list(create["Action"])) == [
+        "bedrock-agentcore:CreateAgentRuntime",
+        "bedrock-agentcore:ListAgentRuntimes",
+    ]
+    assert sorted(as_list(tags["Action"])) == [
+        "bedrock-agentcore:ListTagsForResource",
+        "bedrock-agentcore:TagResource",
+        "bedrock-agentcore:UntagResource",
+    ]
+    assert tags["Resource"] == runtimes
     assert sorted(as_list(manage["Action"])) == [
         "bedrock-agentcore:DeleteAgentRuntime",
         "bedrock-agentcore:GetAgentRuntime",
@@ -183,30 +200,58 @@ def test_on_event_role__manages_only_this_runtime_and_passes_only_its_role(templ
     ]
 
 
-def test_is_complete_role__can_only_read_this_runtime(template):
+def test_is_complete_role__reads_and_deletes_only_this_runtime_and_its_log_groups(template):
     statements = policies(template, "AgentCoreRuntimeProviderIsCompleteRole")
-    runtime_statements = [s for s in statements if not as_list(s["Action"])[0].startswith("logs:")]
+    granted = {action: statement["Resource"] for statement in statements for action in as_list(statement["Action"])}
 
-    assert runtime_statements == [
-        {
-            "Action": "bedrock-agentcore:GetAgentRuntime",
-            "Effect": "Allow",
-            "Resource": arn("bedrock-agentcore", f"runtime/{RUNTIME_NAME}-*"),
-        }
-    ]
+    assert set(granted) == {
+        "bedrock-agentcore:GetAgentRuntime",
+        "bedrock-agentcore:DeleteAgentRuntime",
+        "bedrock-agentcore:DeleteWorkloadIdentity",
+        "logs:DescribeLogGroups",
+        "logs:DeleteLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    }
+    assert granted["bedrock-agentcore:DeleteAgentRuntime"] == arn("bedrock-agentcore", f"runtime/{RUNTIME_NAME}-*")
+    assert granted["logs:DeleteLogGroup"] == arn("logs", f"log-group:/aws/bedrock-agentcore/runtimes/{RUNTIME_NAME}-*")
+    assert granted["logs:DescribeLogGroups"] == arn("logs", "log-group:*")
 
 
-def test_handlers__run_latest_python_on_arm64_with_own_log_groups(template):
-    for handler in ("handler.on_event", "handler.is_complete"):
-        template.has_resource_properties(
-            "AWS::Lambda::Function",
-            {
-                "Handler": handler,
-                "Runtime": "python3.14",
-                "Architectures": ["arm64"],
-                "LoggingConfig": {"LogGroup": {"Ref": Match.any_value()}},
-            },
-        )
+def test_waiter_role__has_no_log_writes_on_star(template):
+    statements = policies(template, "AgentCoreRuntimeProviderwaiterstatemachineRole")
+    on_star = {action for s in statements if s["Resource"] == "*" for action in as_list(s["Action"])}
+
+    assert on_star
+    assert {"logs:CreateLogStream", "logs:PutLogEvents"}.isdisjoint(on_star)
+
+
+def test_handlers__log_where_the_framework_failure_points(template):
+    # The framework appends "Logs: /aws/lambda/<function name>" to every handler failure CloudFormation shows.
+    functions = template.find_resources("AWS::Lambda::Function", {"Properties": {"Runtime": "python3.14"}})
+    groups = [g["Properties"].get("LogGroupName") for g in template.find_resources("AWS::Logs::LogGroup").values()]
+    runtime = next(iter(template.find_resources(p.RESOURCE_TYPE).values()))
+
+    assert {f["Properties"]["Handler"] for f in functions.values()} == {"handler.on_event", "handler.is_complete"}
+    for logical_id, function in functions.items():
+        assert function["Properties"]["Architectures"] == ["arm64"]
+        assert "LogGroup" not in function["Properties"].get("LoggingConfig", {})
+        assert {"Fn::Join": ["", ["/aws/lambda/", {"Ref": logical_id}]]} in groups
+    # The groups and their write policies exist before the first call.
+    assert any(dep.startswith("AgentCoreRuntimeProviderOnEventLogging") for dep in runtime["DependsOn"])
+    assert any(dep.startswith("AgentCoreRuntimeProviderIsCompleteLogs") for dep in runtime["DependsOn"])
+
+
+def test_framework__logs_at_info(template):
+    framework_handler = {"Properties": {"Handler": Match.string_like_regexp("^framework")}}
+    framework = template.find_resources("AWS::Lambda::Function", framework_handler)
+
+    assert framework
+    for function in framework.values():
+        assert function["Properties"]["LoggingConfig"]["ApplicationLogLevel"] == "INFO"
+
+
+def test_handlers__have_own_log_groups_and_no_managed_policy(template):
     for log_group in template.find_resources("AWS::Logs::LogGroup").values():
         assert log_group["Properties"]["RetentionInDays"] == 30
     template.resource_count_is("AWS::IAM::ManagedPolicy", 0)
@@ -222,6 +267,34 @@ def test_provider__polls_with_explicit_interval_and_timeout(template):
     assert '\\"IntervalSeconds\\":10' in definition
     assert '\\"MaxAttempts\\":180' in definition  # 30 minutes / 10 seconds
     assert machine["Properties"]["LoggingConfiguration"]["Level"] == "ALL"
+
+
+def test_custom_resource__service_timeout_outlasts_the_provider(template):
+    runtime = next(iter(template.find_resources(p.RESOURCE_TYPE).values()))
+    service_timeout = int(runtime["Properties"]["ServiceTimeout"])
+
+    assert service_timeout == SERVICE_TIMEOUT.to_seconds()
+    assert ON_EVENT_TIMEOUT.to_seconds() + PROVIDER_TOTAL_TIMEOUT.to_seconds() < service_timeout <= 3600
+
+
+def test_runtime__tags_are_passed_and_the_handlers_keys_refused(tmp_path):
+    (tmp_path / "image").mkdir()
+    (tmp_path / "image" / "Dockerfile").write_text("FROM scratch\n")
+    app = cdk.App(outdir=str(tmp_path / "out"), context={"aws:cdk:bundling-stacks": []})
+    stack = cdk.Stack(app, "Tags", env=cdk.Environment(account=ACCOUNT, region=REGION))
+    image = ecr_assets.DockerImageAsset(stack, "Image", directory=str(tmp_path / "image"))
+
+    AgentCoreRuntime(
+        stack, "Tagged", runtime_name="tagged_agent", image=image, model_id=DEFAULT_MODEL_ID, tags={"team": "agents"}
+    )
+    with pytest.raises(ValueError, match=p.OWNER_STACK_TAG):
+        AgentCoreRuntime(
+            stack, "Forged", runtime_name="forged", image=image, model_id=DEFAULT_MODEL_ID, tags={p.OWNER_STACK_TAG: ""}
+        )
+
+    Template.from_stack(stack).has_resource_properties(
+        p.RESOURCE_TYPE, {p.AGENT_RUNTIME_NAME: "tagged_agent", p.TAGS: {"team": "agents"}}
+    )
 
 
 def test_runtime__passes_create_agent_runtime_parameters(template):
@@ -298,7 +371,8 @@ def test_bundle__holds_handler_and_pinned_boto3_that_knows_agentcore(synthesized
         "import handler, properties, boto3, botocore.session;"
         "m = botocore.session.get_session().get_service_model('bedrock-agentcore-control');"
         "print(boto3.__version__, sorted({'CreateAgentRuntime','UpdateAgentRuntime','GetAgentRuntime',"
-        "'DeleteAgentRuntime'} - set(m.operation_names)))"
+        "'DeleteAgentRuntime','ListAgentRuntimes','TagResource','UntagResource','ListTagsForResource'}"
+        " - set(m.operation_names)))"
     )
 
     # -S: no site-packages, so everything imported comes from the bundle itself.
