@@ -213,18 +213,18 @@ def _adopt(cfn: CfnEvent, control: Client, sleep: Sleep, error: Exception) -> di
     unconfirmed = errors.is_unconfirmed(error)
     try:
         owned = ownership.find_owned(control, cfn.name, cfn.owner)
+        runtime = owned and control.get_agent_runtime(**{p.AGENT_RUNTIME_ID: owned["agentRuntimeId"]})
     except AwsError as lookup_error:
         if unconfirmed:
             raise UnconfirmedCreateError(_unconfirmed_message(cfn, error, lookup_error)) from lookup_error
         raise
-    if owned is None:
+    if not runtime:
         if unconfirmed:
             raise UnconfirmedCreateError(_unconfirmed_message(cfn, error, None)) from error
         raise RuntimeError(
             f"an AgentCore runtime named {cfn.name!r} already exists and this stack did not create it ({error}). "
             "Pick another runtime name, or delete that runtime if nothing uses it."
         ) from error
-    runtime = control.get_agent_runtime(**{p.AGENT_RUNTIME_ID: owned["agentRuntimeId"]})
     LOGGER.warning(
         "create | runtime_id=<%s>, status=<%s>, reason=<%s> | taking over the runtime this resource created",
         runtime["agentRuntimeId"],

@@ -273,6 +273,16 @@ def test_lost_create_answer_and_no_lookup__the_rollback_finds_and_deletes_the_ru
     assert plane.runtimes == {}
 
 
+def test_lost_create_answer_and_runtime_unreadable__the_rollback_finds_and_deletes_it(plane, stack):
+    plane.lose_answer("CreateAgentRuntime")
+    plane.fail("GetAgentRuntime", "ThrottlingException", message="Rate exceeded", status=429)
+
+    status = stack.create(props())
+
+    assert status == "ROLLBACK_COMPLETE"
+    assert plane.runtimes == {}
+
+
 def test_lost_create_answer__a_new_stack_can_take_the_name_after_the_rollback(plane, stack):
     plane.lose_answer("CreateAgentRuntime")
     plane.fail("ListAgentRuntimes", "ThrottlingException", message="Rate exceeded", status=429)
