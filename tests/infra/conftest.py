@@ -45,14 +45,14 @@ ACCOUNT = "123456789012"
 REGION = "us-east-1"
 
 
-def build_app(outdir: str, *, bundle: bool, **settings: str):
+def build_app(outdir: str, *, bundle: bool, flags: dict | None = None, **settings: str):
     """A CDK app with the stack, for a fixed account and Region; ``bundle=False`` skips Lambda bundling."""
     import aws_cdk as cdk
 
     from infra.config import Settings
     from infra.stack import AgentCoreStack
 
-    context = {} if bundle else {"aws:cdk:bundling-stacks": []}
+    context = {**(flags or {}), **({} if bundle else {"aws:cdk:bundling-stacks": []})}
     app = cdk.App(outdir=outdir, context=context)
     stack = AgentCoreStack(
         app,

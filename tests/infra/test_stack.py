@@ -226,20 +226,27 @@ def test_waiter_role__has_no_log_writes_on_star(template):
     assert {"logs:CreateLogStream", "logs:PutLogEvents"}.isdisjoint(on_star)
 
 
-def test_handlers__log_where_the_framework_failure_points(template):
+@pytest.mark.parametrize("managed", [False, True], ids=["flag-off", "useCdkManagedLogGroup"])
+def test_handlers__log_where_the_framework_failure_points(tmp_path, managed):
     # The framework appends "Logs: /aws/lambda/<function name>" to every handler failure CloudFormation shows.
+    flags = {"@aws-cdk/aws-lambda:useCdkManagedLogGroup": managed}
+    _, stack = build_app(str(tmp_path), bundle=False, flags=flags)
+    template = Template.from_stack(stack)
     functions = template.find_resources("AWS::Lambda::Function", {"Properties": {"Runtime": "python3.14"}})
-    groups = [g["Properties"].get("LogGroupName") for g in template.find_resources("AWS::Logs::LogGroup").values()]
+    log_groups = template.find_resources("AWS::Logs::LogGroup").values()
+    groups = [g["Properties"].get("LogGroupName") for g in log_groups]
     runtime = next(iter(template.find_resources(p.RESOURCE_TYPE).values()))
 
     assert {f["Properties"]["Handler"] for f in functions.values()} == {"handler.on_event", "handler.is_complete"}
     for logical_id, function in functions.items():
         assert function["Properties"]["Architectures"] == ["arm64"]
         assert "LogGroup" not in function["Properties"].get("LoggingConfig", {})
-        assert {"Fn::Join": ["", ["/aws/lambda/", {"Ref": logical_id}]]} in groups
+        assert groups.count({"Fn::Join": ["", ["/aws/lambda/", {"Ref": logical_id}]]}) == 1
+    for group in log_groups:
+        assert (group["Properties"]["RetentionInDays"], group["DeletionPolicy"]) == (30, "Delete")
     # The groups and their write policies exist before the first call.
     assert any(dep.startswith("AgentCoreRuntimeProviderOnEventLogging") for dep in runtime["DependsOn"])
-    assert any(dep.startswith("AgentCoreRuntimeProviderIsCompleteLogs") for dep in runtime["DependsOn"])
+    assert any(dep.startswith("AgentCoreRuntimeProviderIsCompleteLog") for dep in runtime["DependsOn"])
 
 
 def test_framework__logs_at_info(template):
