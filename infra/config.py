@@ -5,9 +5,11 @@
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from agent.contract import DEFAULT_MODEL_ID, runtime_name_problem
@@ -15,17 +17,55 @@ from client.stack import DEFAULT_STACK_NAME, STACK_NAME_ENV
 
 DEFAULT_RUNTIME_NAME = "agentcore_streaming_agent"
 
+IMAGE_BUILD_REMOTE = "remote"
+"""Build the image in AWS CodeBuild at deploy time: no Docker engine on this machine."""
+IMAGE_BUILD_LOCAL = "local"
+"""Build the image with this machine's Docker, as a CDK image asset."""
+IMAGE_BUILD_MODES = (IMAGE_BUILD_REMOTE, IMAGE_BUILD_LOCAL)
+DEFAULT_IMAGES_TO_KEEP = 10
+
 # setting: (context key, environment variables in order of precedence)
 SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
     "stack_name": ("stackName", (STACK_NAME_ENV,)),
     "runtime_name": ("runtimeName", ("AGENTCORE_RUNTIME_NAME",)),
     "model_id": ("modelId", ("MODEL_ID",)),
     "region": ("region", ("AWS_REGION", "AWS_DEFAULT_REGION", "CDK_DEFAULT_REGION")),
+    "image_build": ("imageBuild", ("AGENTCORE_IMAGE_BUILD",)),
+    "images_to_keep": ("imagesToKeep", ("AGENTCORE_IMAGES_TO_KEEP",)),
 }
 
 
 class _Context(Protocol):
     def try_get_context(self, key: str) -> object: ...
+
+
+class CommandLineContext:
+    """The CDK context that ``npx cdk ... -c key=value`` will see, for the helpers that run before or around it.
+
+    ``make deploy CDK_ARGS="-c imageBuild=local"`` hands the same arguments to the preflight and to ``cdk``, so
+    both read one setting the same way: ``-c``/``--context`` first, then the ``context`` of ``cdk.json``.
+    """
+
+    def __init__(self, args: Sequence[str], cdk_json: Path | None = None) -> None:
+        self._values: dict[str, object] = {}
+        if cdk_json is not None and cdk_json.is_file():
+            self._values.update(json.loads(cdk_json.read_text()).get("context", {}))
+        pending = list(args)
+        while pending:
+            arg = pending.pop(0)
+            if arg in ("-c", "--context") and pending:
+                pair = pending.pop(0)
+            elif arg.startswith("--context="):
+                pair = arg.removeprefix("--context=")
+            else:
+                continue
+            key, separator, value = pair.partition("=")
+            if separator:
+                self._values[key] = value
+
+    def try_get_context(self, key: str) -> object:
+        """The value of ``key``, or None when neither the command line nor ``cdk.json`` sets it."""
+        return self._values.get(key)
 
 
 class SettingsError(ValueError):
@@ -41,6 +81,8 @@ class Settings:
     model_id: str = DEFAULT_MODEL_ID
     region: str | None = None
     account: str | None = None
+    image_build: str = IMAGE_BUILD_REMOTE
+    images_to_keep: int = DEFAULT_IMAGES_TO_KEEP
 
     def __post_init__(self) -> None:
         """Refuse at synth time what the service would refuse minutes into a deployment."""
@@ -52,17 +94,37 @@ class Settings:
             )
         if not self.model_id.strip():
             raise SettingsError("model id is empty. Fix: `-c modelId=<id>` or `MODEL_ID=<id>`, or leave both unset.")
+        if self.image_build not in IMAGE_BUILD_MODES:
+            raise SettingsError(
+                f"image build {self.image_build!r} is unknown. Fix: `-c imageBuild=remote` (CodeBuild, the default) "
+                "or `-c imageBuild=local` (this machine's Docker), or AGENTCORE_IMAGE_BUILD=remote|local."
+            )
+        if isinstance(self.images_to_keep, bool) or not isinstance(self.images_to_keep, int) or self.images_to_keep < 1:
+            raise SettingsError(
+                f"images to keep must be a whole number of at least 1, not {self.images_to_keep!r}. "
+                f"Fix: `-c imagesToKeep=10` or AGENTCORE_IMAGES_TO_KEEP=10 (default {DEFAULT_IMAGES_TO_KEEP})."
+            )
 
     @classmethod
     def load(cls, node: _Context, environ: Mapping[str, str] | None = None) -> Settings:
         """Read every setting from context (``-c key=value`` or cdk.json) or else the environment."""
         environ = os.environ if environ is None else environ
-        values: dict[str, str] = {}
+        values: dict[str, object] = {}
         for field, (context_key, env_keys) in SOURCES.items():
             value = node.try_get_context(context_key)
             if value is None:
                 value = next((environ[key] for key in env_keys if environ.get(key)), None)
             if value is not None:
                 values[field] = str(value)
+        if "images_to_keep" in values:
+            values["images_to_keep"] = _whole_number(values["images_to_keep"])
         account = environ.get("CDK_DEFAULT_ACCOUNT") or None
-        return cls(**values, account=account)
+        return cls(**values, account=account)  # type: ignore[arg-type]
+
+
+def _whole_number(text: object) -> int | object:
+    """``"10"`` becomes 10; anything else is handed on unchanged, for ``__post_init__`` to refuse with the fix."""
+    try:
+        return int(str(text).strip())
+    except ValueError:
+        return text

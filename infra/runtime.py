@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import aws_cdk as cdk
-from aws_cdk import aws_ecr_assets as ecr_assets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -20,6 +19,8 @@ from constructs import Construct
 
 from agent.contract import MODEL_ID_ENV, MODEL_REGION_ENV, runtime_name_problem
 from infra.bundling import python_code
+from infra.image import ContainerImage
+from infra.nag import acknowledge_wildcards as _acknowledge_wildcards
 from infra.runtime_provider import properties as p
 
 SERVICE_PRINCIPAL = "bedrock-agentcore.amazonaws.com"
@@ -52,7 +53,7 @@ included, so the stack events show the handler's reason rather than CloudFormati
 class AgentCoreRuntime(Construct):
     """An AgentCore runtime running ``image``, allowed to invoke ``model_id`` and nothing else of Bedrock.
 
-    Each change of the image (a new asset hash, so a new tag) or of the configuration makes a new runtime version;
+    Each change of the image (a new tag) or of the configuration makes a new runtime version;
     the ``DEFAULT`` endpoint follows the latest version. Renaming the runtime replaces it.
     """
 
@@ -62,7 +63,7 @@ class AgentCoreRuntime(Construct):
         construct_id: str,
         *,
         runtime_name: str,
-        image: ecr_assets.DockerImageAsset,
+        image: ContainerImage,
         model_id: str,
         environment: Mapping[str, str] | None = None,
         description: str | None = None,
@@ -470,7 +471,7 @@ def _default_log_group(scope: Construct, name: str, function: lambda_.Function) 
 
 
 def _execution_statements(
-    stack: cdk.Stack, image: ecr_assets.DockerImageAsset, runtime_name: str, model_id: str
+    stack: cdk.Stack, image: ContainerImage, runtime_name: str, model_id: str
 ) -> list[iam.PolicyStatement]:
     """The execution role's permissions, after the AWS guide "IAM Permissions for AgentCore Runtime"."""
     runtime_logs = _runtime_logs_arn(stack)
@@ -577,30 +578,6 @@ def _execution_role_wildcards(stack: cdk.Stack, runtime_name: str, model_id: str
                     "the bedrock:InferenceProfileArn condition allows it only through this profile"
                 )
     return wildcards
-
-
-def _acknowledge_wildcards(scope: Construct, reasons: Mapping[str, str]) -> None:
-    """Acknowledge cdk-nag's AwsSolutions-IAM5 finding for each of these resources, one by one, with its reason."""
-    validations = cdk.Validations.of(scope)
-    for resource, reason in reasons.items():
-        validations.acknowledge(
-            cdk.Acknowledgment(id=f"AwsSolutions-IAM5[Resource::{_as_nag_renders(scope, resource)}]", reason=reason)
-        )
-
-
-def _as_nag_renders(scope: Construct, value: str) -> str:
-    """The ARN as cdk-nag names it in a finding: ``<AWS::Partition>`` for a Ref, ``<Logical.Attr>`` for a GetAtt."""
-    resolved = cdk.Stack.of(scope).resolve(value)
-    parts = resolved["Fn::Join"][1] if isinstance(resolved, dict) and "Fn::Join" in resolved else [resolved]
-    rendered = []
-    for part in parts:
-        if isinstance(part, str):
-            rendered.append(part)
-        elif "Ref" in part:
-            rendered.append(f"<{part['Ref']}>")
-        else:
-            rendered.append("<{}.{}>".format(*part["Fn::GetAtt"]))
-    return "".join(rendered)
 
 
 def _runtime_logs_arn(stack: cdk.Stack, log_group_names: str = "*") -> str:

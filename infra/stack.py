@@ -6,21 +6,18 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
-from aws_cdk import aws_ecr_assets as ecr_assets
 from constructs import Construct
 
 from client.stack import OUTPUT_INVOKE_COMMAND, OUTPUT_REGION, OUTPUT_RUNTIME_ARN, OUTPUT_RUNTIME_ID
-from infra.config import Settings
+from infra.config import IMAGE_BUILD_LOCAL, Settings
+from infra.image import ContainerImage, RemoteImageBuild, local_image
 from infra.runtime import AgentCoreRuntime
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-IMAGE_CONTEXT_EXCLUDES = ["*", "!Dockerfile", "!agent", "**/__pycache__", "**/*.pyc", "**/.pytest_cache"]
-"""Docker-style patterns: the build context is the Dockerfile and ``agent/``, so only they decide the image tag."""
-
 
 class AgentCoreStack(cdk.Stack):
-    """Builds the repo-root Dockerfile for linux/arm64 and runs it as an AgentCore runtime."""
+    """Builds the Dockerfile for linux/arm64 (in CodeBuild, or locally) and runs it as an AgentCore runtime."""
 
     def __init__(
         self,
@@ -31,20 +28,19 @@ class AgentCoreStack(cdk.Stack):
         image_directory: Path = REPO_ROOT,
         **kwargs: Any,
     ) -> None:
-        """Define the image asset, the runtime and the outputs.
+        """Define the image, the runtime and the outputs.
 
         :param settings: names, model and Region of this deployment.
         :param image_directory: directory holding ``Dockerfile`` and ``agent/``. Default: the repository root.
         """
         super().__init__(scope, construct_id, **kwargs)
-        image = ecr_assets.DockerImageAsset(
-            self,
-            "AgentImage",
-            directory=str(image_directory),
-            platform=ecr_assets.Platform.LINUX_ARM64,
-            exclude=IMAGE_CONTEXT_EXCLUDES,
-            ignore_mode=cdk.IgnoreMode.DOCKER,
-        )
+        image: ContainerImage
+        if settings.image_build == IMAGE_BUILD_LOCAL:
+            image = local_image(self, "AgentImage", directory=image_directory)
+        else:
+            image = RemoteImageBuild(
+                self, "AgentImage", directory=image_directory, images_to_keep=settings.images_to_keep
+            )
         self.runtime = AgentCoreRuntime(
             self,
             "AgentRuntime",
