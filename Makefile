@@ -64,17 +64,20 @@ dev: install
 		--log-level warning & agent=$$!; \
 	$(PY) -m client web --url http://127.0.0.1:8080
 
-# Synthesis needs neither Docker nor AWS credentials; the handler bundle is pip-installed for linux/arm64.
+# Synthesis needs neither Docker nor AWS credentials, in either image build mode; the handler bundle is pip-installed
+# for linux/arm64. `make synth CDK_ARGS="-c imageBuild=local"` synthesizes the local mode.
 synth: install
-	npx cdk synth --quiet
+	npx cdk synth --quiet $(CDK_ARGS)
 
+# The image is built in AWS CodeBuild during the deploy; CDK_ARGS="-c imageBuild=local" builds it with local Docker.
 deploy: install
-	$(PY) -m infra.preflight deploy
+	$(PY) -m infra.preflight deploy $(CDK_ARGS)
 	npx cdk deploy --require-approval never $(CDK_ARGS)
 
+# npx cdk destroy --force, then the list of what it removed and of anything left outside the stack.
 destroy: install
-	$(PY) -m infra.preflight destroy
-	npx cdk destroy --force $(CDK_ARGS)
+	$(PY) -m infra.preflight destroy $(CDK_ARGS)
+	$(PY) -m infra.destroy $(CDK_ARGS)
 
 bench: install
 	$(PY) -m bench

@@ -17,6 +17,9 @@ from client.stack import DEFAULT_STACK_NAME, STACK_NAME_ENV
 
 DEFAULT_RUNTIME_NAME = "agentcore_streaming_agent"
 
+CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
+"""The app's ``cdk.json``: its ``context`` counts, after the command line's ``-c``, as ``cdk`` itself counts it."""
+
 IMAGE_BUILD_REMOTE = "remote"
 """Build the image in AWS CodeBuild at deploy time: no Docker engine on this machine."""
 IMAGE_BUILD_LOCAL = "local"

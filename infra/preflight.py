@@ -1,6 +1,8 @@
 """Check what ``cdk deploy`` / ``cdk destroy`` need before starting them: ``python -m infra.preflight deploy|destroy``.
 
 Each problem is one line: what is wrong, then the exact command that fixes it. Exit status 1 when any is found.
+Arguments after the command are the ones ``cdk`` gets (``make deploy CDK_ARGS=...``): ``-c imageBuild=local`` asks for
+the local Docker build, and only then is Docker checked.
 """
 
 from __future__ import annotations
@@ -14,8 +16,22 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from infra.config import (
+    CDK_JSON,
+    IMAGE_BUILD_LOCAL,
+    IMAGE_BUILD_REMOTE,
+    CommandLineContext,
+    Settings,
+    SettingsError,
+)
+
 BOOTSTRAP_VERSION_PARAMETER = "/cdk-bootstrap/hnb659fds/version"
 """Written by ``cdk bootstrap`` with the default qualifier; the CDK CLI reads the same parameter."""
+
+_IMAGE_BUILD_WHERE = {
+    IMAGE_BUILD_REMOTE: "remote, in AWS CodeBuild; no Docker needed",
+    IMAGE_BUILD_LOCAL: "local, with this machine's Docker",
+}
 
 Run = Callable[[Sequence[str]], subprocess.CompletedProcess]
 ClientFactory = Callable[[str, str | None], Any]
@@ -33,17 +49,22 @@ def check(
     command: str,
     *,
     region: str | None,
+    image_build: str = IMAGE_BUILD_REMOTE,
     client: ClientFactory = _client,
     run: Run = _run,
     machine: str | None = None,
 ) -> list[str]:
-    """Return the problems that would make ``cdk <command>`` fail; an empty list means go."""
+    """Return the problems that would make ``cdk <command>`` fail; an empty list means go.
+
+    A remote build (the default) needs no Docker on this machine: CodeBuild builds the image during the deploy.
+    """
     problems: list[str] = []
     if not region:
         problems.append("no AWS Region is configured. Fix: export AWS_REGION=us-east-1 (or any Region with AgentCore)")
     account = _account(client, region, problems)
     if command == "deploy":
-        problems += _docker_problems(run, machine or platform.machine())
+        if image_build == IMAGE_BUILD_LOCAL:
+            problems += _docker_problems(run, machine or platform.machine())
         if account and region:
             problems += _bootstrap_problems(client, account, region)
     return problems
@@ -68,8 +89,9 @@ def _docker_problems(run: Run, machine: str) -> list[str]:
         info = None
     if info is None or info.returncode != 0:
         return [
-            "Docker is not installed or not running; cdk deploy builds the agent image with it. "
-            "Fix: install Docker (https://docs.docker.com/get-docker/) and start it, e.g. sudo systemctl start docker"
+            "Docker is not installed or not running; the local image build (imageBuild=local) needs it. "
+            "Fix: install Docker (https://docs.docker.com/get-docker/) and start it, e.g. sudo systemctl start docker, "
+            "or build in AWS instead: drop -c imageBuild=local / AGENTCORE_IMAGE_BUILD=local"
         ]
     if machine.lower() in ("arm64", "aarch64"):
         return []
@@ -95,14 +117,21 @@ def _bootstrap_problems(client: ClientFactory, account: str, region: str) -> lis
 def main(argv: Sequence[str] | None = None) -> int:
     """Print each problem on its own line; exit 1 if there is any."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args not in (["deploy"], ["destroy"]):
-        print("usage: python -m infra.preflight deploy|destroy", file=sys.stderr)
+    if not args or args[0] not in ("deploy", "destroy"):
+        print("usage: python -m infra.preflight deploy|destroy [cdk arguments]", file=sys.stderr)
         return 2
-    problems = check(args[0], region=boto3.session.Session().region_name)
+    command, cdk_args = args[0], args[1:]
+    try:
+        settings = Settings.load(CommandLineContext(cdk_args, CDK_JSON))
+    except SettingsError as error:
+        print(f"preflight: {error}", file=sys.stderr)
+        return 1
+    problems = check(command, region=boto3.session.Session().region_name, image_build=settings.image_build)
     for problem in problems:
         print(f"preflight: {problem}", file=sys.stderr)
     if not problems:
-        print(f"preflight: ready to {args[0]}")
+        how = "" if command == "destroy" else f" (image build: {_IMAGE_BUILD_WHERE[settings.image_build]})"
+        print(f"preflight: ready to {command}{how}")
     return 1 if problems else 0
 
 

@@ -1,4 +1,4 @@
-"""The deploy/destroy preflight with injected probes: no Docker, no AWS (Stubber for STS and SSM)."""
+"""The deploy/destroy preflight in both build modes, with injected probes: no Docker, no AWS (Stubber for STS, SSM)."""
 
 import subprocess
 
@@ -7,6 +7,7 @@ from botocore.exceptions import NoCredentialsError
 from botocore.stub import Stubber
 
 from infra import preflight
+from infra.config import IMAGE_BUILD_LOCAL, IMAGE_BUILD_REMOTE
 from tests.infra.conftest import ACCOUNT, REGION, stubbed_client
 
 IDENTITY = {"Account": ACCOUNT, "Arn": f"arn:aws:iam::{ACCOUNT}:user/dev", "UserId": "AIDAEXAMPLE"}
@@ -14,6 +15,19 @@ IDENTITY = {"Account": ACCOUNT, "Arn": f"arn:aws:iam::{ACCOUNT}:user/dev", "User
 
 def done(returncode=0, stdout=""):
     return subprocess.CompletedProcess(args=[], returncode=returncode, stdout=stdout, stderr="")
+
+
+def no_docker(command):
+    raise AssertionError(f"this must not need Docker: {command}")
+
+
+def bootstrapped(stubbers):
+    stubbers["sts"].add_response("get_caller_identity", IDENTITY)
+    stubbers["ssm"].add_response(
+        "get_parameter",
+        {"Parameter": {"Name": preflight.BOOTSTRAP_VERSION_PARAMETER, "Value": "28"}},
+        {"Name": preflight.BOOTSTRAP_VERSION_PARAMETER},
+    )
 
 
 def docker(info=0, platforms="linux/amd64, linux/arm64"):
@@ -39,30 +53,61 @@ def aws():
         stub.assert_no_pending_responses()
 
 
-def test_check__all_present_means_no_problem(aws):
-    stubbers, client = aws
-    stubbers["sts"].add_response("get_caller_identity", IDENTITY)
-    stubbers["ssm"].add_response(
-        "get_parameter",
-        {"Parameter": {"Name": preflight.BOOTSTRAP_VERSION_PARAMETER, "Value": "28"}},
-        {"Name": preflight.BOOTSTRAP_VERSION_PARAMETER},
-    )
+def no_credentials(service, region):
+    raise NoCredentialsError()
 
-    problems = preflight.check("deploy", region=REGION, client=client, run=docker(), machine="x86_64")
+
+def test_check__remote_build_needs_credentials_region_and_bootstrap_but_no_docker(aws):
+    stubbers, client = aws
+    bootstrapped(stubbers)
+
+    problems = preflight.check("deploy", region=REGION, image_build=IMAGE_BUILD_REMOTE, client=client, run=no_docker)
 
     assert problems == []
 
 
-def test_check__no_docker_no_credentials_no_region_each_say_the_fix():
-    def no_credentials(service, region):
-        raise NoCredentialsError()
+def test_check__remote_build_is_the_default(aws):
+    stubbers, client = aws
+    bootstrapped(stubbers)
 
-    problems = preflight.check("deploy", region=None, client=no_credentials, run=docker(info=None), machine="x86_64")
+    problems = preflight.check("deploy", region=REGION, client=client, run=no_docker, machine="x86_64")
+
+    assert problems == []
+
+
+def test_check__local_build_with_docker_able_to_build_arm64_means_no_problem(aws):
+    stubbers, client = aws
+    bootstrapped(stubbers)
+
+    problems = preflight.check(
+        "deploy", region=REGION, image_build=IMAGE_BUILD_LOCAL, client=client, run=docker(), machine="x86_64"
+    )
+
+    assert problems == []
+
+
+def test_check__local_build_without_docker_credentials_or_region_each_say_the_fix():
+    problems = preflight.check(
+        "deploy",
+        region=None,
+        image_build=IMAGE_BUILD_LOCAL,
+        client=no_credentials,
+        run=docker(info=None),
+        machine="x86_64",
+    )
 
     assert len(problems) == 3
     assert "export AWS_REGION=" in problems[0]
     assert "aws configure" in problems[1]
     assert "Docker is not installed or not running" in problems[2]
+    assert "drop -c imageBuild=local" in problems[2]
+
+
+def test_check__remote_build_without_credentials_or_region_never_mentions_docker():
+    problems = preflight.check("deploy", region=None, client=no_credentials, run=no_docker, machine="x86_64")
+
+    assert len(problems) == 2
+    assert not [problem for problem in problems if "Docker" in problem]
 
 
 def test_check__x86_docker_without_arm64_emulation(aws):
@@ -71,7 +116,12 @@ def test_check__x86_docker_without_arm64_emulation(aws):
     stubbers["ssm"].add_response("get_parameter", {"Parameter": {"Name": "n", "Value": "28"}})
 
     problems = preflight.check(
-        "deploy", region=REGION, client=client, run=docker(platforms="linux/amd64"), machine="x86_64"
+        "deploy",
+        region=REGION,
+        image_build=IMAGE_BUILD_LOCAL,
+        client=client,
+        run=docker(platforms="linux/amd64"),
+        machine="x86_64",
     )
 
     assert problems == [
@@ -85,7 +135,14 @@ def test_check__arm64_host_needs_no_emulation(aws):
     stubbers["sts"].add_response("get_caller_identity", IDENTITY)
     stubbers["ssm"].add_response("get_parameter", {"Parameter": {"Name": "n", "Value": "28"}})
 
-    problems = preflight.check("deploy", region=REGION, client=client, run=docker(platforms=""), machine="aarch64")
+    problems = preflight.check(
+        "deploy",
+        region=REGION,
+        image_build=IMAGE_BUILD_LOCAL,
+        client=client,
+        run=docker(platforms=""),
+        machine="aarch64",
+    )
 
     assert problems == []
 
@@ -95,7 +152,7 @@ def test_check__missing_bootstrap_offers_the_command(aws):
     stubbers["sts"].add_response("get_caller_identity", IDENTITY)
     stubbers["ssm"].add_client_error("get_parameter", "ParameterNotFound", "not found", 400)
 
-    problems = preflight.check("deploy", region=REGION, client=client, run=docker(), machine="x86_64")
+    problems = preflight.check("deploy", region=REGION, client=client, run=no_docker, machine="x86_64")
 
     assert problems == [
         f"CDK is not bootstrapped in aws://{ACCOUNT}/{REGION}. Fix: npx cdk bootstrap aws://{ACCOUNT}/{REGION}"
@@ -106,16 +163,15 @@ def test_check__destroy_needs_only_credentials_and_region(aws):
     stubbers, client = aws
     stubbers["sts"].add_response("get_caller_identity", IDENTITY)
 
-    def no_docker(command):
-        raise AssertionError("destroy must not need Docker")
-
-    problems = preflight.check("destroy", region=REGION, client=client, run=no_docker)
+    problems = preflight.check("destroy", region=REGION, image_build=IMAGE_BUILD_LOCAL, client=client, run=no_docker)
 
     assert problems == []
 
 
 def test_main__on_this_machine_prints_actionable_lines_and_fails(monkeypatch, capsys):
-    monkeypatch.setattr(preflight, "check", lambda command, region: ["no AWS credentials found. Fix: aws configure"])
+    monkeypatch.setattr(
+        preflight, "check", lambda command, region, image_build: ["no AWS credentials found. Fix: aws configure"]
+    )
 
     status = preflight.main(["deploy"])
 
@@ -125,3 +181,48 @@ def test_main__on_this_machine_prints_actionable_lines_and_fails(monkeypatch, ca
 
 def test_main__rejects_unknown_command(capsys):
     assert preflight.main(["launch"]) == 2
+
+
+@pytest.fixture
+def checked(monkeypatch):
+    """Records how ``main`` calls ``check``, which reports no problem."""
+    calls = []
+
+    def check(command, region, image_build):
+        calls.append((command, image_build))
+        return []
+
+    monkeypatch.delenv("AGENTCORE_IMAGE_BUILD", raising=False)
+    monkeypatch.setattr(preflight, "check", check)
+    return calls
+
+
+def test_main__checks_the_remote_build_unless_told_otherwise(checked, capsys):
+    assert preflight.main(["deploy"]) == 0
+
+    assert checked == [("deploy", IMAGE_BUILD_REMOTE)]
+    assert "no Docker needed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "cdk_args", [["-c", "imageBuild=local"], ["--context", "imageBuild=local"], ["--context=imageBuild=local"]]
+)
+def test_main__reads_the_build_mode_from_the_cdk_arguments(checked, cdk_args):
+    assert preflight.main(["deploy", "--require-approval", "never", *cdk_args]) == 0
+
+    assert checked == [("deploy", IMAGE_BUILD_LOCAL)]
+
+
+def test_main__reads_the_build_mode_from_the_environment(checked, monkeypatch):
+    monkeypatch.setenv("AGENTCORE_IMAGE_BUILD", IMAGE_BUILD_LOCAL)
+
+    assert preflight.main(["deploy"]) == 0
+
+    assert checked == [("deploy", IMAGE_BUILD_LOCAL)]
+
+
+def test_main__unknown_build_mode_fails_with_the_fix(checked, capsys):
+    assert preflight.main(["deploy", "-c", "imageBuild=docker"]) == 1
+
+    assert checked == []
+    assert "-c imageBuild=local" in capsys.readouterr().err
