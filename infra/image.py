@@ -21,6 +21,7 @@ from aws_cdk import aws_s3_assets as s3_assets
 from cdklabs.deploy_time_build import ContainerImageBuild
 from constructs import Construct
 
+from infra.log_groups import function_log_group
 from infra.nag import acknowledge_wildcards
 
 IMAGE_CONTEXT_EXCLUDES = [
@@ -156,8 +157,8 @@ class RemoteImageBuild(Construct):
         trigger: lambda_.SingletonFunction = build.node.find_child("CustomResourceHandler")
 
         build_logs = self._scope_project(stack, source)
-        trigger_function, trigger_logs = self._scope_trigger(stack, trigger)
-        resource.node.add_dependency(build_logs, trigger_logs)
+        trigger_function, trigger_logging = self._scope_trigger(stack, trigger)
+        resource.node.add_dependency(build_logs, trigger_logging)
         resource.node.default_child.add_property_override("ServiceTimeout", int(BUILD_RESPONSE_TIMEOUT.to_seconds()))
         self._acknowledge(trigger_function)
 
@@ -226,27 +227,31 @@ class RemoteImageBuild(Construct):
 
     def _scope_trigger(
         self, stack: cdk.Stack, trigger: lambda_.SingletonFunction
-    ) -> tuple[lambda_.Function, logs.LogGroup]:
-        """Log the trigger function to a group of the stack, in place of AWSLambdaBasicExecutionRole."""
-        trigger_logs = logs.LogGroup(
-            self, "TriggerLogs", retention=logs.RetentionDays.ONE_MONTH, removal_policy=cdk.RemovalPolicy.DESTROY
-        )
+    ) -> tuple[lambda_.Function, iam.Policy]:
+        """Log the trigger function to its own group, kept a month and deleted with the stack.
+
+        In place of AWSLambdaBasicExecutionRole, which lets it write to any log group of the account.
+        """
         (function,) = (
             node
             for node in stack.node.children
             if isinstance(node, lambda_.Function) and node.function_arn == trigger.function_arn
         )
-        cfn_function: lambda_.CfnFunction = function.node.default_child
-        cfn_function.logging_config = lambda_.CfnFunction.LoggingConfigProperty(log_group=trigger_logs.log_group_name)
+        trigger_logs = function_log_group(self, "Trigger", function)
         trigger.role.node.default_child.managed_policy_arns = None
-        trigger.add_to_role_policy(
-            iam.PolicyStatement(
-                sid="TriggerLogs",
-                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                resources=[trigger_logs.log_group_arn],
-            )
+        # A policy of its own, not the role's default one, which the function depends on: the log group depends on
+        # the function's name.
+        logging = iam.Policy(
+            self,
+            "TriggerLogging",
+            roles=[trigger.role],
+            statements=[
+                iam.PolicyStatement(
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[trigger_logs.log_group_arn]
+                )
+            ],
         )
-        return function, trigger_logs
+        return function, logging
 
     def _acknowledge(self, trigger_function: lambda_.Function) -> None:
         """Findings on what the library builds that this construct keeps on purpose."""

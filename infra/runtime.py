@@ -20,6 +20,7 @@ from constructs import Construct
 from agent.contract import MODEL_ID_ENV, MODEL_REGION_ENV, runtime_name_problem
 from infra.bundling import python_code
 from infra.image import ContainerImage
+from infra.log_groups import function_log_group
 from infra.nag import acknowledge_wildcards as _acknowledge_wildcards
 from infra.runtime_provider import properties as p
 
@@ -433,7 +434,7 @@ class _RuntimeProvider(Construct):
             role=role,
             description=f"AgentCore runtime custom resource: {handler}",
         )
-        log_group = _default_log_group(self, name, function)
+        log_group = function_log_group(self, name, function)
         # In place of AWSLambdaBasicExecutionRole: write to this function's own log group only. A policy of its own,
         # not the role's default one, which the function depends on: the log group depends on the function's name.
         iam.Policy(
@@ -448,26 +449,6 @@ class _RuntimeProvider(Construct):
             ],
         )
         return function
-
-
-def _default_log_group(scope: Construct, name: str, function: lambda_.Function) -> logs.LogGroup:
-    """``/aws/lambda/<function>``, kept a month and deleted with the stack.
-
-    With the feature flag ``@aws-cdk/aws-lambda:useCdkManagedLogGroup`` (cdk.json sets it) the function already
-    defines this group, kept two years and retained; a second one of the same name would fail the deployment.
-    """
-    managed = function.node.try_find_child("LogGroup")
-    if isinstance(managed, logs.LogGroup):
-        managed.node.default_child.retention_in_days = 30  # RetentionDays.ONE_MONTH, as every other log group
-        managed.apply_removal_policy(cdk.RemovalPolicy.DESTROY)
-        return managed
-    return logs.LogGroup(
-        scope,
-        f"{name}Logs",
-        log_group_name=f"/aws/lambda/{function.function_name}",
-        retention=logs.RetentionDays.ONE_MONTH,
-        removal_policy=cdk.RemovalPolicy.DESTROY,
-    )
 
 
 def _execution_statements(

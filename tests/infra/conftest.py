@@ -65,9 +65,18 @@ def build_app(outdir: str, *, bundle: bool, flags: dict | None = None, **setting
 
 @pytest.fixture(scope="session")
 def synthesized(tmp_path_factory):
-    """The stack synthesized once, with the real local bundling of the handler (pip, for linux/arm64)."""
+    """The stack (remote image build, the default) synthesized once, with the real local bundling of the handler."""
     outdir = tmp_path_factory.mktemp("cdk.out")
     app, stack = build_app(str(outdir), bundle=True)
+    assembly = app.synth()
+    return stack, assembly, outdir
+
+
+@pytest.fixture(scope="session")
+def synthesized_local(tmp_path_factory):
+    """The stack with the local Docker image build (``imageBuild=local``), synthesized once without bundling."""
+    outdir = tmp_path_factory.mktemp("cdk.out.local")
+    app, stack = build_app(str(outdir), bundle=False, image_build="local")
     assembly = app.synth()
     return stack, assembly, outdir
 
@@ -86,3 +95,17 @@ def clients(control):
     from infra.runtime_provider.handler import Clients
 
     return Clients(control=control, logs=stubbed_client("logs"))
+
+
+@pytest.fixture(scope="session")
+def template_local(synthesized_local):
+    from aws_cdk.assertions import Template
+
+    stack, _, _ = synthesized_local
+    return Template.from_stack(stack)
+
+
+@pytest.fixture(params=["remote", "local"])
+def mode_template(request):
+    """``(mode, template)`` for each image build mode: what must hold in both."""
+    return request.param, request.getfixturevalue("template" if request.param == "remote" else "template_local")
