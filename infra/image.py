@@ -258,7 +258,7 @@ class RemoteImageBuild(Construct):
         cdk.Validations.of(trigger_function).acknowledge(
             cdk.Acknowledgment(
                 id="AwsSolutions-L1",
-                reason="The library pins nodejs22.x (supported by Lambda until 2027-04-30) for its trigger, which "
+                reason="The library pins nodejs22.x (Node.js 22: end of life 2027-04-30) for its trigger, which "
                 "relies on that runtime's bundled AWS SDK; it is kept on the runtime the library is tested with.",
             )
         )
