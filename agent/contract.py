@@ -43,3 +43,22 @@ def runtime_name_problem(name: str) -> str | None:
         f"runtime name {name!r} is not accepted by AgentCore: it must start with a letter and contain only "
         "letters, digits and underscores (no hyphens), at most 48 characters"
     )
+
+
+DEFAULT_ENDPOINT = "DEFAULT"
+"""The endpoint AgentCore creates with every runtime; it always serves the latest version."""
+
+RUNTIME_LOG_GROUP_PREFIX = "/aws/bedrock-agentcore/runtimes/"
+"""AgentCore ships a runtime's stdout and stderr to ``<prefix><runtime id>-<endpoint name>`` in CloudWatch Logs."""
+
+INVOCATION_RECORD = "invocation"
+"""Value of the ``record`` key that marks the agent's one JSON line per invocation on stdout."""
+
+OUTCOMES = ("completed", "client_hung_up", "model_error", "refused", "server_error")
+"""How an invocation can end, as its record says: the answer finished; the client left before it did; the model
+(or Bedrock) failed mid-answer; the request was refused with a 4xx; the server failed with a 5xx."""
+
+
+def runtime_log_group(runtime_id: str, endpoint: str = DEFAULT_ENDPOINT) -> str:
+    """The CloudWatch Logs group holding what the runtime's containers print."""
+    return f"{RUNTIME_LOG_GROUP_PREFIX}{runtime_id}-{endpoint}"

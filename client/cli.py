@@ -10,12 +10,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import TextIO
 
 import boto3
 
-from agent.contract import PORT
-from client.arn import EXAMPLE_ARN
+from agent.contract import PORT, runtime_log_group
+from client.arn import EXAMPLE_ARN, RuntimeArn
 from client.aws import DEFAULT_READ_TIMEOUT, boto_session, make_client
 from client.errors import (
     AgentClientError,
@@ -26,6 +27,7 @@ from client.errors import (
 )
 from client.invoke import LocalAgent, Runtime
 from client.live_markdown import MarkdownRenderer
+from client.logs import DEFAULT_SINCE, LogFilter, current_ms, follow_events, parse_since, read_events
 from client.render import Renderer, Stats
 from client.session import check_session_id, new_session_id
 from client.stack import DEFAULT_STACK_NAME, STACK_NAME_ENV, runtime_arn, stack_name
@@ -92,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Invoke the streaming agent on AgentCore Runtime (or locally) and watch the answer stream.",
         epilog=_EXIT_CODE_HELP,
     )
-    commands = parser.add_subparsers(title="commands", required=True, metavar="{invoke,chat,status,web}")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="{invoke,chat,status,logs,web}")
 
     target = argparse.ArgumentParser(add_help=False)
     where = target.add_argument_group("target (default: the runtime of the deployed stack)")
@@ -141,7 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chat.set_defaults(run=_chat)
 
-    status = commands.add_parser("status", parents=[target], help="the runtime's status and version")
+    status = commands.add_parser(
+        "status",
+        parents=[target],
+        help="is it healthy and what is running: runtime and endpoint status, versions, image, last hour's invocations",
+    )
     status.set_defaults(run=_status)
 
     web = commands.add_parser(
@@ -156,10 +162,50 @@ def build_parser() -> argparse.ArgumentParser:
     )
     web.set_defaults(run=_web)
 
+    logs = _logs_parser(commands)
+
     parser.set_defaults(parser=parser)
-    for sub in (invoke, chat, status, web):
+    for sub in (invoke, chat, status, logs, web):
         sub.set_defaults(parser=sub)
     return parser
+
+
+def _logs_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    logs = commands.add_parser(
+        "logs",
+        help="the runtime's logs: one line per invocation record, and the agent's own lines",
+        description="Show the runtime's CloudWatch logs, oldest first: each invocation record as one line (time UTC, "
+        "session, outcome, time to first chunk, tokens, tools), every other line as the agent printed it.",
+        epilog=_EXIT_CODE_HELP + "; --follow ends with 0 on Ctrl-C",
+    )
+    where = logs.add_argument_group("runtime (default: the runtime of the deployed stack)")
+    where.add_argument("--arn", help=f"runtime ARN, e.g. {EXAMPLE_ARN}")
+    where.add_argument(
+        "--stack",
+        help=f"stack whose RuntimeArn output names the runtime (default: ${STACK_NAME_ENV} or {DEFAULT_STACK_NAME})",
+    )
+    where.add_argument("--region", help="AWS region (default: the ARN's region, else AWS_REGION or the profile's)")
+    where.add_argument("--profile", help="AWS profile for credentials and region (default: the environment's)")
+    shown = logs.add_argument_group("what to show")
+    shown.add_argument(
+        "--since",
+        type=_duration,
+        default=DEFAULT_SINCE,
+        metavar="DURATION",
+        help=f"start this long ago: 30s, 10m, 2h, 1d (default: {DEFAULT_SINCE})",
+    )
+    shown.add_argument("-f", "--follow", action="store_true", help="keep showing new events until Ctrl-C")
+    shown.add_argument(
+        "--session", type=_session_id, metavar="ID", help="only this conversation: its records and the lines naming it"
+    )
+    shown.add_argument(
+        "--errors", action="store_true", help="only failures: invocations that did not complete, ERROR lines"
+    )
+    shown.add_argument(
+        "--json", action="store_true", help="each event as CloudWatch returns it, one JSON object per line"
+    )
+    logs.set_defaults(run=_logs)
+    return logs
 
 
 def _invoke(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -202,11 +248,32 @@ def _status(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.url:
         _refuse_aws_options_with_url(args)
         health = LocalAgent(args.url, read_timeout=args.read_timeout).ping()
-        print(f"{'agent':<8} {args.url}\n{'status':<8} {health.get('status', '?')}", file=out)
+        print(f"{'agent':<9} {args.url}\n{'status':<9} {health.get('status', '?')}", file=out)
         return EXIT_OK
     session, arn = _aws_target(args, err)
     status = runtime_status(arn, region=args.region, endpoint_url=args.endpoint_url, session=session)
     print("\n".join(status.lines()), file=out)
+    return EXIT_OK
+
+
+def _logs(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    session, arn = _aws_target(args, err)
+    runtime = RuntimeArn.parse(arn)
+    client = make_client("logs", region=args.region or runtime.region, session=session)
+    group = runtime_log_group(runtime.runtime_id)
+    selection = LogFilter(session_id=args.session, errors_only=args.errors)
+    start_ms = current_ms() - int(args.since.total_seconds() * 1000)
+    if not args.follow:
+        for event in read_events(client, group, start_ms=start_ms, selection=selection):
+            print(event.as_json() if args.json else event.line(), file=out)
+        return EXIT_OK
+    try:
+        for event in follow_events(
+            client, group, start_ms=start_ms, selection=selection, notice=lambda text: print(f"note: {text}", file=err)
+        ):
+            print(event.as_json() if args.json else event.line(), file=out, flush=True)
+    except KeyboardInterrupt:  # Ctrl-C is how following ends, not a failure
+        pass
     return EXIT_OK
 
 
@@ -308,6 +375,13 @@ def _read_prompt(interactive: bool, out: TextIO) -> str | None:
 def _session_id(value: str) -> str:
     try:
         return check_session_id(value)
+    except ConfigurationError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
+
+
+def _duration(value: str) -> timedelta:
+    try:
+        return parse_since(value)
     except ConfigurationError as error:
         raise argparse.ArgumentTypeError(error.message) from None
 

@@ -164,8 +164,8 @@ def test_cli_status__shows_status_and_version_from_get_agent_runtime(agentcore, 
     code, out, err = run(capsys, "status", *core.target())
 
     assert (code, err) == (0, "")
-    assert "status   READY" in out
-    assert "version  3" in out
+    assert "status    READY" in out
+    assert "version   3" in out
     assert core.arn in out
 
 
@@ -175,7 +175,7 @@ def test_cli_status__url_shows_the_local_agents_health(serve_agent, capsys):
     code, out, _ = run(capsys, "status", "--url", url)
 
     assert code == 0
-    assert "status   Healthy" in out
+    assert "status    Healthy" in out
 
 
 def test_cli_invoke__without_arn_uses_the_deployed_stacks_runtime_arn_output(agentcore, capsys, monkeypatch):

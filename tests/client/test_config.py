@@ -156,8 +156,8 @@ def test_stack__name_is_explicit_else_environment_else_default(monkeypatch):
 def test_status__lines_show_failure_reason_when_there_is_one():
     status = RuntimeStatus("agent", "agent-AbCdEf1234", ARN, "UPDATE_FAILED", "4", failure_reason="image not found")
 
-    assert "failure  image not found" in status.lines()
-    assert "status   UPDATE_FAILED" in status.lines()
+    assert "failure   image not found" in status.lines()
+    assert "status    UPDATE_FAILED" in status.lines()
 
 
 def test_cli__no_region_anywhere_exits_3(capsys, monkeypatch):
