@@ -23,6 +23,7 @@ from strands.types.tools import AgentTool
 from agent import toolbox
 from agent.config import ConfigError, Settings
 from agent.contract import PORT
+from agent.invocation_log import InvocationLog, ToolTimings, recorder_of
 from agent.payload import BadRequest, parse_invocation
 from agent.request_guard import RequestGuard
 from agent.sessions import SessionBusy, SessionStore
@@ -59,10 +60,18 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
     tools: list[AgentTool] = []
 
     def new_agent() -> Agent:
-        return Agent(model=model, tools=tools, system_prompt=settings.system_prompt, callback_handler=None)
+        return Agent(
+            model=model,
+            tools=tools,
+            system_prompt=settings.system_prompt,
+            callback_handler=None,
+            hooks=[ToolTimings()],
+        )
 
     sessions: SessionStore[Agent] = SessionStore(new_agent, settings.max_sessions)
-    app = BedrockAgentCoreApp(middleware=[Middleware(RequestGuard, max_bytes=settings.max_body_bytes)])
+    app = BedrockAgentCoreApp(
+        middleware=[Middleware(InvocationLog), Middleware(RequestGuard, max_bytes=settings.max_body_bytes)]
+    )
 
     @app.ping
     def ping() -> None:
@@ -76,6 +85,8 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
         except BadRequest as error:
             logger.info("rejected invocation status=<%d> reason=<%s>", error.status, error.message)
             return JSONResponse(error.body(), status_code=error.status)
+        recorder = recorder_of(context.request)
+        recorder.stream = invocation.stream
         if not tools:
             # Replace, not extend: first requests arriving together each load the tools across this await.
             tools[:] = await asyncio.to_thread(toolbox.build_tools, settings)
@@ -101,7 +112,8 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
                     status_code=409,
                 )
             release = lambda: sessions.release(session_id)  # noqa: E731
-        return _ReleasingStream(sse_body(agent_values(agent, invocation.prompt, invocation.stream)), release)
+        values = agent_values(agent, invocation.prompt, invocation.stream, recorder)
+        return _ReleasingStream(sse_body(values), release)
 
     return app
 

@@ -17,6 +17,8 @@ from typing import Any
 
 from strands import Agent
 
+from agent.invocation_log import RECORDER_KEY, InvocationRecorder
+
 logger = logging.getLogger(__name__)
 
 STREAM_ERROR = "stream_error"
@@ -35,26 +37,37 @@ def encode_sse(value: Any) -> bytes:
     return b"data: " + _to_json(value).encode() + b"\n\n"
 
 
-async def agent_values(agent: Agent, prompt: str, mode: str) -> AsyncIterator[Any]:
-    """Yield the JSON values of one invocation as the agent produces them; text deltas are never held back."""
+async def agent_values(
+    agent: Agent, prompt: str, mode: str, recorder: InvocationRecorder | None = None
+) -> AsyncIterator[Any]:
+    """Yield the JSON values of one invocation as the agent produces them; text deltas are never held back.
+
+    ``recorder`` hears of each text chunk, the end of the turn and a failure, for the invocation's record.
+    """
     started = time.perf_counter()
     events_mode = mode == "events"
+    recorder = recorder or InvocationRecorder()
     try:
         # aclosing: a client that hangs up must end the agent's turn now, not when the generator is collected,
         # or the session's next request would find the agent still busy.
-        async with contextlib.aclosing(agent.stream_async(prompt)) as events:
+        turn = agent.stream_async(prompt, invocation_state={RECORDER_KEY: recorder})
+        async with contextlib.aclosing(turn) as events:
             async for event in events:
                 text = event.get("data")
                 if text:
+                    recorder.chunk()
                     yield {"type": "text", "text": text} if events_mode else text
-                elif events_mode:
-                    if "message" in event:
-                        for value in _message_events(event["message"]):
-                            yield value
-                    elif "result" in event:
-                        yield _done_event(event["result"], started)
+                elif "result" in event:
+                    done = _done_event(event["result"], started)
+                    recorder.finished(done["stop_reason"], done["usage"])
+                    if events_mode:
+                        yield done
+                elif events_mode and "message" in event:
+                    for value in _message_events(event["message"]):
+                        yield value
     except Exception as error:
         logger.exception("stream failed after it began")
+        recorder.failed(error)
         yield {"error": f"{type(error).__name__}: {error}", "type": STREAM_ERROR}
 
 

@@ -63,22 +63,36 @@ class LogEvent:
         return json.dumps({**event, "eventId": self.event_id}, ensure_ascii=False)
 
     def line(self) -> str:
-        """One readable line: the time (UTC), then the record's summary or the plain message."""
-        text = describe_record(self.record) if self.record is not None else self.message
+        """One readable line: the time (UTC), then the record's summary or the message.
+
+        The SDK's own log lines are JSON (``{"level": ..., "logger": ..., "message": ...}``); they are shown in the
+        agent's plain shape, ``LEVEL logger message``, so the terminal reads one way.
+        """
+        if self.record is not None:
+            text = describe_record(self.record)
+        else:
+            logged = _json_object(self.message)
+            if logged is not None and {"level", "message"} <= logged.keys():
+                text = " ".join(str(logged[key]) for key in ("level", "logger", "message") if logged.get(key))
+            else:
+                text = self.message
         return f"{format_time(self.timestamp)}  {text}"
 
 
 def parse_record(message: str) -> dict[str, Any] | None:
     """The invocation record a log message holds, or None for any other line."""
+    value = _json_object(message)
+    return value if value is not None and value.get("record") == INVOCATION_RECORD else None
+
+
+def _json_object(message: str) -> dict[str, Any] | None:
     if not message.startswith("{"):
         return None
     try:
         value = json.loads(message)
     except json.JSONDecodeError:
         return None
-    if isinstance(value, dict) and value.get("record") == INVOCATION_RECORD:
-        return value
-    return None
+    return value if isinstance(value, dict) else None
 
 
 def describe_record(record: dict[str, Any]) -> str:

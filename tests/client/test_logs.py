@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import boto3
 import pytest
@@ -12,11 +13,12 @@ from moto.logs.models import LogsBackend
 
 from client import cli, logs
 from client.stack import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN
+from tests.agent.helpers import stream_values
 from tests.client.cloudwatch import OTEL_STREAM, SESSION_A, SESSION_B, RuntimeLogs, record
 from tests.client.test_cli import assert_one_error_line, run
 from tests.fixtures.dataplane import RUNTIME_ARN
 from tests.fixtures.live_server import free_port
-from tests.fixtures.scripted_model import ScriptedModel
+from tests.fixtures.scripted_model import ScriptedModel, ToolCall
 
 TARGET = ["--arn", RUNTIME_ARN]
 
@@ -276,3 +278,47 @@ def test_cli_logs__follow_waits_for_the_first_invocation_to_create_the_log_group
     assert code == 0
     assert err.count("\n") == 1 and "does not exist yet; waiting for the runtime's first invocation" in err
     assert SESSION_A in out
+
+
+def test_cli_logs__the_sdks_json_lines_read_like_the_agents_own(cloudwatch, capsys):
+    cloudwatch.put(
+        json.dumps(
+            {
+                "timestamp": "2026-11-26T07:43:24.303Z",
+                "level": "WARNING",
+                "message": "Invocation returned HTTP 400 (0.000s)",
+                "logger": "bedrock_agentcore.app",
+                "sessionId": SESSION_A,
+            }
+        )
+    )
+
+    code, out, _ = run(capsys, "logs", *TARGET)
+
+    assert code == 0
+    assert out.splitlines()[0][21:] == "WARNING bedrock_agentcore.app Invocation returned HTTP 400 (0.000s)"
+
+
+def test_cli_logs__shows_what_the_real_agent_recorded_for_a_session(cloudwatch, capsys, serve_agent, http):
+    url = serve_agent(ScriptedModel([[ToolCall("get_time", {"timezone": "Asia/Tokyo"})], ["It is ", "noon."]]))
+    capsys.readouterr()
+    stream_values(http, url, {"prompt": "time in Tokyo?"}, session=SESSION_A)
+    printed = wait_for_record(capsys)
+    cloudwatch.put(*printed)
+
+    code, out, _ = run(capsys, "logs", *TARGET, "--session", SESSION_A)
+
+    assert code == 0
+    [line] = out.splitlines()
+    for fragment in (SESSION_A, "completed", "chunks=2", "tokens=22/14", "stop=end_turn", "tools=get_time("):
+        assert fragment in line
+
+
+def wait_for_record(capsys, timeout=10.0):
+    """The lines the agent printed on stdout, once its invocation record is among them."""
+    lines = []
+    deadline = time.monotonic() + timeout
+    while not any(line.startswith('{"record"') for line in lines) and time.monotonic() < deadline:
+        lines += capsys.readouterr().out.splitlines()
+        time.sleep(0.01)
+    return lines

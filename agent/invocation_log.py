@@ -1,0 +1,214 @@
+"""One JSON line on stdout per invocation: how it ended, how fast, how big, which tools ran and for how long.
+
+AgentCore ships the container's stdout to CloudWatch Logs, where ``python -m client logs`` and ``status`` read these
+records back and CloudWatch Logs Insights discovers their fields. A record carries no prompt and no answer text.
+
+``InvocationLog`` is the outermost ASGI middleware: it starts a record when ``POST /invocations`` arrives, sees the
+status the response starts with (a 4xx is a refusal, its ``error`` the reason), sees the client hang up (an
+``http.disconnect`` before the response finished), and prints the record when the request is over, however it
+ended. The streaming code only reports what it alone knows: chunks, usage, the stop reason, a model failure;
+``ToolTimings`` reports each tool call from Strands' own hook.
+
+The record is printed with ``print``, not through ``logging``: it must be exactly one JSON line whatever
+``LOG_LEVEL`` is, and OpenTelemetry's logging handler must not copy it into the ``otel-rt-logs`` stream.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strands.hooks import AfterToolCallEvent, HookProvider, HookRegistry
+
+from agent.contract import INVOCATION_RECORD, SESSION_HEADER
+
+RECORDER_KEY = "invocation_recorder"
+"""Where the recorder travels: the request's ``state``, and Strands' ``invocation_state`` for the tool hook."""
+_MAX_ERROR_CHARS = 300
+_MAX_REFUSAL_BODY = 8192
+
+
+@dataclass
+class ToolCall:
+    """One tool call as Strands timed it."""
+
+    name: str
+    ms: float
+    status: str
+
+
+@dataclass
+class InvocationRecorder:
+    """What one invocation did, reported as it happens; ``record`` is the line printed at the end."""
+
+    session_id: str | None = None
+    stream: str | None = None
+    started: float = field(default_factory=time.perf_counter)
+    first_chunk_at: float | None = None
+    chunks: int = 0
+    usage: dict[str, int] | None = None
+    stop_reason: str | None = None
+    tools: list[ToolCall] = field(default_factory=list)
+    status: int | None = None
+    error: str | None = None
+    model_failed: bool = False
+    answered: bool = False
+    hung_up: bool = False
+
+    def chunk(self) -> None:
+        """A text delta left for the client."""
+        if self.first_chunk_at is None:
+            self.first_chunk_at = time.perf_counter()
+        self.chunks += 1
+
+    def tool_called(self, name: str, seconds: float | None, status: str) -> None:
+        """A tool call finished (``seconds`` is None when it was cancelled before it ran)."""
+        self.tools.append(ToolCall(name=name, ms=round((seconds or 0.0) * 1000, 1), status=status))
+
+    def finished(self, stop_reason: str | None, usage: dict[str, int] | None) -> None:
+        """The agent's turn ended normally."""
+        self.stop_reason = stop_reason
+        self.usage = usage
+
+    def failed(self, error: BaseException) -> None:
+        """The model (or Bedrock, or the event loop) failed after the stream began."""
+        self.model_failed = True
+        self.error = _short(f"{type(error).__name__}: {error}")
+
+    @property
+    def outcome(self) -> str:
+        """completed, client_hung_up, model_error, refused or server_error (``agent.contract.OUTCOMES``)."""
+        if self.status is not None and self.status >= 500:
+            return "server_error"
+        if self.status is not None and self.status >= 400:
+            return "refused"
+        if self.hung_up and not self.answered:
+            return "client_hung_up"
+        if self.model_failed:
+            return "model_error"
+        return "completed" if self.answered else "client_hung_up"
+
+    def record(self) -> dict[str, Any]:
+        """The JSON object printed for this invocation."""
+        now = time.perf_counter()
+        record: dict[str, Any] = {
+            "record": INVOCATION_RECORD,
+            "session": self.session_id,
+            "stream": self.stream,
+            "outcome": self.outcome,
+            "status": self.status,
+            "ttfc_ms": _ms(self.first_chunk_at, self.started),
+            "total_ms": _ms(now, self.started),
+            "chunks": self.chunks,
+            "usage": self.usage,
+            "stop_reason": self.stop_reason,
+            "tools": [{"name": tool.name, "ms": tool.ms, "status": tool.status} for tool in self.tools],
+        }
+        if self.error:
+            record["error"] = self.error
+        return record
+
+
+def recorder_of(request: Request | None) -> InvocationRecorder:
+    """The recorder ``InvocationLog`` attached to this request (a detached one if there is none, e.g. in a unit)."""
+    state = request.scope.get("state") if request is not None else None
+    recorder = state.get(RECORDER_KEY) if isinstance(state, dict) else None
+    return recorder if isinstance(recorder, InvocationRecorder) else InvocationRecorder()
+
+
+def print_record(recorder: InvocationRecorder) -> None:
+    """Write the record as one line on stdout, flushed at once so a crash cannot lose it."""
+    line = json.dumps(recorder.record(), ensure_ascii=False, separators=(", ", ": "))
+    print(line, file=sys.stdout, flush=True)
+
+
+class InvocationLog:
+    """ASGI middleware that prints one record per ``POST /invocations``, whatever the handler or the client did."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Record the request while passing every message through unchanged."""
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != "/invocations":
+            await self.app(scope, receive, send)
+            return
+        recorder = InvocationRecorder(session_id=_header(scope, SESSION_HEADER))
+        scope.setdefault("state", {})[RECORDER_KEY] = recorder
+        refusal = bytearray()
+
+        async def watched_receive() -> Message:
+            message = await receive()
+            if message["type"] == "http.disconnect" and not recorder.answered:
+                recorder.hung_up = True
+            return message
+
+        async def watched_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                recorder.status = int(message["status"])
+            elif message["type"] == "http.response.body":
+                if recorder.status is not None and recorder.status >= 400 and len(refusal) < _MAX_REFUSAL_BODY:
+                    refusal.extend(message.get("body", b""))
+                if not message.get("more_body", False):
+                    recorder.answered = True
+            try:
+                await send(message)
+            except OSError:  # the server could not write: the client has gone
+                recorder.hung_up = True
+                raise
+
+        try:
+            await self.app(scope, watched_receive, watched_send)
+        except BaseException:
+            if recorder.status is None and not recorder.hung_up:
+                recorder.status = 500
+            raise
+        finally:
+            if refusal:
+                recorder.error = _refusal_reason(bytes(refusal))
+            print_record(recorder)
+
+
+class ToolTimings(HookProvider):
+    """Reports each tool call, with the duration Strands measured, to the recorder of the invocation it belongs to."""
+
+    def register_hooks(self, registry: HookRegistry, **kwargs: Any) -> None:
+        """Listen for finished tool calls."""
+        registry.add_callback(AfterToolCallEvent, self._after_tool_call)
+
+    @staticmethod
+    def _after_tool_call(event: AfterToolCallEvent) -> None:
+        recorder = event.invocation_state.get(RECORDER_KEY)
+        if isinstance(recorder, InvocationRecorder):
+            status = "error" if event.exception is not None else str(event.result.get("status", "success"))
+            recorder.tool_called(event.tool_use.get("name", "?"), event.duration, status)
+
+
+def _header(scope: Scope, name: str) -> str | None:
+    wanted = name.lower().encode("latin-1")
+    for key, value in scope.get("headers", []):
+        if key.lower() == wanted:
+            return value.decode("latin-1")
+    return None
+
+
+def _refusal_reason(body: bytes) -> str | None:
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return None
+    error = value.get("error") if isinstance(value, dict) else None
+    return _short(str(error)) if error else None
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _MAX_ERROR_CHARS else text[: _MAX_ERROR_CHARS - 3] + "..."
+
+
+def _ms(end: float | None, start: float) -> float | None:
+    return None if end is None else round((end - start) * 1000, 1)
