@@ -121,9 +121,13 @@ def recorder_of(request: Request | None) -> InvocationRecorder:
     return recorder if isinstance(recorder, InvocationRecorder) else InvocationRecorder()
 
 
-def print_record(recorder: InvocationRecorder) -> None:
-    """Write the record as one line on stdout, flushed at once so a crash cannot lose it."""
-    line = json.dumps(recorder.record(), ensure_ascii=False, separators=(", ", ": "))
+def record_line(recorder: InvocationRecorder) -> str:
+    """The record as one line of JSON."""
+    return json.dumps(recorder.record(), ensure_ascii=False, separators=(", ", ": "))
+
+
+def emit(line: str) -> None:
+    """Write a record line on stdout, flushed at once so that a crash cannot lose it."""
     print(line, file=sys.stdout, flush=True)
 
 
@@ -171,7 +175,7 @@ class InvocationLog:
         finally:
             if refusal:
                 recorder.error = _refusal_reason(bytes(refusal))
-            print_record(recorder)
+            emit(record_line(recorder))
 
 
 class ToolTimings(HookProvider):

@@ -9,6 +9,7 @@ from contextlib import ExitStack
 import httpx
 import pytest
 
+from agent import invocation_log
 from agent.config import Settings
 from agent.server import create_app
 from tests.fixtures.live_server import serve
@@ -30,6 +31,18 @@ def serve_agent() -> Iterator[ServeAgent]:
             return stack.enter_context(serve(app))
 
         yield start
+
+
+@pytest.fixture(autouse=True)
+def agent_records(monkeypatch) -> list[str]:
+    """The invocation records the in-process agent prints, kept here instead of on stdout.
+
+    CLI tests read stdout as the answer, and a record printed after its test has ended would land in pytest's own
+    output. ``tests/agent/test_invocation_log.py`` checks that ``emit`` itself writes to stdout.
+    """
+    lines: list[str] = []
+    monkeypatch.setattr(invocation_log, "emit", lines.append)
+    return lines
 
 
 @pytest.fixture

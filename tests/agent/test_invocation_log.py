@@ -10,6 +10,7 @@ import time
 import httpx
 import pytest
 
+from agent import invocation_log
 from agent.contract import INVOCATION_RECORD, OUTCOMES, SESSION_HEADER
 from tests.agent.helpers import SESSION_A, invoke, stream_values
 from tests.fixtures.scripted_model import Fail, ScriptedModel, ToolCall
@@ -18,20 +19,20 @@ SECRET_PROMPT = "my password is hunter2"
 SECRET_ANSWER = "the launch code is 0000"
 
 
-class Stdout:
-    """The invocation records the server printed; they are written when each request is over, so wait for them."""
+REAL_EMIT = invocation_log.emit  # before the suite's agent_records fixture replaces it
 
-    def __init__(self, capsys) -> None:
-        self.capsys = capsys
-        self.lines: list[str] = []
+
+class Stdout:
+    """The record lines the server emitted; each is written when its request is over, so wait for them."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
 
     def records(self, count: int = 1, timeout: float = 10.0) -> list[dict]:
         deadline = time.monotonic() + timeout
-        while True:
-            self.lines += self.capsys.readouterr().out.splitlines()
-            found = [json.loads(line) for line in self.lines if line.startswith('{"record"')]
-            if len(found) >= count or time.monotonic() > deadline:
-                return found
+        while len(self.lines) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return [json.loads(line) for line in self.lines]
 
     def record(self) -> dict:
         [found] = self.records(1)
@@ -39,8 +40,18 @@ class Stdout:
 
 
 @pytest.fixture
-def stdout(capsys):
-    return Stdout(capsys)
+def stdout(agent_records):
+    return Stdout(agent_records)
+
+
+def test_emit__writes_the_line_to_stdout_whatever_the_logging_configuration(capsys):
+    logging.disable(logging.CRITICAL)
+    try:
+        REAL_EMIT('{"record": "invocation"}')
+    finally:
+        logging.disable(logging.NOTSET)
+
+    assert capsys.readouterr().out == '{"record": "invocation"}\n'
 
 
 def test_record__completed_text_stream_has_session_timings_chunks_usage_and_stop_reason(serve_agent, http, stdout):

@@ -299,12 +299,13 @@ def test_cli_logs__the_sdks_json_lines_read_like_the_agents_own(cloudwatch, caps
     assert out.splitlines()[0][21:] == "WARNING bedrock_agentcore.app Invocation returned HTTP 400 (0.000s)"
 
 
-def test_cli_logs__shows_what_the_real_agent_recorded_for_a_session(cloudwatch, capsys, serve_agent, http):
+def test_cli_logs__shows_what_the_real_agent_recorded_for_a_session(
+    cloudwatch, capsys, serve_agent, http, agent_records
+):
     url = serve_agent(ScriptedModel([[ToolCall("get_time", {"timezone": "Asia/Tokyo"})], ["It is ", "noon."]]))
-    capsys.readouterr()
     stream_values(http, url, {"prompt": "time in Tokyo?"}, session=SESSION_A)
-    printed = wait_for_record(capsys)
-    cloudwatch.put(*printed)
+    wait_for(lambda: agent_records)
+    cloudwatch.put(*agent_records)
 
     code, out, _ = run(capsys, "logs", *TARGET, "--session", SESSION_A)
 
@@ -314,11 +315,8 @@ def test_cli_logs__shows_what_the_real_agent_recorded_for_a_session(cloudwatch, 
         assert fragment in line
 
 
-def wait_for_record(capsys, timeout=10.0):
-    """The lines the agent printed on stdout, once its invocation record is among them."""
-    lines = []
+def wait_for(condition, timeout=10.0):
+    """Wait until ``condition()`` holds: the agent prints its record once the request is over."""
     deadline = time.monotonic() + timeout
-    while not any(line.startswith('{"record"') for line in lines) and time.monotonic() < deadline:
-        lines += capsys.readouterr().out.splitlines()
+    while not condition() and time.monotonic() < deadline:
         time.sleep(0.01)
-    return lines
