@@ -49,7 +49,9 @@ DEFAULT_ENDPOINT = "DEFAULT"
 """The endpoint AgentCore creates with every runtime; it always serves the latest version."""
 
 RUNTIME_LOG_GROUP_PREFIX = "/aws/bedrock-agentcore/runtimes/"
-"""AgentCore ships a runtime's stdout and stderr to ``<prefix><runtime id>-<endpoint name>`` in CloudWatch Logs."""
+"""AgentCore ships a runtime's stdout and stderr to ``<prefix><runtime id>-<endpoint name>`` in CloudWatch Logs.
+The custom-resource handler, bundled on its own, keeps a copy in ``infra/runtime_provider/properties.py``; a test
+holds the two equal."""
 
 INVOCATION_RECORD = "invocation"
 """Value of the ``record`` key that marks the agent's one JSON line per invocation on stdout."""
