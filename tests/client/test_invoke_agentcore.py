@@ -191,7 +191,9 @@ def test_invoke__a_stream_that_breaks_off_is_an_error_and_is_never_sent_again(ag
 
 
 def test_invoke__silence_longer_than_the_read_timeout_ends_with_a_stream_error(agentcore):
-    core = agentcore(ScriptedModel([["late"]], delay=2.0))
+    core = agentcore(ScriptedModel([["warm"], ["late"]], delay=2.0))
+    # The agent's first request loads its tools before answering; only the silence mid-stream is under test.
+    list(runtime(core).invoke("warm up"))
 
     with pytest.raises(StreamError) as raised:
         list(runtime(core, read_timeout=0.5).invoke("hi"))
