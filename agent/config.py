@@ -52,6 +52,7 @@ class Settings:
     max_sessions: int = 256
     max_prompt_chars: int = 100_000
     weather_timeout_seconds: float = 5.0
+    body_timeout_seconds: float = 10.0
     geocoding_url: str = "https://geocoding-api.open-meteo.com/v1/search"
     forecast_url: str = "https://api.open-meteo.com/v1/forecast"
 
@@ -73,6 +74,9 @@ class Settings:
             max_prompt_chars=_positive(env, "MAX_PROMPT_CHARS", defaults.max_prompt_chars, int, "whole number"),
             weather_timeout_seconds=_positive(
                 env, "WEATHER_TIMEOUT_SECONDS", defaults.weather_timeout_seconds, float, "number of seconds"
+            ),
+            body_timeout_seconds=_positive(
+                env, "BODY_TIMEOUT_SECONDS", defaults.body_timeout_seconds, float, "number of seconds"
             ),
             geocoding_url=env.get("WEATHER_GEOCODING_URL") or defaults.geocoding_url,
             forecast_url=env.get("WEATHER_FORECAST_URL") or defaults.forecast_url,

@@ -7,11 +7,15 @@ terminal reading the raw response body.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from agent.contract import STREAM_MODES
 
+MAX_INTEGER_DIGITS = 100
+"""Longest integer literal a request body may hold; no field of a request is a number that large."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
 EXAMPLE_PAYLOAD = {"prompt": "What time is it in Tokyo?"}
 HINT = (
     'Send a JSON object with a non-empty string "prompt", for example '
@@ -41,13 +45,49 @@ class Invocation:
 
 
 def decode_body(raw: bytes) -> Any:
-    """Decode a request body as JSON, saying where it stops being JSON."""
+    """Decode a request body as JSON text that is valid Unicode, saying where it is not.
+
+    Stricter than ``json.loads(bytes)``, which accepts UTF-16 and CESU-8 (surrogates encoded as UTF-8) and lets
+    escaped lone surrogates (U+D800 to U+DFFF) through: such text cannot be sent to the model or written back as
+    UTF-8, so it would break the conversation later instead of being refused now.
+    """
     try:
-        return json.loads(raw)
-    except UnicodeDecodeError:
-        raise BadRequest("request body is not UTF-8 text") from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadRequest(f"request body is not UTF-8 text (invalid byte at position {error.start})") from None
+    try:
+        value = json.loads(text, parse_int=_integer)
     except json.JSONDecodeError as error:
         raise BadRequest(f"request body is not valid JSON ({error.msg} at position {error.pos})") from None
+    except RecursionError:
+        raise BadRequest("request body is nested too deeply to be a request") from None
+    _refuse_lone_surrogates(value)
+    return value
+
+
+def _integer(digits: str) -> int:
+    # Python refuses to convert longer digit strings (a ValueError deep inside the decoder); no field needs them.
+    count = len(digits.lstrip("-"))
+    if count > MAX_INTEGER_DIGITS:
+        raise BadRequest(f"request body holds a number with {count} digits; the limit is {MAX_INTEGER_DIGITS}")
+    return int(digits)
+
+
+def _refuse_lone_surrogates(value: Any) -> None:
+    """Refuse text holding a UTF-16 surrogate that is not part of a pair (only a JSON escape can produce one)."""
+    pending = [value]
+    while pending:  # iterative: the decoder has already allowed as much nesting as the stack can take
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str) and (surrogate := _SURROGATE.search(item)):
+            raise BadRequest(
+                f"request body holds a lone UTF-16 surrogate (U+{ord(surrogate.group()):04X}) in a string; "
+                "text must be valid Unicode"
+            )
 
 
 def parse_invocation(payload: Any, max_prompt_chars: int) -> Invocation:
