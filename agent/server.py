@@ -10,12 +10,10 @@ import argparse
 import asyncio
 import logging
 import os
-from collections.abc import AsyncIterator, Callable
 
 from bedrock_agentcore.runtime import BedrockAgentCoreApp, RequestContext
 from starlette.middleware import Middleware
-from starlette.responses import JSONResponse, Response, StreamingResponse
-from starlette.types import Receive, Scope, Send
+from starlette.responses import JSONResponse, Response
 from strands import Agent
 from strands.models import Model
 from strands.types.tools import AgentTool
@@ -23,27 +21,14 @@ from strands.types.tools import AgentTool
 from agent import toolbox
 from agent.config import ConfigError, Settings
 from agent.contract import PORT
+from agent.http_errors import answer_framework_errors_as_json
 from agent.invocation_log import InvocationLog, ToolTimings, recorder_of
 from agent.payload import BadRequest, parse_invocation
 from agent.request_guard import RequestGuard
 from agent.sessions import SessionBusy, SessionStore
-from agent.streaming import agent_values, sse_body
+from agent.turn import TurnEnd, TurnResponse
 
 logger = logging.getLogger(__name__)
-
-
-class _ReleasingStream(StreamingResponse):
-    """A streaming response that runs ``on_close`` however the stream ends, client disconnects included."""
-
-    def __init__(self, content: AsyncIterator[bytes], on_close: Callable[[], None]) -> None:
-        super().__init__(content, media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
-        self._on_close = on_close
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        try:
-            await super().__call__(scope, receive, send)
-        finally:
-            self._on_close()
 
 
 def bedrock_model(settings: Settings) -> Model:
@@ -69,9 +54,9 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
         )
 
     sessions: SessionStore[Agent] = SessionStore(new_agent, settings.max_sessions)
-    app = BedrockAgentCoreApp(
-        middleware=[Middleware(InvocationLog), Middleware(RequestGuard, max_bytes=settings.max_body_bytes)]
-    )
+    guard = Middleware(RequestGuard, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout_seconds)
+    app = BedrockAgentCoreApp(middleware=[Middleware(InvocationLog), guard])
+    answer_framework_errors_as_json(app)
 
     @app.ping
     def ping() -> None:
@@ -90,7 +75,7 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
         if not tools:
             # Replace, not extend: first requests arriving together each load the tools across this await.
             tools[:] = await asyncio.to_thread(toolbox.build_tools, settings)
-        session_id = context.session_id
+        session_id = (context.session_id or "").strip() or None  # an empty header is no session, not a shared one
         logger.info(
             "invocation session=<%s> stream=<%s> prompt_chars=<%d>",
             session_id,
@@ -111,14 +96,13 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
                     },
                     status_code=409,
                 )
-            release = lambda: sessions.release(session_id)  # noqa: E731
-        values = agent_values(agent, invocation.prompt, invocation.stream, recorder)
-        return _ReleasingStream(sse_body(values), release)
+            release = lambda _end: sessions.release(session_id)  # noqa: E731
+        return TurnResponse(agent, invocation, on_end=release, recorder=recorder)
 
     return app
 
 
-def _nothing() -> None:
+def _nothing(end: TurnEnd) -> None:
     """No session, nothing to release."""
 
 

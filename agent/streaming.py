@@ -13,6 +13,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterable, AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 from strands import Agent
@@ -24,6 +25,8 @@ logger = logging.getLogger(__name__)
 STREAM_ERROR = "stream_error"
 HOLD_LIMIT_SECONDS = 0.001
 """Longest an event may wait for the events produced right behind it to share its write."""
+STOP_GRACE_SECONDS = 0.05
+"""How long a source whose reader has gone may run on to end by itself before it is cancelled."""
 _QUEUE_LIMIT = 1024
 """Events buffered for a slow reader before the agent itself is made to wait."""
 
@@ -37,19 +40,35 @@ def encode_sse(value: Any) -> bytes:
     return b"data: " + _to_json(value).encode() + b"\n\n"
 
 
+@dataclass
+class AgentProgress:
+    """How far the agent got with a turn, filled in as its events stream and read once the stream has ended."""
+
+    finished: bool = False
+    """The agent completed its turn: the conversation now ends with its whole answer."""
+    error: str | None = None
+    """Why the agent stopped early, when it failed (the text of the stream's error event)."""
+
+
 async def agent_values(
-    agent: Agent, prompt: str, mode: str, recorder: InvocationRecorder | None = None
+    agent: Agent,
+    prompt: str,
+    mode: str,
+    progress: AgentProgress | None = None,
+    recorder: InvocationRecorder | None = None,
 ) -> AsyncIterator[Any]:
     """Yield the JSON values of one invocation as the agent produces them; text deltas are never held back.
 
-    ``recorder`` hears of each text chunk, the end of the turn and a failure, for the invocation's record.
+    ``progress`` tells the turn how far the agent got; ``recorder`` hears of each text chunk, the end of the turn
+    and a failure, for the invocation's record.
     """
+    progress = progress or AgentProgress()
     started = time.perf_counter()
     events_mode = mode == "events"
     recorder = recorder or InvocationRecorder()
     try:
-        # aclosing: a client that hangs up must end the agent's turn now, not when the generator is collected,
-        # or the session's next request would find the agent still busy.
+        # aclosing: closing this generator closes the agent's now, in the task that iterated it, so the turn ends
+        # at once and OpenTelemetry contexts attached inside it are detached in the context they were attached in.
         turn = agent.stream_async(prompt, invocation_state={RECORDER_KEY: recorder})
         async with contextlib.aclosing(turn) as events:
             async for event in events:
@@ -58,8 +77,11 @@ async def agent_values(
                     recorder.chunk()
                     yield {"type": "text", "text": text} if events_mode else text
                 elif "result" in event:
-                    done = _done_event(event["result"], started)
-                    recorder.finished(done["stop_reason"], done["usage"])
+                    result = event["result"]
+                    progress.finished = result.stop_reason != "cancelled"
+                    done = _done_event(result, started)
+                    if progress.finished:  # a cancelled turn reports no usage: the model never sent its metadata
+                        recorder.finished(done["stop_reason"], done["usage"])
                     if events_mode:
                         yield done
                 elif events_mode and "message" in event:
@@ -68,19 +90,27 @@ async def agent_values(
     except Exception as error:
         logger.exception("stream failed after it began")
         recorder.failed(error)
-        yield {"error": f"{type(error).__name__}: {error}", "type": STREAM_ERROR}
+        progress.error = f"{type(error).__name__}: {error}"
+        yield {"error": progress.error, "type": STREAM_ERROR}
 
 
-async def sse_body(values: AsyncIterable[Any], hold_limit: float = HOLD_LIMIT_SECONDS) -> AsyncIterator[bytes]:
+async def sse_body(
+    values: AsyncIterable[Any], hold_limit: float = HOLD_LIMIT_SECONDS, stop_grace: float = STOP_GRACE_SECONDS
+) -> AsyncIterator[bytes]:
     """Encode values as SSE events, writing every event that is already waiting in one socket write.
 
     The agent runs in its own task and hands encoded events over a queue. While the model is thinking the task
     is suspended, so each event is written the moment it exists; only events produced back to back, with no
     pause between them, share a write, and the producer yields to the writer at least every ``hold_limit``
     seconds so none waits longer than that. One write per event would cost about as much as producing it.
+
+    Closed early (the client left), the body stops taking values but lets the source run on for up to
+    ``stop_grace`` seconds, so that a source asked to stop (the agent, cancelled) ends by itself, unwinding its
+    own nested generators. Only a source still running after that is cancelled.
     """
     queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=_QUEUE_LIMIT)
-    producer = asyncio.create_task(_produce(values, queue, hold_limit))
+    dropping = asyncio.Event()
+    producer = asyncio.create_task(_produce(values, queue, hold_limit, dropping))
     try:
         while True:
             chunk = await queue.get()
@@ -95,31 +125,41 @@ async def sse_body(values: AsyncIterable[Any], hold_limit: float = HOLD_LIMIT_SE
                 batch.append(chunk)
             yield b"".join(batch)
     finally:
+        dropping.set()
+        while not queue.empty():  # a producer waiting for room must not wait for a reader that is gone
+            queue.get_nowait()
+        if not producer.done():
+            await asyncio.wait({producer}, timeout=stop_grace)
         producer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await producer
 
 
-async def _produce(values: AsyncIterable[Any], queue: asyncio.Queue[bytes | None], hold_limit: float) -> None:
+async def _produce(
+    values: AsyncIterable[Any], queue: asyncio.Queue[bytes | None], hold_limit: float, dropping: asyncio.Event
+) -> None:
     flushed_at = 0.0  # the first event is flushed at once: time to first chunk matters most
     try:
         async for value in values:
-            event = encode_sse(value)
-            if queue.full():
-                await queue.put(event)  # a slow reader: the agent waits for it
-            else:
-                queue.put_nowait(event)
+            if not dropping.is_set():  # once nobody reads, the source runs to its end without being held up
+                event = encode_sse(value)
+                if queue.full():
+                    await queue.put(event)  # a slow reader: the agent waits for it
+                else:
+                    queue.put_nowait(event)
             if time.perf_counter() - flushed_at >= hold_limit:
                 await asyncio.sleep(0)  # let the writer take what is queued
                 flushed_at = time.perf_counter()
     except Exception as error:
         logger.exception("could not encode a stream event")
-        await queue.put(encode_sse({"error": f"{type(error).__name__}: {error}", "type": STREAM_ERROR}))
+        if not dropping.is_set():
+            await queue.put(encode_sse({"error": f"{type(error).__name__}: {error}", "type": STREAM_ERROR}))
     finally:
         aclose = getattr(values, "aclose", None)
         if aclose is not None:
             await aclose()
-    await queue.put(None)
+    if not dropping.is_set():
+        await queue.put(None)
 
 
 def _message_events(message: dict[str, Any]) -> list[dict[str, Any]]:
