@@ -61,19 +61,18 @@ def boto_session(profile: str | None = None) -> boto3.session.Session:
         return boto3.session.Session(profile_name=profile)
 
 
-def boto_config(read_timeout: float = DEFAULT_READ_TIMEOUT) -> Config:
-    """Client settings for invoking a streaming runtime.
+def boto_config(read_timeout: float = DEFAULT_READ_TIMEOUT, *, botocore_retries: bool = True) -> Config:
+    """Client settings for AgentCore's APIs.
 
-    Retries use botocore's ``standard`` mode (3 attempts unless ``AWS_MAX_ATTEMPTS`` or the profile says
-    otherwise) and cover throttling, 5xx answers and connection failures. botocore retries only while it is
-    waiting for the response: once ``invoke_agent_runtime`` has returned, the streamed body is read by the
-    caller, outside botocore's retry loop, so a stream that has started is never sent again. A failure while
-    reading it raises ``StreamError`` instead.
+    With ``botocore_retries`` botocore's ``standard`` mode retries throttling, 5xx answers and connection failures
+    (3 attempts unless ``AWS_MAX_ATTEMPTS`` or the profile says otherwise): right for reads such as
+    ``GetAgentRuntime``. Without it every call is sent once, for ``InvokeAgentRuntime``, which must not be resent
+    on a failure that may have reached the agent (``client.retry`` retries what is safe).
     """
     return Config(
         read_timeout=read_timeout,
         connect_timeout=CONNECT_TIMEOUT,
-        retries={"mode": "standard"},
+        retries={"mode": "standard"} if botocore_retries else {"mode": "standard", "total_max_attempts": 1},
         user_agent_appid="agentcore-streaming-client",
     )
 
@@ -85,10 +84,12 @@ def make_client(
     endpoint_url: str | None = None,
     read_timeout: float = CALL_READ_TIMEOUT,
     session: boto3.session.Session | None = None,
+    botocore_retries: bool = True,
 ) -> Any:
     """A boto3 client for ``service``; configuration problems surface as ``ConfigurationError``.
 
     ``read_timeout`` defaults to one suited to ordinary calls; pass ``DEFAULT_READ_TIMEOUT`` for streams.
+    ``botocore_retries=False`` sends every call once (see ``boto_config``).
     """
     # boto3 reads AWS_DEFAULT_REGION and the profile; AWS_REGION (the AWS CLI v2's and Lambda's) is honoured too.
     region = region or os.environ.get("AWS_REGION") or None
@@ -96,7 +97,10 @@ def make_client(
         session = session or boto3.session.Session()
         try:
             return session.client(
-                service, region_name=region, endpoint_url=endpoint_url, config=boto_config(read_timeout)
+                service,
+                region_name=region,
+                endpoint_url=endpoint_url,
+                config=boto_config(read_timeout, botocore_retries=botocore_retries),
             )
         except ValueError as error:  # botocore's "Invalid endpoint: ..."
             raise ConfigurationError(f"{error}; expected a URL such as https://host or http://127.0.0.1:8080") from None

@@ -14,6 +14,7 @@ from agent.contract import PORT, SESSION_HEADER, STREAM_MODES
 from client.arn import RuntimeArn
 from client.aws import CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, aws_errors, make_client, socket_reason
 from client.errors import ConfigurationError, EndpointUnreachableError, InvocationError, ThrottledError
+from client.retry import configured_attempts, send_at_most_once
 from client.session import check_session_id, new_session_id
 from client.stream import Stream
 
@@ -55,23 +56,30 @@ class Runtime:
             endpoint_url=endpoint_url,
             read_timeout=read_timeout,
             session=session,
+            botocore_retries=False,  # botocore would resend after a 5xx or a read timeout: see client.retry
         )
+        self.max_attempts = configured_attempts()
 
     def invoke(self, prompt: str, *, session_id: str | None = None, stream: str = "text") -> Stream:
         """Send ``prompt`` and return the answer as it starts; iterate the ``Stream`` for its values.
 
         Raises ``InvocationError`` (``ThrottledError`` when throttled) if the service refuses the request,
-        ``EndpointUnreachableError`` and ``ConfigurationError`` when it cannot be sent.
+        ``EndpointUnreachableError`` and ``ConfigurationError`` when it cannot be sent. Throttling and failures to
+        connect are retried (``max_attempts`` in all); nothing that may have reached the agent is ever resent.
         """
         session_id = check_session_id(session_id) if session_id else new_session_id()
+        payload = _payload(prompt, stream)
         with aws_errors():
-            response = self._client.invoke_agent_runtime(
-                agentRuntimeArn=self.arn.arn,
-                qualifier=self.qualifier,
-                runtimeSessionId=session_id,
-                contentType="application/json",
-                accept=_ACCEPT,
-                payload=_payload(prompt, stream),
+            response = send_at_most_once(
+                lambda: self._client.invoke_agent_runtime(
+                    agentRuntimeArn=self.arn.arn,
+                    qualifier=self.qualifier,
+                    runtimeSessionId=session_id,
+                    contentType="application/json",
+                    accept=_ACCEPT,
+                    payload=payload,
+                ),
+                attempts=self.max_attempts,
             )
         return Stream(
             response["response"],

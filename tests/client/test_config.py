@@ -69,12 +69,12 @@ def test_session__new_ids_are_long_enough_and_unique():
     assert all(len(session_id) >= MIN_SESSION_ID_LENGTH for session_id in ids)
 
 
-def test_boto_config__waits_an_hour_for_stream_data_and_retries_in_standard_mode():
+def test_boto_config__waits_an_hour_for_stream_data_and_leaves_invocation_retries_to_the_client():
     config = Runtime(ARN)._client.meta.config
 
     assert config.read_timeout == DEFAULT_READ_TIMEOUT == 3600
     assert config.connect_timeout == 10
-    assert config.retries["mode"] == "standard"
+    assert config.retries == {"mode": "standard", "total_max_attempts": 1}, "botocore would resend after a 5xx"
 
 
 def stubbed_cloudformation():

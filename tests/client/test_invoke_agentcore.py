@@ -164,17 +164,6 @@ def test_invoke__agent_rejecting_the_request_is_a_runtime_client_error(agentcore
     assert "413" in raised.value.message
 
 
-def test_invoke__a_5xx_before_the_stream_is_retried_and_the_answer_arrives_once(agentcore, monkeypatch):
-    monkeypatch.delenv("AWS_MAX_ATTEMPTS")  # botocore's standard mode: 3 attempts
-    core = agentcore(ScriptedModel([["after a retry"]]))
-    core.plane.script.append(Reject("InternalServerException", 503, "try again"))
-
-    values = list(runtime(core).invoke("hi"))
-
-    assert values == ["after a retry"]
-    assert len(core.plane.requests) == 2
-
-
 def test_invoke__a_stream_that_breaks_off_is_an_error_and_is_never_sent_again(agentcore, monkeypatch):
     monkeypatch.delenv("AWS_MAX_ATTEMPTS")  # retries on: they still must not replay a started stream
     core = agentcore(ScriptedModel([["first part ", "second part"]], delay=0.1))
