@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+import socket
+import time
 
+import httpx
 import pytest
 
 from agent.config import Settings
-from tests.agent.helpers import stream_values
+from agent.contract import SESSION_HEADER
+from tests.agent.helpers import SESSION_A, stream_values
 from tests.fixtures.scripted_model import ScriptedModel
 
 BAD_JSON_BODIES = {
@@ -86,3 +90,74 @@ def test_prompt_text__never_appears_in_logs_above_debug(serve_agent, http, caplo
     leaked = [r for r in caplog.records if r.levelno > logging.DEBUG and secret in r.getMessage()]
     assert leaked == []
     assert any(secret in r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG), "DEBUG may show it"
+
+
+HOSTILE_BODIES = {
+    "nested 2,000 levels": (b'{"prompt": ' + b"[" * 2000 + b"]" * 2000 + b"}", "nested too deeply"),
+    "5,000-digit integer": (b'{"prompt": "hi", "n": ' + b"9" * 5000 + b"}", "5000 digits"),
+    "lone surrogate in a value": (b'{"prompt": "\\ud800"}', "lone UTF-16 surrogate (U+D800)"),
+    "lone surrogate in a key": (b'{"prompt": "hi", "\\udc00": 1}', "lone UTF-16 surrogate (U+DC00)"),
+    "CESU-8 bytes": (b'{"prompt": "\xed\xa0\x80"}', "not UTF-8"),
+    "UTF-16 body": ('{"prompt": "hi"}'.encode("utf-16"), "not UTF-8"),
+}
+
+
+@pytest.mark.parametrize(("body", "fragment"), HOSTILE_BODIES.values(), ids=HOSTILE_BODIES.keys())
+def test_hostile_body__is_a_400_json_error_never_a_500(serve_agent, http, body, fragment):
+    url = serve_agent(ScriptedModel([["still serving"]]))  # default limits: every body here is small enough
+
+    response = http.post(f"{url}/invocations", content=body, headers={"Content-Type": "application/json"})
+
+    assert_helpful_error(response, 400, fragment)
+
+
+def test_surrogate_pair__is_valid_text_and_is_served(agent_url, http):
+    assert stream_values(http, agent_url, {"prompt": "\U0001f600"}) == ["still serving"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [("GET", "/nowhere", 404), ("GET", "/invocations", 405), ("DELETE", "/ping", 405), ("PUT", "/invocations", 405)],
+)
+def test_framework_errors__answer_as_json_like_every_refusal(agent_url, http, method, path, status):
+    response = http.request(method, f"{agent_url}{path}")
+
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/json"
+    assert path in response.json()["error"]
+    assert "/invocations" in response.json()["hint"]
+
+
+def test_body_that_never_finishes__is_cut_off_with_408_holding_no_session(serve_agent):
+    url = serve_agent(ScriptedModel([["served"]]), body_timeout_seconds=0.3)
+    port = int(url.rsplit(":", 1)[1])
+    head = (
+        f"POST /invocations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"{SESSION_HEADER}: {SESSION_A}\r\nContent-Length: 1000\r\n\r\n"
+    ).encode()
+
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(head + b'{"prompt": "never fini')
+        answer = b""
+        while chunk := sock.recv(65536):  # the server closes the connection after answering
+            answer += chunk
+    waited = time.monotonic() - started
+
+    status_line, _, body = answer.partition(b"\r\n")
+    assert status_line.startswith(b"HTTP/1.1 408")
+    assert b"did not arrive within 0.3 s" in body
+    assert waited < 2
+    with httpx.Client(timeout=5) as http:
+        assert stream_values(http, url, {"prompt": "hello"}, session=SESSION_A) == ["served"], "no session was held"
+
+
+def test_empty_session_header__is_no_session_so_callers_never_share_a_conversation(serve_agent, http):
+    model = ScriptedModel([["one"], ["two"]])
+    url = serve_agent(model)
+
+    for prompt in ("my secret is 42", "what is my secret?"):
+        response = http.post(f"{url}/invocations", json={"prompt": prompt}, headers={SESSION_HEADER: ""})
+        assert response.status_code == 200
+
+    assert model.calls[1] == [{"role": "user", "content": [{"text": "what is my secret?"}]}]
