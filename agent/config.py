@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from agent.contract import DEFAULT_MODEL_ID, MODEL_ID_ENV, MODEL_REGION_ENV
+from agent.contract import DEFAULT_MODEL_ID, MEMORY_ID_ENV, MEMORY_ID_PATTERN, MODEL_ID_ENV, MODEL_REGION_ENV
 
 DEFAULT_SYSTEM_PROMPT = (
     "You are a helpful assistant. Use the tools you have for weather, time and arithmetic rather than guessing, "
@@ -42,6 +42,18 @@ def _positive(env: Mapping[str, str], name: str, default: N, kind: type[N], unit
 _ARTICLE = {int: "an integer", float: "a number"}
 
 
+def _memory_id(env: Mapping[str, str]) -> str | None:
+    raw = env.get(MEMORY_ID_ENV)
+    if not raw:
+        return None
+    if not MEMORY_ID_PATTERN.fullmatch(raw):
+        raise ConfigError(
+            f"{MEMORY_ID_ENV}={raw!r} is not an AgentCore Memory id (like 'agent_memory-AbCdEf1234') or ARN; "
+            "set it to the stack's MemoryId output, or unset it to keep conversations in process only"
+        )
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the agent needs to know about its environment."""
@@ -55,6 +67,8 @@ class Settings:
     body_timeout_seconds: float = 10.0
     geocoding_url: str = "https://geocoding-api.open-meteo.com/v1/search"
     forecast_url: str = "https://api.open-meteo.com/v1/forecast"
+    memory_id: str | None = None
+    """AgentCore Memory that keeps conversations beyond this process; None keeps them in process only."""
 
     @property
     def max_body_bytes(self) -> int:
@@ -80,4 +94,5 @@ class Settings:
             ),
             geocoding_url=env.get("WEATHER_GEOCODING_URL") or defaults.geocoding_url,
             forecast_url=env.get("WEATHER_FORECAST_URL") or defaults.forecast_url,
+            memory_id=_memory_id(env),
         )

@@ -64,3 +64,33 @@ OUTCOMES = ("completed", "client_hung_up", "model_error", "refused", "server_err
 def runtime_log_group(runtime_id: str, endpoint: str = DEFAULT_ENDPOINT) -> str:
     """The CloudWatch Logs group holding what the runtime's containers print."""
     return f"{RUNTIME_LOG_GROUP_PREFIX}{runtime_id}-{endpoint}"
+
+
+MEMORY_ID_ENV = "MEMORY_ID"
+"""Environment variable naming the AgentCore Memory that keeps conversations; unset, they live in process only."""
+
+MEMORY_ID_PATTERN = re.compile(
+    r"(arn:(aws|aws-cn|aws-us-gov):bedrock-agentcore:[a-z0-9-]+:[0-9]{12}:memory/)?[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}"
+)
+"""A memory id (or ARN) as AgentCore Memory's data plane takes it (botocore's service model)."""
+
+ACTOR_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Custom-Actor-Id"
+"""Request header naming whose conversation a session is (AgentCore Memory's ``actorId``). AgentCore forwards it
+to the container only because the runtime's ``requestHeaderAllowlist`` lists it."""
+
+DEFAULT_ACTOR_ID = "default"
+"""The actor of every request that names none: one user per deployment unless clients say otherwise."""
+
+ACTOR_ID_PATTERN = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9-_/]*(?::[a-zA-Z0-9-_/]+)*[a-zA-Z0-9-_/]*")
+MAX_ACTOR_ID_LENGTH = 255
+"""AgentCore Memory's ``actorId`` rules (botocore's service model)."""
+
+
+def actor_id_problem(actor_id: str) -> str | None:
+    """Say what is wrong with an actor id, or return None when AgentCore Memory will accept it."""
+    if 0 < len(actor_id) <= MAX_ACTOR_ID_LENGTH and ACTOR_ID_PATTERN.fullmatch(actor_id):
+        return None
+    return (
+        f"actor id {actor_id!r} is not accepted by AgentCore Memory: 1 to {MAX_ACTOR_ID_LENGTH} characters, "
+        "starting with a letter or digit, then letters, digits, '-', '_', '/' or ':'"
+    )

@@ -19,10 +19,13 @@ from strands.models import Model
 from strands.types.tools import AgentTool
 
 from agent import toolbox
+from agent.actor import actor_id
 from agent.config import ConfigError, Settings
 from agent.contract import PORT
 from agent.http_errors import answer_framework_errors_as_json
 from agent.invocation_log import InvocationLog, ToolTimings, recorder_of
+from agent.memory_sessions import RestoreFailed, conversations_for
+from agent.memory_store import ConversationKey
 from agent.payload import BadRequest, parse_invocation
 from agent.request_guard import RequestGuard
 from agent.sessions import SessionBusy, SessionStore
@@ -54,6 +57,7 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
         )
 
     sessions: SessionStore[Agent] = SessionStore(new_agent, settings.max_sessions)
+    conversations = conversations_for(settings.memory_id, settings.region)
     guard = Middleware(RequestGuard, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout_seconds)
     app = BedrockAgentCoreApp(middleware=[Middleware(InvocationLog), guard])
     answer_framework_errors_as_json(app)
@@ -67,6 +71,7 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
     async def invoke(payload: object, context: RequestContext) -> Response:
         try:
             invocation = parse_invocation(payload, settings.max_prompt_chars)
+            actor = actor_id(context.request_headers)
         except BadRequest as error:
             logger.info("rejected invocation status=<%d> reason=<%s>", error.status, error.message)
             return JSONResponse(error.body(), status_code=error.status)
@@ -86,8 +91,10 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
         if session_id is None:
             agent, release = new_agent(), _nothing
         else:
+            key = ConversationKey(actor, session_id)
+            slot = f"{actor}\n{session_id}"  # one actor never continues another's conversation
             try:
-                agent = sessions.acquire(session_id)
+                agent = sessions.acquire(slot)
             except SessionBusy:
                 return JSONResponse(
                     {
@@ -96,7 +103,25 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
                     },
                     status_code=409,
                 )
-            release = lambda _end: sessions.release(session_id)  # noqa: E731
+            try:
+                await conversations.restore(key, agent)
+            except RestoreFailed as error:
+                sessions.release(slot)
+                return JSONResponse(
+                    {
+                        "error": f"the conversation of session {session_id} could not be read from AgentCore Memory "
+                        f"({error}); nothing was answered, so that it is not answered without its history",
+                        "hint": "send the request again in a moment",
+                    },
+                    status_code=503,
+                )
+
+            def release(_end: TurnEnd) -> None:
+                # After the turn settled: what is saved is the conversation as the session keeps it. Queued: the
+                # stream has already ended, and the write is not awaited.
+                conversations.save_turn(key, agent)
+                sessions.release(slot)
+
         return TurnResponse(agent, invocation, on_end=release, recorder=recorder)
 
     return app

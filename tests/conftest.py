@@ -13,6 +13,7 @@ from agent import invocation_log
 from agent.config import Settings
 from agent.server import create_app
 from tests.fixtures.live_server import serve
+from tests.fixtures.memory_plane import MemoryPlane
 from tests.fixtures.scripted_model import ScriptedModel
 
 os.environ.setdefault("AWS_REGION", "us-east-1")
@@ -50,3 +51,17 @@ def http() -> Iterator[httpx.Client]:
     """A plain HTTP client with a timeout that turns a hung stream into a failure, not a hung suite."""
     with httpx.Client(timeout=httpx.Timeout(30.0)) as client:
         yield client
+
+
+@pytest.fixture
+def memory_plane(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryPlane]:
+    """A local AgentCore Memory data plane that every ``bedrock-agentcore`` boto3 client made in the test talks to."""
+    plane = MemoryPlane()
+    with serve(plane.app) as url:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_AGENTCORE", url)
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        monkeypatch.delenv("AWS_PROFILE", raising=False)
+        monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+        yield plane
+    assert not plane.problems, f"requests the service would refuse: {plane.problems}"

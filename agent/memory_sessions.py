@@ -1,0 +1,230 @@
+"""Conversations that outlive the process: AgentCore Memory behind the in-process session store.
+
+The session store (``agent.sessions``) stays the cache in front: a session this process has served continues from
+its ``Agent`` in memory, with no call to AgentCore Memory before the turn. Only an ``Agent`` this process has not
+seen yet (a new microVM, a restart, an eviction) is restored from memory first, which is the one call on the path
+to the first chunk, and only on a session's first turn in a process.
+
+Writing never delays a chunk: when a turn's stream has ended, its new messages are handed to a worker thread that
+writes them while the next prompt is being typed. A session's calls run one after another in the order they were
+asked for, so a restore after an eviction reads what the session's earlier turns wrote. A write that fails is
+logged and kept; it is sent again, in order, after the session's next turn. The user has already seen the answer,
+and the conversation goes on from the process's own copy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+import uuid
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
+
+from strands import Agent
+from strands.types.content import Message
+
+from agent.config import ConfigError
+from agent.contract import MEMORY_ID_ENV, MODEL_REGION_ENV
+from agent.memory_store import ConversationKey, MemoryStore
+
+logger = logging.getLogger(__name__)
+
+R = TypeVar("R")
+
+
+class RestoreFailed(Exception):
+    """The conversation could not be read from AgentCore Memory; answering without it would silently forget it."""
+
+
+class InProcessConversations:
+    """No memory configured (local runs, tests): the session store alone keeps conversations."""
+
+    async def restore(self, key: ConversationKey, agent: Agent) -> None:
+        """Nothing to restore from."""
+
+    def save_turn(self, key: ConversationKey, agent: Agent) -> None:
+        """Nothing to save to."""
+
+
+@dataclass
+class _Turn:
+    number: int
+    messages: list[Message]
+    ended_at: datetime
+
+
+@dataclass
+class _Ledger:
+    """What memory holds of one ``Agent``'s conversation, and what is still on its way there."""
+
+    next_turn: int
+    saved: set[str]
+    """``tracking_id`` of every message that is in memory or queued for it."""
+    unsaved: deque[_Turn] = field(default_factory=deque)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class MemoryConversations:
+    """Restores each session's conversation from AgentCore Memory before its first turn here, saves each turn after.
+
+    Args:
+        store: the memory to read and write.
+        workers: threads for memory calls; sessions are independent, each session's calls are in order.
+    """
+
+    def __init__(self, store: MemoryStore, workers: int = 4) -> None:
+        self._store = store
+        self._lanes = _Lanes(workers)
+        self._ledgers: WeakKeyDictionary[Agent, _Ledger] = WeakKeyDictionary()
+
+    async def restore(self, key: ConversationKey, agent: Agent) -> None:
+        """Load the conversation into ``agent`` unless this process already holds it; call before the turn.
+
+        Raises ``RestoreFailed`` when memory cannot be read; the next request on the session tries again.
+        """
+        if agent in self._ledgers:
+            return
+        try:
+            stored = await asyncio.wrap_future(self._lanes.submit(_lane(key), lambda: self._store.load(key)))
+        except Exception as error:
+            logger.warning(
+                "memory restore failed session=<%s> actor=<%s> error=<%s>", key.session_id, key.actor_id, error
+            )
+            raise RestoreFailed(f"{type(error).__name__}: {error}") from error
+        agent.messages = stored.messages
+        agent.conversation_manager.apply_management(agent)  # a long conversation comes back as its last window
+        self._ledgers[agent] = _Ledger(
+            next_turn=stored.next_turn, saved={_tracking_id(message) for message in stored.messages}
+        )
+        logger.info(
+            "conversation restored session=<%s> actor=<%s> messages=<%d> turns=<%d>",
+            key.session_id,
+            key.actor_id,
+            len(stored.messages),
+            stored.next_turn,
+        )
+
+    def save_turn(self, key: ConversationKey, agent: Agent) -> None:
+        """Queue the messages the turn added for memory, and return at once; call after the turn's stream ended."""
+        ledger = self._ledgers.get(agent)
+        if ledger is None:
+            return
+        with ledger.lock:
+            new = [message for message in agent.messages if _tracking_id(message) not in ledger.saved]
+            if not new:
+                return
+            ledger.saved.update(_tracking_id(message) for message in new)
+            ledger.unsaved.append(_Turn(ledger.next_turn, new, datetime.now(UTC)))
+            ledger.next_turn += 1
+        self._lanes.submit(_lane(key), lambda: self._flush(key, ledger))
+
+    def drain(self, timeout: float | None = None) -> None:
+        """Wait until every queued memory call has run (tests, shutdown)."""
+        self._lanes.drain(timeout)
+
+    def _flush(self, key: ConversationKey, ledger: _Ledger) -> None:
+        while True:
+            with ledger.lock:
+                if not ledger.unsaved:
+                    return
+                turn = ledger.unsaved[0]
+            try:
+                self._store.append(key, turn.number, turn.messages, turn.ended_at)
+            except Exception as error:
+                logger.warning(
+                    "memory write failed, kept in process and retried after the next turn session=<%s> actor=<%s> "
+                    "turn=<%d> unsaved_turns=<%d> error=<%s>",
+                    key.session_id,
+                    key.actor_id,
+                    turn.number,
+                    len(ledger.unsaved),
+                    error,
+                )
+                return
+            with ledger.lock:
+                ledger.unsaved.popleft()
+            logger.debug("turn saved session=<%s> turn=<%d>", key.session_id, turn.number)
+
+
+def _lane(key: ConversationKey) -> str:
+    return f"{key.actor_id}\n{key.session_id}"
+
+
+def _tracking_id(message: Message) -> str:
+    # Strands gives every message it appends a durable tracking id and keeps it through save and restore; a
+    # message that entered history some other way gets one here, so that it is saved exactly once too.
+    if not message.get("tracking_id"):
+        message["tracking_id"] = str(uuid.uuid4())
+    return message["tracking_id"]
+
+
+class _Lanes:
+    """Runs calls on worker threads, those of one lane one after another in the order they were submitted."""
+
+    def __init__(self, workers: int) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="agentcore-memory")
+        self._lock = threading.Lock()
+        self._queues: dict[str, deque[tuple[Callable[[], Any], Future[Any]]]] = {}
+        self._idle = threading.Condition(self._lock)
+
+    def submit(self, lane: str, call: Callable[[], R]) -> Future[R]:
+        future: Future[R] = Future()
+        with self._lock:
+            queue = self._queues.get(lane)
+            start = queue is None
+            if queue is None:
+                queue = self._queues[lane] = deque()
+            queue.append((call, future))
+        if start:
+            self._pool.submit(self._run, lane)
+        return future
+
+    def drain(self, timeout: float | None) -> None:
+        with self._idle:
+            if not self._idle.wait_for(lambda: not self._queues, timeout):
+                raise TimeoutError(f"memory calls still queued after {timeout} s")
+
+    def _run(self, lane: str) -> None:
+        while True:
+            with self._lock:
+                queue = self._queues[lane]
+                if not queue:
+                    del self._queues[lane]
+                    self._idle.notify_all()
+                    return
+                call, future = queue.popleft()
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(call())
+            except BaseException as error:  # handed to whoever waits on the future
+                future.set_exception(error)
+
+
+def conversations_for(memory_id: str | None, region: str | None) -> InProcessConversations | MemoryConversations:
+    """The conversation keeper the settings ask for: AgentCore Memory when ``memory_id`` is set."""
+    if not memory_id:
+        return InProcessConversations()
+    import boto3  # only a deployment with memory needs the client
+    from botocore.config import Config
+    from botocore.exceptions import NoRegionError
+
+    try:
+        client = boto3.client(
+            "bedrock-agentcore",
+            region_name=region or os.environ.get("AWS_REGION") or None,
+            # Short timeouts: a restore holds up a first answer, and a stuck write holds up the session's next one.
+            config=Config(connect_timeout=5, read_timeout=10, retries={"mode": "standard"}),
+        )
+    except NoRegionError:
+        raise ConfigError(
+            f"{MEMORY_ID_ENV} is set but no AWS Region is: set AWS_REGION (or {MODEL_REGION_ENV}) to the memory's"
+        ) from None
+    return MemoryConversations(MemoryStore(client, memory_id))
