@@ -23,6 +23,7 @@ OUTPUT_RUNTIME_ARN = "RuntimeArn"
 OUTPUT_RUNTIME_ID = "RuntimeId"
 OUTPUT_REGION = "Region"
 OUTPUT_INVOKE_COMMAND = "InvokeCommand"
+OUTPUT_MEMORY_ID = "MemoryId"
 """``OutputKey`` of each CloudFormation output the stack declares."""
 
 

@@ -14,8 +14,10 @@ from typing import Protocol
 
 from agent.contract import DEFAULT_MODEL_ID, runtime_name_problem
 from client.stack import DEFAULT_STACK_NAME, STACK_NAME_ENV
+from infra.memory import DEFAULT_EXPIRY, EXPIRY_DAYS
 
 DEFAULT_RUNTIME_NAME = "agentcore_streaming_agent"
+DEFAULT_MEMORY_EXPIRY_DAYS = int(DEFAULT_EXPIRY.to_days())
 
 CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
 """The app's ``cdk.json``: its ``context`` counts, after the command line's ``-c``, as ``cdk`` itself counts it."""
@@ -35,6 +37,8 @@ SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
     "region": ("region", ("AWS_REGION", "AWS_DEFAULT_REGION", "CDK_DEFAULT_REGION")),
     "image_build": ("imageBuild", ("AGENTCORE_IMAGE_BUILD",)),
     "images_to_keep": ("imagesToKeep", ("AGENTCORE_IMAGES_TO_KEEP",)),
+    "memory": ("memory", ("AGENTCORE_MEMORY",)),
+    "memory_expiry_days": ("memoryExpiryDays", ("AGENTCORE_MEMORY_EXPIRY_DAYS",)),
 }
 
 
@@ -86,6 +90,10 @@ class Settings:
     account: str | None = None
     image_build: str = IMAGE_BUILD_REMOTE
     images_to_keep: int = DEFAULT_IMAGES_TO_KEEP
+    memory: bool = True
+    """Keep conversations in an AgentCore Memory (`-c memory=false`: in each session's process only)."""
+    memory_expiry_days: int = DEFAULT_MEMORY_EXPIRY_DAYS
+    """Days a conversation's turns are kept in memory."""
 
     def __post_init__(self) -> None:
         """Refuse at synth time what the service would refuse minutes into a deployment."""
@@ -107,6 +115,12 @@ class Settings:
                 f"images to keep must be a whole number of at least 1, not {self.images_to_keep!r}. "
                 f"Fix: `-c imagesToKeep=10` or AGENTCORE_IMAGES_TO_KEEP=10 (default {DEFAULT_IMAGES_TO_KEEP})."
             )
+        low, high = EXPIRY_DAYS
+        if not low <= self.memory_expiry_days <= high:
+            raise SettingsError(
+                f"memory expiry of {self.memory_expiry_days} days is outside what AgentCore Memory keeps ({low} to "
+                f"{high} days). Fix: `-c memoryExpiryDays=30` or `AGENTCORE_MEMORY_EXPIRY_DAYS=30`."
+            )
 
     @classmethod
     def load(cls, node: _Context, environ: Mapping[str, str] | None = None) -> Settings:
@@ -121,6 +135,10 @@ class Settings:
                 values[field] = str(value)
         if "images_to_keep" in values:
             values["images_to_keep"] = _whole_number(values["images_to_keep"])
+        if "memory" in values:
+            values["memory"] = _flag("memory", values["memory"])
+        if "memory_expiry_days" in values:
+            values["memory_expiry_days"] = _days("memory_expiry_days", values["memory_expiry_days"])
         account = environ.get("CDK_DEFAULT_ACCOUNT") or None
         return cls(**values, account=account)  # type: ignore[arg-type]
 
@@ -131,3 +149,21 @@ def _whole_number(text: object) -> int | object:
         return int(str(text).strip())
     except ValueError:
         return text
+
+
+def _flag(field: str, value: object) -> bool:
+    text = str(value).strip().lower()
+    if text in {"true", "1", "yes", "on"}:
+        return True
+    if text in {"false", "0", "no", "off"}:
+        return False
+    raise SettingsError(f"{field}={value!r} is not true or false. Fix: `-c memory=false` or `-c memory=true`.")
+
+
+def _days(field: str, value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise SettingsError(
+            f"{field}={value!r} is not a whole number of days. Fix: `-c memoryExpiryDays=30`."
+        ) from None

@@ -6,7 +6,7 @@ provider (two Lambda functions) per stack serves every runtime in it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import aws_cdk as cdk
@@ -71,6 +71,7 @@ class AgentCoreRuntime(Construct):
         idle_session_timeout: cdk.Duration | None = None,
         max_lifetime: cdk.Duration | None = None,
         tags: Mapping[str, str] | None = None,
+        request_headers: Sequence[str] = (),
     ) -> None:
         """Create the execution role and the runtime.
 
@@ -85,6 +86,8 @@ class AgentCoreRuntime(Construct):
         :param tags: tags of the runtime; changing them later retags it in place (TagResource/UntagResource).
             Default: none besides the handler's own ``agentcore-runtime:cfn-*`` tags, which mark the runtime as this
             stack's.
+        :param request_headers: request headers AgentCore forwards to the container (its header allowlist; at most
+            20). Default: none beyond the session id.
         """
         super().__init__(scope, construct_id)
         problem = runtime_name_problem(runtime_name)
@@ -141,6 +144,8 @@ class AgentCoreRuntime(Construct):
             properties[p.DESCRIPTION] = description
         if tags:
             properties[p.TAGS] = dict(tags)
+        if request_headers:
+            properties[p.REQUEST_HEADER_CONFIGURATION] = {"requestHeaderAllowlist": list(request_headers)}
 
         resource = cdk.CustomResource(
             self,

@@ -8,9 +8,11 @@ from typing import Any
 import aws_cdk as cdk
 from constructs import Construct
 
-from client.stack import OUTPUT_INVOKE_COMMAND, OUTPUT_REGION, OUTPUT_RUNTIME_ARN, OUTPUT_RUNTIME_ID
+from agent.contract import ACTOR_HEADER, MEMORY_ID_ENV
+from client.stack import OUTPUT_INVOKE_COMMAND, OUTPUT_MEMORY_ID, OUTPUT_REGION, OUTPUT_RUNTIME_ARN, OUTPUT_RUNTIME_ID
 from infra.config import IMAGE_BUILD_LOCAL, Settings
 from infra.image import ContainerImage, RemoteImageBuild, local_image
+from infra.memory import ConversationMemory
 from infra.runtime import AgentCoreRuntime
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +43,7 @@ class AgentCoreStack(cdk.Stack):
             image = RemoteImageBuild(
                 self, "AgentImage", directory=image_directory, images_to_keep=settings.images_to_keep
             )
+        self.memory = _memory(self, settings)
         self.runtime = AgentCoreRuntime(
             self,
             "AgentRuntime",
@@ -48,7 +51,12 @@ class AgentCoreStack(cdk.Stack):
             image=image,
             model_id=settings.model_id,
             description="Streaming Strands agent",
+            environment={MEMORY_ID_ENV: self.memory.memory_id} if self.memory else None,
+            request_headers=[ACTOR_HEADER],
         )
+        if self.memory:
+            self.memory.grant_conversations(self.runtime.role)
+            cdk.CfnOutput(self, OUTPUT_MEMORY_ID, value=self.memory.memory_id, description="AgentCore Memory id")
 
         # Output keys are the ones `python -m client` reads to find the runtime without being told its ARN.
         cdk.CfnOutput(self, OUTPUT_RUNTIME_ARN, value=self.runtime.runtime_arn, description="agentRuntimeArn")
@@ -62,3 +70,16 @@ class AgentCoreStack(cdk.Stack):
             ),
             description="Invoke the deployed agent from this repository",
         )
+
+
+def _memory(stack: cdk.Stack, settings: Settings) -> ConversationMemory | None:
+    """The memory that keeps conversations between sessions, unless the deployment turned it off."""
+    if not settings.memory:
+        return None
+    return ConversationMemory(
+        stack,
+        "ConversationMemory",
+        memory_name=f"{settings.runtime_name[:41]}_memory",
+        event_expiry=cdk.Duration.days(settings.memory_expiry_days),
+        description=f"Conversations of AgentCore runtime {settings.runtime_name}",
+    )

@@ -18,6 +18,7 @@ PROTOCOL_CONFIGURATION = "protocolConfiguration"
 DESCRIPTION = "description"
 TAGS = "tags"
 """Create-only in the service model: the handler applies changes with TagResource/UntagResource."""
+REQUEST_HEADER_CONFIGURATION = "requestHeaderConfiguration"
 
 # Request parameters the handler sets itself; a template must not set them.
 CLIENT_TOKEN = "clientToken"

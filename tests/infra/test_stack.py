@@ -141,6 +141,10 @@ def test_execution_role__has_exactly_the_documented_permissions(mode_template):
             ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
             [arn("bedrock", f"foundation-model/{BASE_MODEL}", region="*", account="")],
         ),
+        None: (  # ConversationMemory.grant_conversations: an iam.Grant, which names no Sid
+            ["bedrock-agentcore:CreateEvent", "bedrock-agentcore:ListEvents"],
+            [{"Fn::GetAtt": [*template.find_resources("AWS::BedrockAgentCore::Memory"), "MemoryArn"]}],
+        ),
     }
 
     actual = {sid: (as_list(s["Action"]), as_list(s["Resource"])) for sid, s in statements.items()}
@@ -338,7 +342,7 @@ def test_runtime__passes_create_agent_runtime_parameters(mode_template):
 def test_outputs__arn_id_region_and_invoke_command(template):
     outputs = template.find_outputs("*")
 
-    assert set(outputs) == {"RuntimeArn", "RuntimeId", "Region", "InvokeCommand"}
+    assert set(outputs) == {"RuntimeArn", "RuntimeId", "Region", "InvokeCommand", "MemoryId"}
     assert outputs["Region"]["Value"] == REGION
     command = outputs["InvokeCommand"]["Value"]["Fn::Join"][1]
     assert command[0] == f"python -m client invoke --region {REGION} --arn "

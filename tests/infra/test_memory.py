@@ -1,0 +1,210 @@
+"""The conversation memory in the stack: on by default, scoped grants, gone with the stack; off with memory=false."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk.assertions import Match, Template
+from cdk_nag import AwsSolutionsChecks
+
+from agent.contract import ACTOR_HEADER, MEMORY_ID_ENV
+from client.stack import OUTPUT_MEMORY_ID
+from infra.config import Settings, SettingsError
+from infra.memory import ConversationMemory
+from infra.runtime_provider import handler
+from infra.runtime_provider import properties as p
+from tests.infra.conftest import build_app
+from tests.infra.test_handler import created, event, service_request, token
+
+MEMORY = "AWS::BedrockAgentCore::Memory"
+RUNTIME = "Custom::AgentCoreRuntime"
+
+
+def memory_logical_id(template: Template) -> str:
+    (logical_id,) = template.find_resources(MEMORY)
+    return logical_id
+
+
+def statements_mentioning(template: Template, text: str) -> list[dict]:
+    return [
+        statement
+        for policy in template.find_resources("AWS::IAM::Policy").values()
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        if text in json.dumps(statement)
+    ]
+
+
+def memory_statements(template: Template) -> list[dict]:
+    """Statements that allow any AgentCore Memory data-plane action (events, sessions, actors, records)."""
+    words = ("Event", "Session", "Actor", "MemoryRecord")
+    return [
+        statement
+        for statement in statements_mentioning(template, "bedrock-agentcore:")
+        if any(
+            action.startswith("bedrock-agentcore:") and any(word in action for word in words)
+            for action in (statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]])
+        )
+    ]
+
+
+@pytest.fixture(scope="module")
+def without_memory(tmp_path_factory):
+    outdir = tmp_path_factory.mktemp("cdk.out.nomemory")
+    app, stack = build_app(str(outdir), bundle=False, memory=False)
+    app.synth()
+    return stack, outdir
+
+
+def test_memory__exists_by_default_keeps_events_30_days_and_is_deleted_with_the_stack(template):
+    template.resource_count_is(MEMORY, 1)
+    template.has_resource(
+        MEMORY,
+        {
+            "Properties": {"Name": "agentcore_streaming_agent_memory", "EventExpiryDuration": 30},
+            "DeletionPolicy": "Delete",
+            "UpdateReplacePolicy": "Delete",
+        },
+    )
+    assert "MemoryStrategies" not in template.find_resources(MEMORY)[memory_logical_id(template)]["Properties"]
+
+
+def test_memory__id_reaches_the_container_as_memory_id(template):
+    template.has_resource_properties(
+        RUNTIME,
+        {
+            p.ENVIRONMENT_VARIABLES: Match.object_like(
+                {MEMORY_ID_ENV: {"Fn::GetAtt": [memory_logical_id(template), "MemoryId"]}}
+            )
+        },
+    )
+
+
+def test_memory__execution_role_may_write_and_read_events_of_this_memory_only(template):
+    memory_arn = {"Fn::GetAtt": [memory_logical_id(template), "MemoryArn"]}
+
+    granted = memory_statements(template)
+
+    assert granted == [
+        {
+            "Action": ["bedrock-agentcore:CreateEvent", "bedrock-agentcore:ListEvents"],
+            "Effect": "Allow",
+            "Resource": memory_arn,
+        }
+    ]
+    assert statements_mentioning(template, "MemoryArn") == granted, "nothing else may touch the memory"
+
+
+def test_memory__id_is_a_stack_output_for_the_client(template):
+    template.has_output(OUTPUT_MEMORY_ID, {"Value": {"Fn::GetAtt": [memory_logical_id(template), "MemoryId"]}})
+
+
+def test_runtime__forwards_the_actor_header(template):
+    template.has_resource_properties(
+        RUNTIME, {p.REQUEST_HEADER_CONFIGURATION: {"requestHeaderAllowlist": [ACTOR_HEADER]}}
+    )
+
+
+def test_memory_expiry__is_configurable_in_days(tmp_path):
+    _, stack = build_app(str(tmp_path), bundle=False, memory_expiry_days=7)
+
+    Template.from_stack(stack).has_resource_properties(MEMORY, {"EventExpiryDuration": 7})
+
+
+def test_memory_false__no_memory_no_memory_id_no_grant(without_memory):
+    stack, _ = without_memory
+    template = Template.from_stack(stack)
+
+    template.resource_count_is(MEMORY, 0)
+    (runtime,) = template.find_resources(RUNTIME).values()
+    assert MEMORY_ID_ENV not in runtime["Properties"][p.ENVIRONMENT_VARIABLES]
+    assert memory_statements(template) == []
+    assert OUTPUT_MEMORY_ID not in template.find_outputs("*")
+    assert runtime["Properties"][p.REQUEST_HEADER_CONFIGURATION] == {"requestHeaderAllowlist": [ACTOR_HEADER]}
+
+
+def test_memory_false__cdk_nag_has_no_unacknowledged_finding(tmp_path):
+    app, _ = build_app(str(tmp_path), bundle=False, memory=False)
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+
+    app.synth()
+
+    assert json.loads((tmp_path / "validation-report.json").read_text())["pluginReports"] == []
+
+
+def test_memory_false__cfn_lint_finds_no_error(without_memory):
+    _, outdir = without_memory
+    (template,) = Path(outdir).glob("*.template.json")
+
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), "--format", "parseable", "--", str(template)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode & 2 == 0, result.stdout
+    assert {line.split(":")[5] for line in result.stdout.splitlines()} <= {"W3005"}, result.stdout
+
+
+class Context:
+    def __init__(self, values: dict[str, object]) -> None:
+        self.values = values
+
+    def try_get_context(self, key: str) -> object:
+        return self.values.get(key)
+
+
+@pytest.mark.parametrize(
+    ("context", "environ", "memory", "days"),
+    [
+        ({}, {}, True, 30),
+        ({"memory": "false"}, {}, False, 30),
+        ({"memory": False}, {"AGENTCORE_MEMORY": "true"}, False, 30),
+        ({}, {"AGENTCORE_MEMORY": "off", "AGENTCORE_MEMORY_EXPIRY_DAYS": "90"}, False, 90),
+        ({"memoryExpiryDays": "365"}, {}, True, 365),
+    ],
+)
+def test_settings__memory_from_context_then_environment(context, environ, memory, days):
+    settings = Settings.load(Context(context), environ)
+
+    assert (settings.memory, settings.memory_expiry_days) == (memory, days)
+
+
+@pytest.mark.parametrize(
+    ("context", "fix"),
+    [
+        ({"memory": "maybe"}, "-c memory=false"),
+        ({"memoryExpiryDays": "a month"}, "-c memoryExpiryDays=30"),
+        ({"memoryExpiryDays": "2"}, "3 to 365 days"),
+        ({"memoryExpiryDays": "366"}, "3 to 365 days"),
+    ],
+)
+def test_settings__bad_memory_setting_fails_synth_with_the_fix(context, fix):
+    with pytest.raises(SettingsError, match=fix):
+        Settings.load(Context(context), {})
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "problem"),
+    [
+        ({"memory_name": "has-hyphen"}, "memory name"),
+        ({"memory_name": "ok", "event_expiry": cdk.Duration.hours(36)}, "whole number of days"),
+        ({"memory_name": "ok", "event_expiry": cdk.Duration.days(2)}, "from 3 to 365"),
+    ],
+)
+def test_conversation_memory__refuses_what_agentcore_would(kwargs, problem):
+    with pytest.raises(ValueError, match=problem):
+        ConversationMemory(cdk.Stack(), "Memory", **kwargs)
+
+
+def test_handler__passes_the_header_allowlist_as_the_service_model_types_it(control, stubber):
+    allowlist = {p.REQUEST_HEADER_CONFIGURATION: {"requestHeaderAllowlist": [ACTOR_HEADER]}}
+    properties = {**event("Create")["ResourceProperties"], **allowlist}
+    stubber.add_response("create_agent_runtime", created(), {**service_request(), **allowlist, "clientToken": token()})
+
+    result = handler.on_event(event("Create", props=properties), client=control)
+
+    assert result["PhysicalResourceId"]
