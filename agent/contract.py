@@ -94,3 +94,16 @@ def actor_id_problem(actor_id: str) -> str | None:
         f"actor id {actor_id!r} is not accepted by AgentCore Memory: 1 to {MAX_ACTOR_ID_LENGTH} characters, "
         "starting with a letter or digit, then letters, digits, '-', '_', '/' or ':'"
     )
+
+
+MEMORY_TURN_KEY = "turn"
+MEMORY_PART_KEY = "part"
+MEMORY_PARTS_KEY = "parts"
+"""Metadata of each conversation event in AgentCore Memory: the turn's number (from 0), this event's part of the
+turn and how many parts it has, each a zero-padded decimal string (``memory_number``). The agent writes them; the
+client finds a conversation's first turn by them."""
+
+
+def memory_number(key: str, value: int) -> str:
+    """``value`` as the zero-padded string AgentCore Memory holds for metadata ``key``; it sorts as it counts."""
+    return f"{value:0{8 if key == MEMORY_TURN_KEY else 3}d}"

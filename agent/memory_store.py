@@ -26,12 +26,12 @@ from typing import Any
 from strands.types.content import Message
 from strands.types.session import SessionMessage
 
-logger = logging.getLogger(__name__)
+from agent.contract import MEMORY_PART_KEY as PART_KEY
+from agent.contract import MEMORY_PARTS_KEY as PARTS_KEY
+from agent.contract import MEMORY_TURN_KEY as TURN_KEY
+from agent.contract import memory_number
 
-TURN_KEY = "turn"
-PART_KEY = "part"
-PARTS_KEY = "parts"
-"""Event metadata: the turn's number in the conversation, this event's part of it, and how many parts it has."""
+logger = logging.getLogger(__name__)
 
 MAX_PAYLOAD_ITEMS = 100
 CONVERSATIONAL_MAX_CHARS = 100_000
@@ -117,9 +117,9 @@ class MemoryStore:
                 eventTimestamp=at,
                 payload=chunk,
                 metadata={
-                    TURN_KEY: {"stringValue": f"{turn:08d}"},
-                    PART_KEY: {"stringValue": f"{part:03d}"},
-                    PARTS_KEY: {"stringValue": f"{len(chunks):03d}"},
+                    TURN_KEY: {"stringValue": memory_number(TURN_KEY, turn)},
+                    PART_KEY: {"stringValue": memory_number(PART_KEY, part)},
+                    PARTS_KEY: {"stringValue": memory_number(PARTS_KEY, len(chunks))},
                 },
                 # The same turn and part always carry the same token, so a write retried after a lost answer
                 # is recognised by the service instead of stored twice.

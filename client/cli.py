@@ -15,9 +15,10 @@ from typing import TextIO
 
 import boto3
 
-from agent.contract import PORT, runtime_log_group
+from agent.contract import DEFAULT_ACTOR_ID, PORT, actor_id_problem, runtime_log_group
 from client.arn import EXAMPLE_ARN, RuntimeArn
 from client.aws import DEFAULT_READ_TIMEOUT, boto_session, make_client
+from client.conversations import recent_conversations
 from client.errors import (
     AgentClientError,
     ConfigurationError,
@@ -30,7 +31,7 @@ from client.live_markdown import MarkdownRenderer
 from client.logs import DEFAULT_SINCE, LogFilter, current_ms, follow_events, parse_since, read_events
 from client.render import Renderer, Stats
 from client.session import check_session_id, new_session_id
-from client.stack import DEFAULT_STACK_NAME, STACK_NAME_ENV, runtime_arn, stack_name
+from client.stack import DEFAULT_STACK_NAME, OUTPUT_MEMORY_ID, STACK_NAME_ENV, runtime_arn, stack_name, stack_outputs
 from client.status import runtime_status
 from client.web import DEFAULT_HOST as WEB_DEFAULT_HOST
 from client.web import DEFAULT_PORT as WEB_DEFAULT_PORT
@@ -94,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Invoke the streaming agent on AgentCore Runtime (or locally) and watch the answer stream.",
         epilog=_EXIT_CODE_HELP,
     )
-    commands = parser.add_subparsers(title="commands", required=True, metavar="{invoke,chat,status,logs,web}")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="{invoke,chat,sessions,status,logs,web}")
 
     target = argparse.ArgumentParser(add_help=False)
     where = target.add_argument_group("target (default: the runtime of the deployed stack)")
@@ -123,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     shown.add_argument(
         "--session", type=_session_id, metavar="ID", help="continue this conversation (default: a new session)"
     )
+    shown.add_argument(
+        "--actor", type=_actor_id, metavar="ID", help="whose conversation it is (default: the agent's default actor)"
+    )
     shown.add_argument("--events", action="store_true", help="show typed events: tool calls, results, token usage")
     shown.add_argument("--stats", action="store_true", help="print time to first chunk, chunks, time, tokens on stderr")
     shown.add_argument(
@@ -142,6 +146,27 @@ def build_parser() -> argparse.ArgumentParser:
         "chat", parents=[target, output], help="a conversation in one session, one prompt per line of stdin"
     )
     chat.set_defaults(run=_chat)
+
+    sessions = commands.add_parser(
+        "sessions", help="recent conversations kept in the deployment's AgentCore Memory", epilog=_EXIT_CODE_HELP
+    )
+    memory = sessions.add_argument_group("memory (default: the MemoryId output of the deployed stack)")
+    memory.add_argument("--memory-id", metavar="ID", help="the AgentCore Memory to list")
+    for flag, help_text in (
+        (
+            "--stack",
+            f"stack whose MemoryId output names the memory (default: ${STACK_NAME_ENV} or {DEFAULT_STACK_NAME})",
+        ),
+        ("--region", "AWS region (default: AWS_REGION or the profile's)"),
+        ("--endpoint-url", "AgentCore endpoint to call instead of the region's, like the AWS CLI"),
+        ("--profile", "AWS profile for credentials and region (default: the environment's)"),
+    ):
+        memory.add_argument(flag, help=help_text)
+    memory.add_argument(
+        "--actor", type=_actor_id, metavar="ID", help=f"whose conversations (default: {DEFAULT_ACTOR_ID})"
+    )
+    memory.add_argument("--limit", type=_positive_count, default=10, metavar="N", help="how many (default: 10)")
+    sessions.set_defaults(run=_sessions)
 
     status = commands.add_parser(
         "status",
@@ -165,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     logs = _logs_parser(commands)
 
     parser.set_defaults(parser=parser)
-    for sub in (invoke, chat, status, logs, web):
+    for sub in (invoke, chat, sessions, status, logs, web):
         sub.set_defaults(parser=sub)
     return parser
 
@@ -242,6 +267,31 @@ def _chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 raise
             _error(error)
     return EXIT_OK
+
+
+def _sessions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    session = boto_session(args.profile)
+    memory_id = args.memory_id or _discover_memory(args, session)
+    client = make_client("bedrock-agentcore", region=args.region, endpoint_url=args.endpoint_url, session=session)
+    found = recent_conversations(client, memory_id, args.actor or DEFAULT_ACTOR_ID, args.limit)
+    if not found:
+        print(f"no conversation of actor {args.actor or DEFAULT_ACTOR_ID} in memory {memory_id}", file=err)
+    for conversation in found:
+        print(conversation.line(), file=out)
+    if found and err.isatty():
+        print(f"continue one with: python -m client chat --session {found[0].session_id}", file=err)
+    return EXIT_OK
+
+
+def _discover_memory(args: argparse.Namespace, session: boto3.session.Session) -> str:
+    name = stack_name(args.stack)
+    outputs = stack_outputs(make_client("cloudformation", region=args.region, session=session), name)
+    if OUTPUT_MEMORY_ID not in outputs:
+        raise ConfigurationError(
+            f"stack {name!r} has no {OUTPUT_MEMORY_ID} output: it was deployed with -c memory=false, so conversations "
+            "live only in each session's process; deploy without it, or pass --memory-id"
+        )
+    return outputs[OUTPUT_MEMORY_ID]
 
 
 def _status(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -324,10 +374,15 @@ def _live_markdown(args: argparse.Namespace, out: TextIO) -> bool:
 def _target(args: argparse.Namespace, err: TextIO) -> Runtime | LocalAgent:
     if args.url:
         _refuse_aws_options_with_url(args)
-        return LocalAgent(args.url, read_timeout=args.read_timeout)
+        return LocalAgent(args.url, read_timeout=args.read_timeout, actor_id=getattr(args, "actor", None))
     session, arn = _aws_target(args, err)
     return Runtime(
-        arn, region=args.region, endpoint_url=args.endpoint_url, read_timeout=args.read_timeout, session=session
+        arn,
+        region=args.region,
+        endpoint_url=args.endpoint_url,
+        read_timeout=args.read_timeout,
+        session=session,
+        actor_id=getattr(args, "actor", None),  # `web` names no actor
     )
 
 
@@ -384,6 +439,19 @@ def _duration(value: str) -> timedelta:
         return parse_since(value)
     except ConfigurationError as error:
         raise argparse.ArgumentTypeError(error.message) from None
+
+
+def _actor_id(value: str) -> str:
+    problem = actor_id_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
+def _positive_count(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return int(value)
 
 
 def _positive_seconds(value: str) -> float:

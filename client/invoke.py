@@ -10,7 +10,7 @@ import urllib3
 from urllib3.exceptions import HTTPError as URLLib3HTTPError
 from urllib3.exceptions import LocationValueError, ReadTimeoutError
 
-from agent.contract import PORT, SESSION_HEADER, STREAM_MODES
+from agent.contract import ACTOR_HEADER, PORT, SESSION_HEADER, STREAM_MODES
 from client.arn import RuntimeArn
 from client.aws import CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, aws_errors, make_client, socket_reason
 from client.errors import ConfigurationError, EndpointUnreachableError, InvocationError, ThrottledError
@@ -34,6 +34,7 @@ class Runtime:
         qualifier: the runtime endpoint to call (default ``DEFAULT``).
         read_timeout: seconds to wait for the next bytes of an answer (default one hour).
         session: the boto3 session whose credentials and profile to use (default: a new one).
+        actor_id: whose conversations these are, sent as ``ACTOR_HEADER`` (default: none, the agent's default actor).
     """
 
     def __init__(
@@ -45,6 +46,7 @@ class Runtime:
         qualifier: str = DEFAULT_QUALIFIER,
         read_timeout: float = DEFAULT_READ_TIMEOUT,
         session: boto3.session.Session | None = None,
+        actor_id: str | None = None,
     ) -> None:
         self.arn = RuntimeArn.parse(arn)
         self.region = region or self.arn.region
@@ -59,6 +61,12 @@ class Runtime:
             botocore_retries=False,  # botocore would resend after a 5xx or a read timeout: see client.retry
         )
         self.max_attempts = configured_attempts()
+        if actor_id:
+            # InvokeAgentRuntime has no parameter for custom headers: add it before the request is signed.
+            self._client.meta.events.register(
+                "before-sign.bedrock-agentcore.InvokeAgentRuntime",
+                lambda request, **_: request.headers.__setitem__(ACTOR_HEADER, actor_id),
+            )
 
     def invoke(self, prompt: str, *, session_id: str | None = None, stream: str = "text") -> Stream:
         """Send ``prompt`` and return the answer as it starts; iterate the ``Stream`` for its values.
@@ -95,13 +103,15 @@ class LocalAgent:
     Args:
         url: the agent's base URL, e.g. ``http://localhost:8080``.
         read_timeout: seconds to wait for the next bytes of an answer (default one hour).
+        actor_id: whose conversations these are, sent as ``ACTOR_HEADER`` (default: none, the agent's default actor).
     """
 
-    def __init__(self, url: str, *, read_timeout: float = DEFAULT_READ_TIMEOUT) -> None:
+    def __init__(self, url: str, *, read_timeout: float = DEFAULT_READ_TIMEOUT, actor_id: str | None = None) -> None:
         if not url.startswith(("http://", "https://")):
             raise ConfigurationError(f"{url!r} is not an http(s) URL; expected e.g. http://localhost:{PORT}")
         self.url = url.rstrip("/").removesuffix("/invocations")
         self.read_timeout = read_timeout
+        self._actor = {ACTOR_HEADER: actor_id} if actor_id else {}
         self._pool = urllib3.PoolManager(
             timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT, read=read_timeout), retries=False
         )
@@ -113,7 +123,7 @@ class LocalAgent:
             "POST",
             "/invocations",
             body=_payload(prompt, stream),
-            headers={"Content-Type": "application/json", "Accept": _ACCEPT, SESSION_HEADER: session_id},
+            headers={"Content-Type": "application/json", "Accept": _ACCEPT, SESSION_HEADER: session_id, **self._actor},
         )
         if response.status >= 400:
             raise _agent_error(response)

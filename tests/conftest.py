@@ -57,8 +57,8 @@ def http() -> Iterator[httpx.Client]:
 def memory_plane(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryPlane]:
     """A local AgentCore Memory data plane that every ``bedrock-agentcore`` boto3 client made in the test talks to."""
     plane = MemoryPlane()
-    with serve(plane.app) as url:
-        monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_AGENTCORE", url)
+    with serve(plane.app) as plane.url:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_AGENTCORE", plane.url)
         monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
         monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
         monkeypatch.delenv("AWS_PROFILE", raising=False)
