@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import memory, startup, streaming
+from bench import conversation_memory, memory, startup, streaming
 
 GOALS: dict[str, float] = {
     "sse_overhead_ratio": 1.3,
@@ -23,6 +23,7 @@ GOALS: dict[str, float] = {
     "cold_start_ratio": 1.2,
     "rss_growth_mb": 20.0,
     "image_payload_ratio": 0.8,
+    "memory_ttfc_added_ms": 2.0,
 }
 """Upper bounds from the benchmark issue: every goal is "at most"."""
 
@@ -86,6 +87,16 @@ def main(argv: list[str] | None = None) -> int:
     detail = f"{rss['rss_after_first_mb']:.0f} -> {rss['rss_after_all_mb']:.0f} MiB"
     detail += f" over {rss['invocations']} invocations in {rss['sessions']} sessions"
     record("rss_growth_mb", rss["growth_mb"], f"{rss['growth_mb']:.1f}", detail)
+
+    kept = timed("conversation memory", lambda: conversation_memory.ttfc_with_memory(10 if quick else 40))
+    detail = f"warm turns {kept['warm_memory_ms']:.2f} ms with memory - {kept['warm_plain_ms']:.2f} ms without"
+    detail += f" (medians); {kept['saved_turns']}/{kept['expected_turns']} turns saved, memory calls 30-80 ms"
+    record("memory_ttfc_added_ms", kept["added_ms"], f"{kept['added_ms']:.2f}", detail)
+    detail = f"first turn in a process {kept['first_memory_ms']:.1f} ms with memory - {kept['first_plain_ms']:.1f} ms"
+    detail += " without (medians): one ListEvents"
+    record("memory_restore_ms", kept["restore_ms"], f"{kept['restore_ms']:.1f}", detail)
+    if kept["saved_turns"] != kept["expected_turns"]:
+        raise RuntimeError(f"memory holds {kept['saved_turns']} of {kept['expected_turns']} turns")
 
     load = timed("concurrency", lambda: streaming.concurrency((1, 8, 32), requests_per_level=64 if quick else 256))
     figures["concurrency"] = [{k: round(v, 2) if isinstance(v, float) else v for k, v in row.items()} for row in load]

@@ -5,6 +5,9 @@
 ``clock``: the agent with a model that paces deltas and writes its own emission time into each one.
 ``dataplane``: the offline stand-in for AgentCore's data plane (``tests/fixtures/dataplane.py``), relaying to
 ``--agent-url``, so real boto3 can be measured end to end.
+``memoryplane``: the offline stand-in for AgentCore Memory's data plane (``tests/fixtures/memory_plane.py``), each
+call taking 30 to 80 ms like a call to the service.
+``memory-agent``: ``agent`` with ``MEMORY_ID`` set, its memory calls going to ``AWS_ENDPOINT_URL_BEDROCK_AGENTCORE``.
 """
 
 from __future__ import annotations
@@ -25,7 +28,11 @@ from starlette.routing import Route
 from agent.config import Settings
 from agent.server import create_app
 from tests.fixtures.dataplane import DataPlane
+from tests.fixtures.memory_plane import MEMORY_ID, MemoryPlane
 from tests.fixtures.scripted_model import ScriptedModel
+
+MEMORY_LATENCY = (0.03, 0.08)
+"""Seconds each call to the memory stand-in takes: a call to a service in the same Region, TLS included."""
 
 
 def tokens(count: int) -> list[str]:
@@ -79,6 +86,10 @@ def build(kind: str, count: int, delay: float, agent_url: str | None = None) -> 
         if agent_url is None:
             raise SystemExit("dataplane needs --agent-url")
         return Starlette(routes=[*DataPlane(agent_url).app.routes, Route("/ping", _healthy)])
+    if kind == "memoryplane":
+        return Starlette(routes=[*MemoryPlane(latency=MEMORY_LATENCY).app.routes, Route("/ping", _healthy)])
+    if kind == "memory-agent":
+        return create_app(model=ScriptedModel([tokens(count)], repeat=True), settings=Settings(memory_id=MEMORY_ID))
     if kind == "floor":
         return floor_app(count)
     if kind == "agent":
@@ -90,7 +101,7 @@ def build(kind: str, count: int, delay: float, agent_url: str | None = None) -> 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("kind", choices=["floor", "agent", "clock", "dataplane"])
+    parser.add_argument("kind", choices=["floor", "agent", "clock", "dataplane", "memoryplane", "memory-agent"])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--chunks", type=int, default=2000)
     parser.add_argument("--delay", type=float, default=0.02)
