@@ -125,10 +125,6 @@ class MemoryConversations:
             ledger.next_turn += 1
         self._lanes.submit(_lane(key), lambda: self._flush(key, ledger))
 
-    def drain(self, timeout: float | None = None) -> None:
-        """Wait until every queued memory call has run (tests, shutdown)."""
-        self._lanes.drain(timeout)
-
     def _flush(self, key: ConversationKey, ledger: _Ledger) -> None:
         while True:
             with ledger.lock:
@@ -172,7 +168,6 @@ class _Lanes:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="agentcore-memory")
         self._lock = threading.Lock()
         self._queues: dict[str, deque[tuple[Callable[[], Any], Future[Any]]]] = {}
-        self._idle = threading.Condition(self._lock)
 
     def submit(self, lane: str, call: Callable[[], R]) -> Future[R]:
         future: Future[R] = Future()
@@ -186,18 +181,12 @@ class _Lanes:
             self._pool.submit(self._run, lane)
         return future
 
-    def drain(self, timeout: float | None) -> None:
-        with self._idle:
-            if not self._idle.wait_for(lambda: not self._queues, timeout):
-                raise TimeoutError(f"memory calls still queued after {timeout} s")
-
     def _run(self, lane: str) -> None:
         while True:
             with self._lock:
                 queue = self._queues[lane]
                 if not queue:
                     del self._queues[lane]
-                    self._idle.notify_all()
                     return
                 call, future = queue.popleft()
             if not future.set_running_or_notify_cancel():
