@@ -14,10 +14,11 @@ from agent.contract import ACTOR_HEADER, MEMORY_ID_ENV
 from client.stack import OUTPUT_MEMORY_ID
 from infra.config import Settings, SettingsError
 from infra.memory import ConversationMemory
-from infra.runtime_provider import handler
 from infra.runtime_provider import properties as p
+from tests.fixtures.control_plane import ControlPlane
+from tests.infra.cloudformation import CloudFormation
 from tests.infra.conftest import build_app
-from tests.infra.test_handler import created, event, service_request, token
+from tests.infra.test_lifecycle import NAME, props
 
 MEMORY = "AWS::BedrockAgentCore::Memory"
 RUNTIME = "Custom::AgentCoreRuntime"
@@ -200,11 +201,15 @@ def test_conversation_memory__refuses_what_agentcore_would(kwargs, problem):
         ConversationMemory(cdk.Stack(), "Memory", **kwargs)
 
 
-def test_handler__passes_the_header_allowlist_as_the_service_model_types_it(control, stubber):
-    allowlist = {p.REQUEST_HEADER_CONFIGURATION: {"requestHeaderAllowlist": [ACTOR_HEADER]}}
-    properties = {**event("Create")["ResourceProperties"], **allowlist}
-    stubber.add_response("create_agent_runtime", created(), {**service_request(), **allowlist, "clientToken": token()})
+def test_handler__creates_and_updates_the_runtime_with_the_header_allowlist():
+    plane = ControlPlane()
+    stack = CloudFormation(plane)
+    allowlist = {"requestHeaderAllowlist": [ACTOR_HEADER]}
 
-    result = handler.on_event(event("Create", props=properties), client=control)
+    created = stack.create({**props(), p.REQUEST_HEADER_CONFIGURATION: allowlist})
+    kept = plane.by_name()[NAME].configuration.get(p.REQUEST_HEADER_CONFIGURATION)
+    updated = stack.update(props())
 
-    assert result["PhysicalResourceId"]
+    assert (created, kept) == ("CREATE_COMPLETE", allowlist)
+    assert updated == "UPDATE_COMPLETE"
+    assert p.REQUEST_HEADER_CONFIGURATION not in plane.by_name()[NAME].configuration
