@@ -202,6 +202,20 @@ class _RuntimeProvider(Construct):
                 resources=["*"],
             )
         )
+        # is_complete tells a runtime that is gone from one it may not read: a runtime of an earlier name is reached
+        # through its owner tag only, and one that is gone has no tag, so IAM denies rather than the service answering
+        # "not found"; the list says which.
+        self.is_complete.add_to_role_policy(
+            iam.PolicyStatement(sid="FindRuntimes", actions=["bedrock-agentcore:ListAgentRuntimes"], resources=["*"])
+        )
+        _acknowledge_wildcards(
+            self.is_complete.role,
+            {
+                "*": "bedrock-agentcore:ListAgentRuntimes supports no resource-level permission (Service "
+                "Authorization Reference); it reads runtime names and ids, and tells a deleted runtime from one the "
+                "handler may not read",
+            },
+        )
         # AgentCore leaves a runtime's log groups behind; is_complete deletes them once the runtime is gone.
         self.is_complete.add_to_role_policy(
             iam.PolicyStatement(
@@ -210,6 +224,7 @@ class _RuntimeProvider(Construct):
                 resources=[_all_log_groups_arn(stack)],
             )
         )
+        self._allow_runtimes_of_earlier_names()
         self.on_event.add_to_role_policy(
             iam.PolicyStatement(
                 sid="CreateRuntimeIdentityServiceLinkedRole",
@@ -263,11 +278,64 @@ class _RuntimeProvider(Construct):
         self.service_token = self._provider.service_token
         self._acknowledge_framework(framework_roles)
 
+    def _allow_runtimes_of_earlier_names(self) -> None:
+        """Let the handlers finish with a runtime this stack created under a name the template no longer has.
+
+        Renaming replaces the runtime, and CloudFormation updates these policies before the runtime resource (it
+        depends on them): the cleanup that deletes the old runtime, and a rollback that updates it back, run under a
+        policy that names only the new name. The handler tags every runtime it creates with this stack's id
+        (``OWNER_STACK_TAG``); the runtime resource type supports ``aws:ResourceTag`` (Service Authorization
+        Reference), so these statements reach exactly this stack's runtimes, whatever their name.
+        """
+        owned = {"StringEquals": {f"aws:ResourceTag/{p.OWNER_STACK_TAG}": self._stack.stack_id}}
+        runtimes, identities = _runtime_arn(self._stack, "*"), _workload_identity_arn(self._stack, "*")
+        # The service deletes a runtime's workload identity with the caller's permissions; the directory itself is
+        # granted by each runtime's own statement (``allow``).
+        delete_identity = iam.PolicyStatement(
+            sid="DeleteWorkloadIdentitiesOfThisStack",
+            actions=["bedrock-agentcore:DeleteWorkloadIdentity"],
+            resources=[identities],
+            conditions=owned,
+        )
+        self.on_event.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="ManageRuntimesOfThisStack",
+                actions=[
+                    "bedrock-agentcore:GetAgentRuntime",
+                    "bedrock-agentcore:UpdateAgentRuntime",
+                    "bedrock-agentcore:DeleteAgentRuntime",
+                    "bedrock-agentcore:ListTagsForResource",
+                    "bedrock-agentcore:TagResource",
+                    "bedrock-agentcore:UntagResource",
+                ],
+                resources=[runtimes],
+                conditions=owned,
+            )
+        )
+        self.on_event.add_to_role_policy(delete_identity)
+        self.is_complete.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="DeleteRuntimesOfThisStack",
+                actions=["bedrock-agentcore:GetAgentRuntime", "bedrock-agentcore:DeleteAgentRuntime"],
+                resources=[runtimes],
+                conditions=owned,
+            )
+        )
+        self.is_complete.add_to_role_policy(delete_identity.copy())
+        reasons = {
+            runtimes: "any runtime id, only with aws:ResourceTag/agentcore-runtime:cfn-stack-id = this stack's id, "
+            "which the handler writes on every runtime it creates: a rename's cleanup and rollback reach the runtime "
+            "of the earlier name after CloudFormation has updated this policy to the new one",
+            identities: "any workload identity, only with aws:ResourceTag/agentcore-runtime:cfn-stack-id = this "
+            "stack's id: the service deletes the workload identity of a runtime of an earlier name with the "
+            "handler's permissions",
+        }
+        _acknowledge_wildcards(self.on_event.role, reasons)
+        _acknowledge_wildcards(self.is_complete.role, reasons)
+
     def allow(self, execution_role: iam.IRole, runtime_name: str) -> None:
         """Let the handlers manage runtime ``runtime_name`` (its ids are ``<name>-<10 characters>``)."""
-        runtimes = self._stack.format_arn(
-            service="bedrock-agentcore", resource="runtime", resource_name=f"{runtime_name}-*"
-        )
+        runtimes = _runtime_arn(self._stack, f"{runtime_name}-*")
         self.on_event.add_to_role_policy(
             iam.PolicyStatement(
                 actions=[
@@ -340,8 +408,8 @@ class _RuntimeProvider(Construct):
             {
                 _workload_identity_arns(self._stack, runtime_name)[1]: workload_identity,
                 "*": "bedrock-agentcore:CreateAgentRuntime and ListAgentRuntimes support no resource-level permission "
-                "(Service Authorization Reference); every other runtime action is limited to this runtime's ARN "
-                "pattern",
+                "(Service Authorization Reference); every other runtime action is limited to this runtime's name "
+                "or to runtimes tagged with this stack's id",
             },
         )
 
@@ -581,11 +649,22 @@ def _all_log_groups_arn(stack: cdk.Stack) -> str:
     )
 
 
-def _workload_identity_arns(stack: cdk.Stack, runtime_name: str) -> list[str]:
-    directory = stack.format_arn(
+def _runtime_arn(stack: cdk.Stack, runtime_ids: str) -> str:
+    return stack.format_arn(service="bedrock-agentcore", resource="runtime", resource_name=runtime_ids)
+
+
+def _workload_identity_directory_arn(stack: cdk.Stack) -> str:
+    return stack.format_arn(
         service="bedrock-agentcore", resource="workload-identity-directory", resource_name="default"
     )
-    return [directory, f"{directory}/workload-identity/{runtime_name}-*"]
+
+
+def _workload_identity_arn(stack: cdk.Stack, names: str) -> str:
+    return f"{_workload_identity_directory_arn(stack)}/workload-identity/{names}"
+
+
+def _workload_identity_arns(stack: cdk.Stack, runtime_name: str) -> list[str]:
+    return [_workload_identity_directory_arn(stack), _workload_identity_arn(stack, f"{runtime_name}-*")]
 
 
 def _lifecycle(idle: cdk.Duration | None, max_lifetime: cdk.Duration | None) -> dict[str, int]:

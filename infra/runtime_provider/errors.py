@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
 
 NOT_FOUND = "ResourceNotFoundException"
+ACCESS_DENIED = "AccessDeniedException"
 THROTTLED = frozenset({"ThrottlingException", "ThrottledException", "TooManyRequestsException"})
 BUSY = frozenset({"ConflictException", "ConcurrentModificationException", "RetryableConflictException"})
 """A runtime still CREATING or UPDATING refuses a delete or an update with one of these."""
@@ -33,6 +34,11 @@ def code(error: Exception) -> str:
 def is_not_found(error: Exception) -> bool:
     """The resource does not exist (any more)."""
     return code(error) == NOT_FOUND
+
+
+def is_access_denied(error: Exception) -> bool:
+    """IAM refused the call: the handler's policy does not cover this resource (or no longer, after a rename)."""
+    return code(error) == ACCESS_DENIED
 
 
 def is_busy(error: Exception) -> bool:

@@ -327,7 +327,7 @@ def _request_delete(control: Client, runtime_id: str) -> None:
     try:
         control.delete_agent_runtime(**{p.AGENT_RUNTIME_ID: runtime_id})
     except AwsError as error:
-        if errors.is_not_found(error):
+        if errors.is_not_found(error) or _denied_because_gone(control, runtime_id, error):
             LOGGER.info("delete | runtime_id=<%s> | already gone", runtime_id)
         elif errors.is_busy(error) or errors.is_transient(error):
             LOGGER.warning("delete | runtime_id=<%s>, error=<%s> | refused for now, asking again", runtime_id, error)
@@ -342,11 +342,8 @@ def _deletion_settled(cfn: CfnEvent, clients: Clients) -> dict[str, Any]:
 
 def _gone(clients: Clients, runtime_id: str) -> bool:
     """Whether ``runtime_id`` and its log groups are gone; drives its deletion a step further when not."""
-    try:
-        runtime = clients.control.get_agent_runtime(**{p.AGENT_RUNTIME_ID: runtime_id})
-    except ClientError as error:
-        if not errors.is_not_found(error):
-            raise
+    runtime = _read(clients.control, runtime_id)
+    if runtime is None:
         log_groups.delete_runtime_log_groups(clients.logs, runtime_id)
         return True
     status = runtime["status"]
@@ -389,12 +386,31 @@ def _describe(control: Client, runtime_id: str) -> dict[str, Any] | None:
     """The runtime ``runtime_id`` as the service has it; None when it holds no such runtime."""
     if not _is_runtime_id(control, runtime_id):
         return None
+    return _read(control, runtime_id)
+
+
+def _read(control: Client, runtime_id: str) -> dict[str, Any] | None:
+    """``GetAgentRuntime``; None when the runtime does not exist."""
     try:
         return control.get_agent_runtime(**{p.AGENT_RUNTIME_ID: runtime_id})
     except ClientError as error:
-        if not errors.is_not_found(error):
-            raise
-        return None
+        if errors.is_not_found(error) or _denied_because_gone(control, runtime_id, error):
+            return None
+        raise
+
+
+def _denied_because_gone(control: Client, runtime_id: str, error: Exception) -> bool:
+    """Whether IAM refused a call on ``runtime_id`` because the runtime no longer exists.
+
+    The handler reaches a runtime of an earlier name (after a rename) only through its owner tag, a condition on
+    ``aws:ResourceTag``; a runtime that is gone has no tag to match, so IAM may deny the call before the service can
+    answer "not found". ``ListAgentRuntimes`` needs no permission on the runtime: one it does not list is gone, one it
+    lists was really refused.
+    """
+    if not errors.is_access_denied(error) or ownership.is_listed(control, runtime_id):
+        return False
+    LOGGER.info("runtime_id=<%s> | denied, and not listed: gone", runtime_id)
+    return True
 
 
 def _retry_while_role_not_ready(sleep: Sleep, call: Callable[[], dict[str, Any]]) -> dict[str, Any]:

@@ -23,17 +23,31 @@ def runtime_log_group_prefix(runtime_id: str) -> str:
 
 
 def delete_runtime_log_groups(logs: Client, runtime_id: str) -> list[str]:
-    """Delete every log group of ``runtime_id``; one already gone counts as deleted. Returns the names deleted.
+    """Delete every log group of ``runtime_id`` the handler may delete; one already gone counts as deleted.
+
+    Returns the names deleted; a group the handler may not delete is logged with the command that removes it.
 
     Throttling and other errors propagate: the caller asks again on its next poll, and what is deleted stays deleted.
     """
     pages = logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=runtime_log_group_prefix(runtime_id))
-    names = [group["logGroupName"] for page in pages for group in page.get("logGroups", [])]
-    for name in names:
+    deleted = []
+    for name in [group["logGroupName"] for page in pages for group in page.get("logGroups", [])]:
         try:
             logs.delete_log_group(logGroupName=name)
         except Exception as error:
+            if errors.is_access_denied(error):
+                # The handler may delete the log groups of the template's current runtime name only: those of a
+                # runtime of an earlier name (after a rename) stay. The runtime is gone; failing would not help.
+                LOGGER.warning(
+                    "delete_runtime_log_groups | runtime_id=<%s>, log_group=<%s> | not allowed, left in place; "
+                    "remove it with: aws logs delete-log-group --log-group-name %s",
+                    runtime_id,
+                    name,
+                    name,
+                )
+                continue
             if not errors.is_not_found(error):
                 raise
+        deleted.append(name)
         LOGGER.info("delete_runtime_log_groups | runtime_id=<%s>, log_group=<%s> | deleted", runtime_id, name)
-    return names
+    return deleted

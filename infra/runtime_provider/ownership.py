@@ -11,9 +11,13 @@ import logging
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 try:  # imported as part of the ``infra`` package (the CDK app, the tests)
+    from . import errors
     from . import properties as p
 except ImportError:  # the Lambda bundle's root is this directory
+    import errors  # type: ignore[no-redef]
     import properties as p  # type: ignore[no-redef]
 
 LOGGER = logging.getLogger(__name__)
@@ -50,12 +54,33 @@ def find_owned(
     for summary in _runtimes(control):
         if summary["agentRuntimeName"] != name or summary["agentRuntimeId"] == exclude_id:
             continue
-        tags = control.list_tags_for_resource(resourceArn=summary["agentRuntimeArn"]).get("tags", {})
+        tags = _tags_unless_denied(control, summary["agentRuntimeArn"])
         expected = dict(owner) if create_token is None else {**owner, p.CREATE_TOKEN_TAG: create_token}
         if all(tags.get(key) == value for key, value in expected.items()):
             return summary
         LOGGER.info("find_owned | runtime_id=<%s> | has the name, not this resource's tags", summary["agentRuntimeId"])
     return None
+
+
+def is_listed(control: Client, runtime_id: str) -> bool:
+    """Whether ``runtime_id`` exists (in any status): ``ListAgentRuntimes`` needs no permission on the runtime."""
+    return any(summary["agentRuntimeId"] == runtime_id for summary in _runtimes(control))
+
+
+def _tags_unless_denied(control: Client, runtime_arn: str) -> dict[str, str]:
+    """The runtime's tags; none when IAM refuses to show them.
+
+    The handler may read the tags of runtimes of the template's current name, and of any runtime carrying this
+    stack's owner tag (a condition on ``aws:ResourceTag``). A runtime of another name whose tags it may not read
+    therefore lacks that tag: not this stack's.
+    """
+    try:
+        return control.list_tags_for_resource(resourceArn=runtime_arn).get("tags", {})
+    except ClientError as error:
+        if not errors.is_access_denied(error):
+            raise
+        LOGGER.info("find_owned | runtime_arn=<%s> | may not read its tags: not this stack's runtime", runtime_arn)
+        return {}
 
 
 def sync_tags(control: Client, runtime_arn: str, desired: Mapping[str, str], previous: Mapping[str, str]) -> None:

@@ -12,6 +12,13 @@ aws-cdk-lib):
   A failed Update is rolled back by an Update with old and new properties swapped, and ids the rollback left
   behind are deleted. A failed Create is rolled back by a Delete of whatever physical id the failure carried.
 - The same request can be delivered twice (same RequestId): both deliveries run, the first answer counts.
+
+And the handlers' IAM policies, as the synthesized template for the runtime's name grants them, with CloudFormation's
+order: the runtime resource depends on them (``tests/infra/test_lifecycle.py`` checks that it does), so a stack
+update changes them before it updates the runtime, the cleanup that deletes a replaced runtime runs under the new
+ones, and a stack delete deletes the runtime before them. A rollback is an update back to the previous template, in
+the same dependency order: the policies first, then the runtime (``policies_roll_back_first=False`` drives the
+opposite order, so that a test can show a rollback does not depend on it).
 """
 
 from __future__ import annotations
@@ -24,7 +31,9 @@ from typing import Any
 from infra.runtime import PROVIDER_QUERY_INTERVAL, PROVIDER_TOTAL_TIMEOUT
 from infra.runtime_provider import handler
 from infra.runtime_provider import properties as p
-from tests.fixtures.control_plane import ACCOUNT, REGION, ControlPlane
+from tests.fixtures.control_plane import ACCOUNT, REGION, Caller, ControlPlane
+from tests.fixtures.iam import NOTHING, Policy
+from tests.infra.handler_policies import HANDLERS, StackTemplates
 
 CREATE_FAILED_MARKER = "AWSCDK::CustomResourceProviderFramework::CREATE_FAILED"
 MAX_POLLS = int(PROVIDER_TOTAL_TIMEOUT.to_seconds() // PROVIDER_QUERY_INTERVAL.to_seconds())
@@ -50,9 +59,20 @@ class Request:
 class CloudFormation:
     """One stack holding one runtime resource; each method is a stack operation and returns the stack's status."""
 
-    def __init__(self, plane: ControlPlane, *, logical_id: str = "AgentRuntime") -> None:
-        self.clients = handler.Clients(control=plane.client(), logs=plane.client("logs"))
+    def __init__(
+        self,
+        plane: ControlPlane,
+        templates: StackTemplates,
+        *,
+        logical_id: str = "AgentRuntime",
+        policies_roll_back_first: bool = True,
+    ) -> None:
         self.stack_id = f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/agentcore/{uuid.uuid4()}"
+        self.templates = templates
+        self.policies: dict[str, Policy] = dict.fromkeys(HANDLERS, NOTHING)
+        """Each handler role's policy as it is now in the stack: nothing before the stack exists."""
+        self.policies_roll_back_first = policies_roll_back_first
+        self.clients = {handler_name: self._clients(plane, handler_name) for handler_name in HANDLERS}
         self.logical_id = logical_id
         self.physical_id: str | None = None
         self.properties: dict[str, Any] | None = None
@@ -64,16 +84,21 @@ class CloudFormation:
 
     def create(self, props: dict[str, Any], *, then_fail: bool = False, duplicate: bool = False) -> str:
         """Create the stack; ``then_fail``: another resource fails after this one was created."""
+        self.policies = self._synthesized_policies(props)
         created = self.send("Create", props=props, duplicate=duplicate)
         if created.status == "SUCCESS" and not then_fail:
             self._settle(created, props)
             return "CREATE_COMPLETE"
         rollback = self.send("Delete", physical_id=created.physical_id, props=props)
-        return "ROLLBACK_COMPLETE" if rollback.status == "SUCCESS" else "ROLLBACK_FAILED"
+        if rollback.status != "SUCCESS":
+            return "ROLLBACK_FAILED"
+        self.policies = dict.fromkeys(HANDLERS, NOTHING)
+        return "ROLLBACK_COMPLETE"
 
     def update(self, props: dict[str, Any], *, then_fail: bool = False, duplicate: bool = False) -> str:
         """Update the stack; ``then_fail``: another resource fails after this one was updated."""
-        old_id, old_props = self.physical_id, self.properties
+        old_id, old_props, old_policies = self.physical_id, self.properties, self.policies
+        self.policies = self._synthesized_policies(props)
         updated = self.send("Update", physical_id=old_id, props=props, old_props=old_props, duplicate=duplicate)
         if updated.status == "SUCCESS" and not then_fail:
             self._settle(updated, props)
@@ -81,9 +106,12 @@ class CloudFormation:
                 self.send("Delete", physical_id=old_id, props=old_props)  # cleanup: a failure here is only a warning
             return "UPDATE_COMPLETE"
         current = updated.physical_id if updated.status == "SUCCESS" else old_id
+        if self.policies_roll_back_first:
+            self.policies = old_policies
         rollback = self.send("Update", physical_id=current, props=old_props, old_props=props)
         if rollback.status != "SUCCESS":
             return "UPDATE_ROLLBACK_FAILED"
+        self.policies = old_policies
         self._settle(rollback, old_props)
         for leftover in {old_id, current} - {rollback.physical_id}:
             self.send("Delete", physical_id=leftover, props=props if leftover == current else old_props)
@@ -94,6 +122,7 @@ class CloudFormation:
         if deleted.status != "SUCCESS":
             return "DELETE_FAILED"
         self.physical_id, self.properties = None, None
+        self.policies = dict.fromkeys(HANDLERS, NOTHING)
         return "DELETE_COMPLETE"
 
     def last_failure(self) -> str:
@@ -140,7 +169,8 @@ class CloudFormation:
         if event["RequestType"] == "Delete" and event.get("PhysicalResourceId") == CREATE_FAILED_MARKER:
             return Response("SUCCESS", CREATE_FAILED_MARKER)  # "ignoring DELETE event caused by a failed CREATE event"
         try:
-            result = _as_json(handler.on_event(_as_json(event), clients=self.clients, sleep=self.slept.append))
+            clients = self.clients["on_event"]
+            result = _as_json(handler.on_event(_as_json(event), clients=clients, sleep=self.slept.append))
         except Exception as error:  # the framework: any error is a FAILED response
             fallback = CREATE_FAILED_MARKER if event["RequestType"] == "Create" else ""
             return Response("FAILED", event.get("PhysicalResourceId") or fallback, reason=str(error))
@@ -152,7 +182,7 @@ class CloudFormation:
     def _wait(self, event: dict[str, Any]) -> Response:
         for _ in range(MAX_POLLS):
             try:
-                result = _as_json(handler.is_complete(_as_json(event), clients=self.clients))
+                result = _as_json(handler.is_complete(_as_json(event), clients=self.clients["is_complete"]))
             except Exception as error:  # the framework: any error is a FAILED response
                 return Response("FAILED", event["PhysicalResourceId"], event.get("Data", {}), str(error))
             if result["IsComplete"]:
@@ -163,6 +193,15 @@ class CloudFormation:
 
     def _settle(self, response: Response, props: dict[str, Any] | None) -> None:
         self.physical_id, self.properties, self.attributes = response.physical_id, props, response.data
+
+    # ---- IAM ----------------------------------------------------------------------------------------------------
+
+    def _synthesized_policies(self, props: dict[str, Any]) -> dict[str, Policy]:
+        return self.templates.handler_policies(props[p.AGENT_RUNTIME_NAME], self.stack_id)
+
+    def _clients(self, plane: ControlPlane, handler_name: str) -> handler.Clients:
+        caller = Caller(f"{handler_name} role", lambda: self.policies[handler_name])
+        return handler.Clients(control=plane.client(caller=caller), logs=plane.client("logs", caller=caller))
 
 
 def _as_json(value: Any) -> Any:

@@ -109,3 +109,11 @@ def template_local(synthesized_local):
 def mode_template(request):
     """``(mode, template)`` for each image build mode: what must hold in both."""
     return request.param, request.getfixturevalue("template" if request.param == "remote" else "template_local")
+
+
+@pytest.fixture(scope="session")
+def stack_templates(tmp_path_factory):
+    """The stack's template per runtime name, for the handlers' IAM policies in the lifecycle tests."""
+    from tests.infra.handler_policies import StackTemplates
+
+    return StackTemplates(tmp_path_factory.mktemp("cdk.out.names"))

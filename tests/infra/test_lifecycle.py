@@ -1,20 +1,23 @@
 """The custom resource through CloudFormation's own sequences, against a stateful fake of the control plane.
 
 After each sequence the test asserts the stack's status and the exact set of runtimes that exist, with their
-configuration: no orphan, no stuck stack.
+configuration: no orphan, no stuck stack. The handlers run with the IAM policies the synthesized stack gives them,
+changed when CloudFormation changes them (``tests/infra/cloudformation.py``).
 """
 
 import pytest
 
 from infra.runtime_provider import handler
 from infra.runtime_provider import properties as p
-from tests.fixtures.control_plane import ACCOUNT, REGION, ControlPlane
+from tests.fixtures.control_plane import ACCOUNT, REGION, ControlPlane, runtime_arn
 from tests.infra.cloudformation import MAX_POLLS, CloudFormation
+from tests.infra.handler_policies import handler_policy_resources, runtime_resource
 
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/ExecutionRole"
 REPOSITORY = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/cdk-hnb659fds-container-assets-{ACCOUNT}-{REGION}"
 IMAGE_V1, IMAGE_V2 = f"{REPOSITORY}:v1", f"{REPOSITORY}:v2"
 NAME, NEW_NAME = "agentcore_streaming", "agentcore_renamed"
+OWNER_TAG_STATEMENTS = {"ManageRuntimesOfThisStack", "DeleteRuntimesOfThisStack", "DeleteWorkloadIdentitiesOfThisStack"}
 
 
 def props(name=NAME, image=IMAGE_V1, tags=None):
@@ -40,8 +43,14 @@ def plane():
 
 
 @pytest.fixture
-def stack(plane):
-    return CloudFormation(plane)
+def stack(plane, stack_templates):
+    return CloudFormation(plane, stack_templates)
+
+
+@pytest.fixture(params=[True, False], ids=["policies-roll-back-first", "runtime-rolls-back-first"])
+def stack_either_rollback_order(request, plane, stack_templates):
+    """A stack whose rollbacks restore the handlers' policies before the runtime (CloudFormation's order) or after."""
+    return CloudFormation(plane, stack_templates, policies_roll_back_first=request.param)
 
 
 def images(plane):
@@ -50,6 +59,11 @@ def images(plane):
         name: (runtime.status, runtime.configuration["agentRuntimeArtifact"]["containerConfiguration"]["containerUri"])
         for name, runtime in plane.by_name().items()
     }
+
+
+def log_group(runtime_id):
+    """The log group AgentCore creates for the runtime's DEFAULT endpoint."""
+    return f"/aws/bedrock-agentcore/runtimes/{runtime_id}-DEFAULT"
 
 
 def user_tags(runtime):
@@ -82,20 +96,6 @@ def test_update__same_id_new_version_new_image(plane, stack):
     assert images(plane) == {NAME: ("READY", IMAGE_V2)}
     assert stack.physical_id == runtime_id
     assert stack.attributes[p.ATTR_VERSION] == "2"
-
-
-def test_rename__replaces_the_runtime_and_deletes_the_old_one_with_its_log_groups(plane, stack):
-    stack.create(props())
-    old_id = stack.physical_id
-
-    status = stack.update(props(name=NEW_NAME))
-
-    assert status == "UPDATE_COMPLETE"
-    assert images(plane) == {NEW_NAME: ("READY", IMAGE_V1)}
-    assert plane.runtime_log_groups(old_id) == set()
-    assert plane.runtime_log_groups(stack.physical_id) == {
-        f"/aws/bedrock-agentcore/runtimes/{stack.physical_id}-DEFAULT"
-    }
 
 
 def test_stack_delete__removes_the_runtime_and_its_log_groups(plane, stack):
@@ -226,7 +226,42 @@ def test_update_then_another_resource_fails__rollback_restores_the_old_configura
     assert images(plane) == {NAME: ("READY", IMAGE_V1)}
 
 
-def test_failed_rename__rollback_keeps_the_old_runtime_and_deletes_the_failed_new_one(plane, stack):
+# ---- renames: CloudFormation gives the handlers the new name's policies before it changes the runtime --------------
+
+
+def test_runtime__depends_on_every_policy_of_the_handlers(stack_templates):
+    # What makes CloudFormation update the handlers' policies before the runtime (and delete them after it).
+    template = stack_templates.template(NAME)
+    policies = handler_policy_resources(template)
+
+    assert len(policies) >= 4  # each handler: its default policy and its logging policy
+    assert policies <= set(runtime_resource(template)["DependsOn"])
+
+
+def test_rename__replaces_the_runtime_and_deletes_the_old_one(plane, stack):
+    stack.create(props())
+
+    status = stack.update(props(name=NEW_NAME))
+
+    assert status == "UPDATE_COMPLETE"
+    assert images(plane) == {NEW_NAME: ("READY", IMAGE_V1)}
+    assert plane.runtime_log_groups(stack.physical_id) == {log_group(stack.physical_id)}
+
+
+def test_rename__the_old_runtimes_log_groups_stay_and_the_handler_logs_how_to_remove_them(plane, stack, caplog):
+    stack.create(props())
+    old_id = stack.physical_id
+
+    stack.update(props(name=NEW_NAME))
+
+    assert plane.log_groups == {log_group(old_id), log_group(stack.physical_id)}
+    assert f"remove it with: aws logs delete-log-group --log-group-name {log_group(old_id)}" in caplog.text
+
+
+def test_failed_rename__rollback_keeps_the_old_runtime_and_deletes_the_failed_new_one(
+    plane, stack_either_rollback_order
+):
+    stack = stack_either_rollback_order
     stack.create(props())
     old_id = stack.physical_id
     plane.next_change_settles_as("CREATE_FAILED", "Image manifest does not support linux/arm64")
@@ -238,7 +273,8 @@ def test_failed_rename__rollback_keeps_the_old_runtime_and_deletes_the_failed_ne
     assert stack.physical_id == old_id
 
 
-def test_rename_then_another_resource_fails__rollback_returns_to_the_old_runtime(plane, stack):
+def test_rename_then_another_resource_fails__rollback_returns_to_the_old_runtime(plane, stack_either_rollback_order):
+    stack = stack_either_rollback_order
     stack.create(props())
     old_id = stack.physical_id
 
@@ -247,6 +283,91 @@ def test_rename_then_another_resource_fails__rollback_returns_to_the_old_runtime
     assert status == "UPDATE_ROLLBACK_COMPLETE"
     assert images(plane) == {NAME: ("READY", IMAGE_V1)}
     assert stack.physical_id == old_id
+    assert plane.by_name()[NAME].version == 2  # the rollback updated it in place, under the new name's policies
+
+
+def test_rename_to_a_name_another_runtime_has__fails_and_rolls_back_leaving_it_alone(
+    plane, stack_either_rollback_order
+):
+    stack = stack_either_rollback_order
+    stack.create(props())
+    old_id = stack.physical_id
+    foreign = plane.add_foreign_runtime(NEW_NAME)
+
+    status = stack.update(props(name=NEW_NAME))
+
+    assert status == "UPDATE_ROLLBACK_COMPLETE"
+    assert "this stack did not create it" in stack.last_failure()
+    assert plane.runtimes.keys() == {old_id, foreign.runtime_id}
+    assert plane.runtimes[old_id].status == "READY"
+    assert (foreign.status, foreign.tags, foreign.version) == ("READY", {}, 1)
+
+
+def test_stack_delete_after_a_rename__removes_the_runtime_and_its_log_groups(plane, stack):
+    stack.create(props())
+    old_id = stack.physical_id
+    stack.update(props(name=NEW_NAME))
+
+    status = stack.delete()
+
+    assert status == "DELETE_COMPLETE"
+    assert plane.runtimes == {}
+    assert plane.log_groups == {log_group(old_id)}  # left by the rename, as the handler logged
+
+
+def test_stack_delete_after_a_rolled_back_rename__removes_the_old_runtime(plane, stack_either_rollback_order):
+    stack = stack_either_rollback_order
+    stack.create(props())
+    stack.update(props(name=NEW_NAME), then_fail=True)
+
+    status = stack.delete()
+
+    assert status == "DELETE_COMPLETE"
+    assert plane.runtimes == {}
+
+
+def test_rename__of_a_runtime_deleted_behind_our_back_creates_the_new_one(plane, stack):
+    # IAM answers for the old runtime, which no longer has the tag its policy asks for: denied, not "not found".
+    stack.create(props())
+    old = plane.by_name()[NAME]
+    plane.runtimes.clear()
+
+    status = stack.update(props(name=NEW_NAME))
+
+    assert status == "UPDATE_COMPLETE"
+    assert images(plane) == {NEW_NAME: ("READY", IMAGE_V1)}
+    assert ("on_event role", "bedrock-agentcore:GetAgentRuntime", old.arn) in plane.denied
+    assert ("on_event role", "bedrock-agentcore:DeleteAgentRuntime", old.arn) in plane.denied
+
+
+def test_handler_policies__reach_a_runtime_of_another_name_only_with_this_stacks_tag(stack):
+    stack.create(props(name=NEW_NAME))
+    old_name_runtime = runtime_arn(f"{NAME}-AbCdEfGhIj")
+    ours = {f"aws:ResourceTag/{p.OWNER_STACK_TAG}": stack.stack_id}
+    another_stack = {f"aws:ResourceTag/{p.OWNER_STACK_TAG}": stack.stack_id.replace("agentcore", "other")}
+
+    for handler_name, action in (
+        ("on_event", "bedrock-agentcore:UpdateAgentRuntime"),
+        ("on_event", "bedrock-agentcore:UntagResource"),
+        ("is_complete", "bedrock-agentcore:DeleteAgentRuntime"),
+    ):
+        policy = stack.policies[handler_name]
+        assert policy.allows(action, old_name_runtime, ours)
+        assert not policy.allows(action, old_name_runtime, another_stack)
+        assert not policy.allows(action, old_name_runtime, {})
+
+
+def test_without_the_owner_tag_statements__a_rename_cannot_touch_the_old_runtime(plane, stack_templates):
+    # The defect these statements fix: the new name's policy alone does not reach the runtime of the old name.
+    stack = CloudFormation(plane, stack_templates.without(OWNER_TAG_STATEMENTS))
+    stack.create(props())
+    old_id = stack.physical_id
+
+    status = stack.update(props(name=NEW_NAME))
+
+    assert status == "UPDATE_ROLLBACK_COMPLETE"
+    assert "not authorized to perform: bedrock-agentcore:GetAgentRuntime" in stack.last_failure()
+    assert plane.runtimes.keys() == {old_id}
 
 
 # ---- lost answers ---------------------------------------------------------------------------------------------------
@@ -283,11 +404,11 @@ def test_lost_create_answer_and_runtime_unreadable__the_rollback_finds_and_delet
     assert plane.runtimes == {}
 
 
-def test_lost_create_answer__a_new_stack_can_take_the_name_after_the_rollback(plane, stack):
+def test_lost_create_answer__a_new_stack_can_take_the_name_after_the_rollback(plane, stack, stack_templates):
     plane.lose_answer("CreateAgentRuntime")
     plane.fail("ListAgentRuntimes", "ThrottlingException", message="Rate exceeded", status=429)
     stack.create(props())
-    again = CloudFormation(plane)
+    again = CloudFormation(plane, stack_templates)
 
     status = again.create(props())
 
@@ -305,7 +426,10 @@ def test_unconfirmed_create_rollback__never_deletes_a_runtime_another_request_cr
     assert images(plane) == {NAME: ("READY", IMAGE_V1)}
 
 
-def test_lost_rename_answer__rollback_deletes_the_runtime_cloudformation_never_learned_of(plane, stack):
+def test_lost_rename_answer__rollback_deletes_the_runtime_cloudformation_never_learned_of(
+    plane, stack_either_rollback_order
+):
+    stack = stack_either_rollback_order
     stack.create(props())
     old_id = stack.physical_id
     plane.lose_answer("CreateAgentRuntime")

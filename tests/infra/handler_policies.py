@@ -1,0 +1,96 @@
+"""The custom-resource handlers' IAM policies, read from the stack as the CDK synthesizes it for a runtime name.
+
+A rename is a stack update from the template of one name to the template of another; what the handlers may do in
+between is what these templates grant, so the lifecycle tests evaluate the real synthesized policies.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from infra.runtime_provider import properties as p
+from tests.fixtures.control_plane import ACCOUNT, REGION
+from tests.fixtures.iam import Policy, role_policy
+
+HANDLERS = ("on_event", "is_complete")
+"""The Lambda handlers of the provider, by their function name in ``handler.py``."""
+
+
+class StackTemplates:
+    """The stack's template per runtime name, synthesized once each (no bundling: the policies do not depend on it)."""
+
+    def __init__(self, outdir: Path, *, without_statements: Iterable[str] = ()) -> None:
+        self._outdir = outdir
+        self._templates: dict[str, dict[str, Any]] = {}
+        self._without = frozenset(without_statements)
+
+    def without(self, sids: Iterable[str]) -> StackTemplates:
+        """The same templates with the statements of these ``Sid``s taken out (to show what they are needed for)."""
+        view = StackTemplates(self._outdir, without_statements=sids)
+        view._templates = self._templates
+        return view
+
+    def template(self, runtime_name: str) -> dict[str, Any]:
+        if runtime_name not in self._templates:
+            self._templates[runtime_name] = _synthesize(self._outdir / runtime_name, runtime_name)
+        template = self._templates[runtime_name]
+        return _without_statements(template, self._without) if self._without else template
+
+    def handler_policies(self, runtime_name: str, stack_id: str) -> dict[str, Policy]:
+        """Each handler's policy in the template for ``runtime_name``, in the stack ``stack_id``."""
+        template = self.template(runtime_name)
+        pseudo = {
+            "AWS::Partition": "aws",
+            "AWS::Region": REGION,
+            "AWS::AccountId": ACCOUNT,
+            "AWS::URLSuffix": "amazonaws.com",
+            "AWS::StackId": stack_id,
+        }
+        roles = handler_roles(template)
+        return {handler: role_policy(template, roles[handler], pseudo) for handler in HANDLERS}
+
+
+def handler_roles(template: Mapping[str, Any]) -> dict[str, str]:
+    """Logical id of each handler's role."""
+    roles = {}
+    for resource in template["Resources"].values():
+        properties = resource["Properties"]
+        if resource["Type"] == "AWS::Lambda::Function" and properties.get("Handler", "").startswith("handler."):
+            roles[properties["Handler"].removeprefix("handler.")] = properties["Role"]["Fn::GetAtt"][0]
+    return roles
+
+
+def handler_policy_resources(template: Mapping[str, Any]) -> set[str]:
+    """Logical ids of the ``AWS::IAM::Policy`` resources attached to the handlers' roles."""
+    roles = [{"Ref": role} for role in handler_roles(template).values()]
+    return {
+        logical_id
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::IAM::Policy" and any(role in resource["Properties"]["Roles"] for role in roles)
+    }
+
+
+def runtime_resource(template: Mapping[str, Any]) -> dict[str, Any]:
+    (runtime,) = (r for r in template["Resources"].values() if r["Type"] == p.RESOURCE_TYPE)
+    return runtime
+
+
+def _synthesize(outdir: Path, runtime_name: str) -> dict[str, Any]:
+    from aws_cdk.assertions import Template
+
+    from tests.infra.conftest import build_app
+
+    _, stack = build_app(str(outdir), bundle=False, runtime_name=runtime_name)
+    return Template.from_stack(stack).to_json()
+
+
+def _without_statements(template: dict[str, Any], sids: frozenset[str]) -> dict[str, Any]:
+    trimmed = copy.deepcopy(template)
+    for resource in trimmed["Resources"].values():
+        if resource["Type"] == "AWS::IAM::Policy":
+            document = resource["Properties"]["PolicyDocument"]
+            document["Statement"] = [s for s in document["Statement"] if s.get("Sid") not in sids]
+    return trimmed
