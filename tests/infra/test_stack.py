@@ -1,11 +1,13 @@
 """The synthesized stack: every resource and policy, exact actions and resources, no Docker and no AWS needed."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import aws_cdk as cdk
+import cfnlint
 import pytest
 from aws_cdk import aws_ecr_assets as ecr_assets
 from aws_cdk import aws_iam as iam
@@ -21,6 +23,7 @@ from infra.runtime import (
     model_statements,
 )
 from infra.runtime_provider import properties as p
+from tests.fixtures.iam import resolve
 from tests.infra.conftest import ACCOUNT, REGION, build_app
 
 PARTITION = {"Ref": "AWS::Partition"}
@@ -72,6 +75,15 @@ def policies(template, role_prefix):
 
 def by_sid(statements):
     return {statement.get("Sid"): statement for statement in statements}
+
+
+OWNER_TAG_SIDS = {"ManageRuntimesOfThisStack", "DeleteRuntimesOfThisStack", "DeleteWorkloadIdentitiesOfThisStack"}
+"""The statements that reach this stack's runtimes of any name, by their owner tag."""
+
+
+def by_name(statements):
+    """The statements that name this runtime (or need no resource), without those reaching runtimes by their tag."""
+    return [statement for statement in statements if statement.get("Sid") not in OWNER_TAG_SIDS]
 
 
 def test_execution_role__trusts_agentcore_for_this_account_only(template):
@@ -169,7 +181,7 @@ def test_every_policy__grants_star_only_to_actions_without_resource_level_permis
 
 
 def test_on_event_role__manages_only_this_runtime_and_passes_only_its_role(template):
-    statements = policies(template, "AgentCoreRuntimeProviderOnEventRole")
+    statements = by_name(policies(template, "AgentCoreRuntimeProviderOnEventRole"))
     runtimes = arn("bedrock-agentcore", f"runtime/{RUNTIME_NAME}-*")
     slr = (
         "aws-service-role/runtime-identity.bedrock-agentcore.amazonaws.com/"
@@ -217,10 +229,11 @@ def test_on_event_role__manages_only_this_runtime_and_passes_only_its_role(templ
 
 
 def test_is_complete_role__reads_and_deletes_only_this_runtime_and_its_log_groups(template):
-    statements = policies(template, "AgentCoreRuntimeProviderIsCompleteRole")
+    statements = by_name(policies(template, "AgentCoreRuntimeProviderIsCompleteRole"))
     granted = {action: statement["Resource"] for statement in statements for action in as_list(statement["Action"])}
 
     assert set(granted) == {
+        "bedrock-agentcore:ListAgentRuntimes",
         "bedrock-agentcore:GetAgentRuntime",
         "bedrock-agentcore:DeleteAgentRuntime",
         "bedrock-agentcore:DeleteWorkloadIdentity",
@@ -232,6 +245,80 @@ def test_is_complete_role__reads_and_deletes_only_this_runtime_and_its_log_group
     assert granted["bedrock-agentcore:DeleteAgentRuntime"] == arn("bedrock-agentcore", f"runtime/{RUNTIME_NAME}-*")
     assert granted["logs:DeleteLogGroup"] == arn("logs", f"log-group:/aws/bedrock-agentcore/runtimes/{RUNTIME_NAME}-*")
     assert granted["logs:DescribeLogGroups"] == arn("logs", "log-group:*")
+    assert granted["bedrock-agentcore:ListAgentRuntimes"] == "*"
+
+
+def test_handler_roles__reach_runtimes_of_any_name_only_when_tagged_with_this_stacks_id(template):
+    on_event = by_sid(policies(template, "AgentCoreRuntimeProviderOnEventRole"))
+    is_complete = by_sid(policies(template, "AgentCoreRuntimeProviderIsCompleteRole"))
+    owned = {"StringEquals": {f"aws:ResourceTag/{p.OWNER_STACK_TAG}": {"Ref": "AWS::StackId"}}}
+    any_runtime = arn("bedrock-agentcore", "runtime/*")
+    any_identity = arn("bedrock-agentcore", "workload-identity-directory/default/workload-identity/*")
+
+    assert {sid: statement for sid, statement in on_event.items() if sid in OWNER_TAG_SIDS} == {
+        "ManageRuntimesOfThisStack": {
+            "Sid": "ManageRuntimesOfThisStack",
+            "Effect": "Allow",
+            "Action": [
+                "bedrock-agentcore:GetAgentRuntime",
+                "bedrock-agentcore:UpdateAgentRuntime",
+                "bedrock-agentcore:DeleteAgentRuntime",
+                "bedrock-agentcore:ListTagsForResource",
+                "bedrock-agentcore:TagResource",
+                "bedrock-agentcore:UntagResource",
+            ],
+            "Resource": any_runtime,
+            "Condition": owned,
+        },
+        "DeleteWorkloadIdentitiesOfThisStack": {
+            "Sid": "DeleteWorkloadIdentitiesOfThisStack",
+            "Effect": "Allow",
+            "Action": "bedrock-agentcore:DeleteWorkloadIdentity",
+            "Resource": any_identity,
+            "Condition": owned,
+        },
+    }
+    assert is_complete["DeleteRuntimesOfThisStack"] == {
+        "Sid": "DeleteRuntimesOfThisStack",
+        "Effect": "Allow",
+        "Action": ["bedrock-agentcore:GetAgentRuntime", "bedrock-agentcore:DeleteAgentRuntime"],
+        "Resource": any_runtime,
+        "Condition": owned,
+    }
+    assert is_complete["DeleteWorkloadIdentitiesOfThisStack"] == on_event["DeleteWorkloadIdentitiesOfThisStack"]
+
+
+def test_handler_roles__every_resource_tag_condition_is_one_the_action_supports(template):
+    # The Service Authorization Reference, as cfn-lint ships it: a condition on aws:ResourceTag takes effect only for
+    # an action whose resource type (the one the statement's ARN is of) lists that condition key.
+    reference = json.loads((Path(cfnlint.__file__).parent / "data/AdditionalSpecs/Policies.json").read_text())
+    conditioned = [
+        statement
+        for role in ("AgentCoreRuntimeProviderOnEventRole", "AgentCoreRuntimeProviderIsCompleteRole")
+        for statement in policies(template, role)
+        if any(key.startswith("aws:ResourceTag/") for key in statement.get("Condition", {}).get("StringEquals", {}))
+    ]
+    unsupported = []
+    for statement in conditioned:
+        resource = resolve(statement["Resource"], {"AWS::Partition": "aws"})
+        for action in as_list(statement["Action"]):
+            service, name = action.split(":")
+            actions = {key.lower(): value for key, value in reference[service]["Actions"].items()}
+            types = [reference[service]["Resources"][kind] for kind in actions[name.lower()].get("Resources", [])]
+            if not any(
+                "aws:ResourceTag/${TagKey}" in kind["ConditionKeys"]
+                and any(re.fullmatch(arn_pattern(fmt), resource) for fmt in kind["ARNFormats"])
+                for kind in types
+            ):
+                unsupported.append((action, resource))
+
+    assert len(conditioned) == 4
+    assert unsupported == []
+
+
+def arn_pattern(arn_format):
+    """A regular expression for an ARN format of the reference (``${Partition}`` etc., and ``.*`` for the rest)."""
+    return arn_format.replace("${Partition}", "aws").replace("${Region}", REGION).replace("${Account}", ACCOUNT)
 
 
 def test_waiter_role__has_no_log_writes_on_star(template):
