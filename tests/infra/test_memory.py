@@ -201,9 +201,9 @@ def test_conversation_memory__refuses_what_agentcore_would(kwargs, problem):
         ConversationMemory(cdk.Stack(), "Memory", **kwargs)
 
 
-def test_handler__creates_and_updates_the_runtime_with_the_header_allowlist():
+def test_handler__creates_and_updates_the_runtime_with_the_header_allowlist(stack_templates):
     plane = ControlPlane()
-    stack = CloudFormation(plane)
+    stack = CloudFormation(plane, stack_templates)
     allowlist = {"requestHeaderAllowlist": [ACTOR_HEADER]}
 
     created = stack.create({**props(), p.REQUEST_HEADER_CONFIGURATION: allowlist})
