@@ -69,6 +69,9 @@ class Settings:
     forecast_url: str = "https://api.open-meteo.com/v1/forecast"
     memory_id: str | None = None
     """AgentCore Memory that keeps conversations beyond this process; None keeps them in process only."""
+    memory_record_wait_seconds: float = 5.0
+    """How long an invocation's record waits for its turn's memory write (after the client has the answer) before
+    it says ``pending``: a hung memory call must not hold the request open for as long as botocore would retry."""
 
     @property
     def max_body_bytes(self) -> int:
@@ -95,4 +98,7 @@ class Settings:
             geocoding_url=env.get("WEATHER_GEOCODING_URL") or defaults.geocoding_url,
             forecast_url=env.get("WEATHER_FORECAST_URL") or defaults.forecast_url,
             memory_id=_memory_id(env),
+            memory_record_wait_seconds=_positive(
+                env, "MEMORY_RECORD_WAIT_SECONDS", defaults.memory_record_wait_seconds, float, "number of seconds"
+            ),
         )

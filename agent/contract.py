@@ -4,6 +4,7 @@ Kept free of third-party imports so that the CDK app and the client can import i
 agent's runtime dependencies.
 """
 
+import enum
 import re
 
 DEFAULT_MODEL_ID = "us.anthropic.claude-sonnet-4-20250514-v1:0"
@@ -59,6 +60,24 @@ INVOCATION_RECORD = "invocation"
 OUTCOMES = ("completed", "client_hung_up", "model_error", "refused", "server_error")
 """How an invocation can end, as its record says: the answer finished; the client left before it did; the model
 (or Bedrock) failed mid-answer; the request was refused with a 4xx; the server failed with a 5xx."""
+
+
+class MemoryWrite(enum.StrEnum):
+    """What became of an invocation's write to AgentCore Memory, as its record's ``memory`` field says.
+
+    The field is ``null`` when the invocation has no memory to write to: none configured, no session id, or refused
+    before its turn. A write that failed or is still pending is not lost: the session keeps the turn in process and
+    writes it again, in order, after its next turn.
+    """
+
+    SAVED = "saved"
+    """The turn's new messages (and any earlier turn still unsaved) are in memory."""
+    FAILED = "failed"
+    """Memory refused or could not be reached after botocore's retries; the record's ``memory_error`` says why."""
+    PENDING = "pending"
+    """The write had not finished when the record was printed (``MEMORY_RECORD_WAIT_SECONDS``); it goes on."""
+    SKIPPED = "skipped"
+    """Nothing to write: the turn added nothing to the conversation (a hang-up, a model error) and nothing is owed."""
 
 
 def runtime_log_group(runtime_id: str, endpoint: str = DEFAULT_ENDPOINT) -> str:

@@ -7,7 +7,8 @@ records back and CloudWatch Logs Insights discovers their fields. A record carri
 status the response starts with (a 4xx is a refusal, its ``error`` the reason), sees the client hang up (an
 ``http.disconnect`` before the response finished), and prints the record when the request is over, however it
 ended. The streaming code only reports what it alone knows: chunks, usage, the stop reason, a model failure;
-``ToolTimings`` reports each tool call from Strands' own hook.
+``ToolTimings`` reports each tool call from Strands' own hook; the turn reports what became of its write to
+AgentCore Memory, which it awaits after the client has the whole answer, so the record comes a write later.
 
 The record is printed with ``print``, not through ``logging``: it must be exactly one JSON line whatever
 ``LOG_LEVEL`` is, and OpenTelemetry's logging handler must not copy it into the ``otel-rt-logs`` stream.
@@ -25,7 +26,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strands.hooks import AfterToolCallEvent, HookProvider, HookRegistry
 
-from agent.contract import INVOCATION_RECORD, SESSION_HEADER
+from agent.contract import INVOCATION_RECORD, SESSION_HEADER, MemoryWrite
 
 RECORDER_KEY = "invocation_recorder"
 """Where the recorder travels: the request's ``state``, and Strands' ``invocation_state`` for the tool hook."""
@@ -50,6 +51,7 @@ class InvocationRecorder:
     stream: str | None = None
     started: float = field(default_factory=time.perf_counter)
     first_chunk_at: float | None = None
+    ended_at: float | None = None
     chunks: int = 0
     usage: dict[str, int] | None = None
     stop_reason: str | None = None
@@ -59,6 +61,8 @@ class InvocationRecorder:
     model_failed: bool = False
     answered: bool = False
     hung_up: bool = False
+    memory: MemoryWrite | None = None
+    memory_error: str | None = None
 
     def chunk(self) -> None:
         """A text delta left for the client."""
@@ -79,6 +83,16 @@ class InvocationRecorder:
         """The model (or Bedrock, or the event loop) failed after the stream began."""
         self.model_failed = True
         self.error = _short(f"{type(error).__name__}: {error}")
+
+    def end(self) -> None:
+        """The client has all it will get; the total time stops here, whatever is still done for the record."""
+        if self.ended_at is None:
+            self.ended_at = time.perf_counter()
+
+    def memory_written(self, result: MemoryWrite, error: str | None = None) -> None:
+        """What became of the turn's write to AgentCore Memory."""
+        self.memory = result
+        self.memory_error = _short(error) if error else None
 
     @property
     def outcome(self) -> str:
@@ -103,14 +117,17 @@ class InvocationRecorder:
             "outcome": self.outcome,
             "status": self.status,
             "ttfc_ms": _ms(self.first_chunk_at, self.started),
-            "total_ms": _ms(now, self.started),
+            "total_ms": _ms(self.ended_at or now, self.started),
             "chunks": self.chunks,
             "usage": self.usage,
             "stop_reason": self.stop_reason,
             "tools": [{"name": tool.name, "ms": tool.ms, "status": tool.status} for tool in self.tools],
+            "memory": self.memory,
         }
         if self.error:
             record["error"] = self.error
+        if self.memory_error:
+            record["memory_error"] = self.memory_error
         return record
 
 
@@ -160,6 +177,7 @@ class InvocationLog:
                     refusal.extend(message.get("body", b""))
                 if not message.get("more_body", False):
                     recorder.answered = True
+                    recorder.end()
             try:
                 await send(message)
             except OSError:  # the server could not write: the client has gone

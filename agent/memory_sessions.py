@@ -10,11 +10,15 @@ writes them while the next prompt is being typed. A session's calls run one afte
 asked for, so a restore after an eviction reads what the session's earlier turns wrote. A write that fails is
 logged and kept; it is sent again, in order, after the session's next turn. The user has already seen the answer,
 and the conversation goes on from the process's own copy.
+
+``save_turn`` hands back the write as a future so that the invocation's record can say what became of it
+(``result_of``); the session does not wait for it, and nothing the client reads does either.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import threading
@@ -31,7 +35,7 @@ from strands import Agent
 from strands.types.content import Message
 
 from agent.config import ConfigError
-from agent.contract import MEMORY_ID_ENV, MODEL_REGION_ENV
+from agent.contract import MEMORY_ID_ENV, MODEL_REGION_ENV, MemoryWrite
 from agent.memory_store import ConversationKey, MemoryStore
 
 logger = logging.getLogger(__name__)
@@ -43,6 +47,14 @@ class RestoreFailed(Exception):
     """The conversation could not be read from AgentCore Memory; answering without it would silently forget it."""
 
 
+@dataclass(frozen=True)
+class WriteResult:
+    """What became of one turn's write: ``MemoryWrite``, and why when it failed."""
+
+    result: MemoryWrite
+    error: str | None = None
+
+
 class InProcessConversations:
     """No memory configured (local runs, tests): the session store alone keeps conversations."""
 
@@ -50,7 +62,7 @@ class InProcessConversations:
         """Nothing to restore from."""
 
     def save_turn(self, key: ConversationKey, agent: Agent) -> None:
-        """Nothing to save to."""
+        """Nothing to save to: the record's ``memory`` stays null."""
 
 
 @dataclass
@@ -111,25 +123,32 @@ class MemoryConversations:
             stored.next_turn,
         )
 
-    def save_turn(self, key: ConversationKey, agent: Agent) -> None:
-        """Queue the messages the turn added for memory, and return at once; call after the turn's stream ended."""
+    def save_turn(self, key: ConversationKey, agent: Agent) -> Future[WriteResult]:
+        """Queue the messages the turn added for memory, and return at once; call after the turn's stream ended.
+
+        The future settles when this turn, and every earlier turn still unsaved, is written or the write failed.
+        A turn that added nothing still sends what earlier failed writes left behind.
+        """
         ledger = self._ledgers.get(agent)
         if ledger is None:
-            return
+            return _settled(WriteResult(MemoryWrite.SKIPPED))
         with ledger.lock:
             new = [message for message in agent.messages if _tracking_id(message) not in ledger.saved]
-            if not new:
-                return
-            ledger.saved.update(_tracking_id(message) for message in new)
-            ledger.unsaved.append(_Turn(ledger.next_turn, new, datetime.now(UTC)))
-            ledger.next_turn += 1
-        self._lanes.submit(_lane(key), lambda: self._flush(key, ledger))
+            if new:
+                ledger.saved.update(_tracking_id(message) for message in new)
+                ledger.unsaved.append(_Turn(ledger.next_turn, new, datetime.now(UTC)))
+                ledger.next_turn += 1
+            if not ledger.unsaved:
+                return _settled(WriteResult(MemoryWrite.SKIPPED))
+            through = ledger.unsaved[-1].number
+        return self._lanes.submit(_lane(key), lambda: self._flush(key, ledger, through))
 
-    def _flush(self, key: ConversationKey, ledger: _Ledger) -> None:
+    def _flush(self, key: ConversationKey, ledger: _Ledger, through: int) -> WriteResult:
+        # Up to ``through`` only: a later turn, queued while this write was on its way, reports its own write.
         while True:
             with ledger.lock:
-                if not ledger.unsaved:
-                    return
+                if not ledger.unsaved or ledger.unsaved[0].number > through:
+                    return WriteResult(MemoryWrite.SAVED)
                 turn = ledger.unsaved[0]
             try:
                 self._store.append(key, turn.number, turn.messages, turn.ended_at)
@@ -143,10 +162,36 @@ class MemoryConversations:
                     len(ledger.unsaved),
                     error,
                 )
-                return
+                return WriteResult(MemoryWrite.FAILED, f"{type(error).__name__}: {error}")
             with ledger.lock:
                 ledger.unsaved.popleft()
             logger.debug("turn saved session=<%s> turn=<%d>", key.session_id, turn.number)
+
+
+async def result_of(write: Future[WriteResult], timeout: float) -> WriteResult:
+    """The write's result, or ``pending`` if it has not settled within ``timeout`` seconds; never cancels it.
+
+    Not ``asyncio.wrap_future``: cancelling or abandoning its wrapper cancels a write still queued behind another,
+    and a wrapper left waiting would be woken on a loop that may have closed by then.
+    """
+    loop = asyncio.get_running_loop()
+    settled = asyncio.Event()
+
+    def wake(_: Future[WriteResult]) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting any more
+            loop.call_soon_threadsafe(settled.set)
+
+    write.add_done_callback(wake)
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(timeout):
+            await settled.wait()
+    return write.result() if write.done() else WriteResult(MemoryWrite.PENDING)
+
+
+def _settled(result: WriteResult) -> Future[WriteResult]:
+    future: Future[WriteResult] = Future()
+    future.set_result(result)
+    return future
 
 
 def _lane(key: ConversationKey) -> str:

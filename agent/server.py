@@ -24,12 +24,12 @@ from agent.config import ConfigError, Settings
 from agent.contract import PORT
 from agent.http_errors import answer_framework_errors_as_json
 from agent.invocation_log import InvocationLog, ToolTimings, recorder_of
-from agent.memory_sessions import RestoreFailed, conversations_for
+from agent.memory_sessions import RestoreFailed, conversations_for, result_of
 from agent.memory_store import ConversationKey
 from agent.payload import BadRequest, parse_invocation
 from agent.request_guard import RequestGuard
 from agent.sessions import SessionBusy, SessionStore
-from agent.turn import TurnEnd, TurnResponse
+from agent.turn import Afterwards, TurnEnd, TurnResponse
 
 logger = logging.getLogger(__name__)
 
@@ -116,11 +116,19 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
                     status_code=503,
                 )
 
-            def release(_end: TurnEnd) -> None:
-                # After the turn settled: what is saved is the conversation as the session keeps it. Queued: the
-                # stream has already ended, and the write is not awaited.
-                conversations.save_turn(key, agent)
+            def release(_end: TurnEnd) -> Afterwards | None:
+                # After the turn settled: what is saved is the conversation as the session keeps it. Queued, and the
+                # session released before anyone waits for the write: its next turn may start at once.
+                write = conversations.save_turn(key, agent)
                 sessions.release(slot)
+                if write is None:
+                    return None
+
+                async def record_write() -> None:
+                    outcome = await result_of(write, settings.memory_record_wait_seconds)
+                    recorder.memory_written(outcome.result, outcome.error)
+
+                return record_write
 
         return TurnResponse(agent, invocation, on_end=release, recorder=recorder)
 
@@ -128,7 +136,7 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
 
 
 def _nothing(end: TurnEnd) -> None:
-    """No session, nothing to release."""
+    """No session, nothing to release, and no memory to write to."""
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -10,6 +10,9 @@ A turn that did not finish is dropped from the conversation: the history goes ba
 which was a valid Converse conversation (roles alternate, every ``toolUse`` has its ``toolResult``). Keeping half an
 answer would leave a user message without its reply, or a tool call without its result, and Amazon Bedrock refuses
 such a conversation on every later turn.
+
+What ``on_end`` hands back (``Afterwards``) runs once the client has the whole response, before the request is
+over: the invocation's record waits for it, the client and the session's next turn do not.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import contextlib
 import enum
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from starlette.responses import Response
@@ -44,6 +47,10 @@ class Outcome(enum.Enum):
     """The model (or the agent around it) failed part-way; the stream ended with an error event."""
 
 
+Afterwards = Callable[[], Awaitable[None]]
+"""Work left for the invocation after its response has ended (awaiting the memory write for the record)."""
+
+
 @dataclass(frozen=True)
 class TurnEnd:
     """What a finished turn reports: how it ended, why if it failed, and how long it streamed."""
@@ -58,7 +65,7 @@ class TurnResponse(Response):
 
     A Starlette ``Response`` so that the SDK passes it through untouched. ``on_end`` runs exactly once, after the
     agent has stopped and the conversation has been settled, so the session it releases can take its next turn at
-    once.
+    once; what it returns is awaited after that, when the response has already ended for the client.
     """
 
     media_type = "text/event-stream"
@@ -67,7 +74,7 @@ class TurnResponse(Response):
         self,
         agent: Agent,
         invocation: Invocation,
-        on_end: Callable[[TurnEnd], None],
+        on_end: Callable[[TurnEnd], Afterwards | None],
         recorder: InvocationRecorder | None = None,
     ) -> None:
         # Not Response.__init__: it would render an empty body and announce it with Content-Length: 0.
@@ -87,6 +94,7 @@ class TurnResponse(Response):
         writer = asyncio.create_task(self._write(send, progress))
         watcher = asyncio.create_task(_disconnected(receive))
         hung_up = False
+        afterwards: Afterwards | None = None
         try:
             await asyncio.wait({writer, watcher}, return_when=asyncio.FIRST_COMPLETED)
             hung_up = not writer.done()
@@ -100,7 +108,12 @@ class TurnResponse(Response):
             try:
                 hung_up = await _write_failed(writer) or hung_up
             finally:
-                self._on_end(self._settle(progress, hung_up, time.perf_counter() - started, history))
+                afterwards = self._on_end(self._settle(progress, hung_up, time.perf_counter() - started, history))
+        # The last body message has been sent, or the client has gone: nothing below delays what it reads.
+        if self._recorder is not None:
+            self._recorder.end()
+        if afterwards is not None:
+            await afterwards()
 
     async def _write(self, send: Send, progress: AgentProgress) -> None:
         await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -31,6 +32,12 @@ def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(0.01)
+
+
+def records(lines: list[str], count: int) -> list[dict]:
+    """The first ``count`` invocation records; each is printed once its request is over, after the memory write."""
+    wait_until(lambda: len(lines) >= count)
+    return [json.loads(line) for line in lines[:count]]
 
 
 def test_conversation__continues_in_a_new_server_that_never_saw_it(serve_agent, http, memory_plane):
@@ -240,4 +247,125 @@ def test_no_memory_id__keeps_conversations_in_process_only(serve_agent, http, me
 
     assert values == ["two"]
     assert user_prompts(model.calls[1]) == ["first", "second"]
+    assert memory_plane.calls == []
+
+
+# --- what the invocation's record says about the memory write ---------------------------------------------------
+
+
+def test_record__says_saved_once_the_turn_is_in_memory(serve_agent, http, memory_plane, agent_records):
+    url = serve_agent(ScriptedModel([["hello"]]), memory_id=MEMORY_ID)
+
+    stream_values(http, url, {"prompt": "hi"}, session=SESSION_A)
+    [record] = records(agent_records, 1)
+
+    assert (record["outcome"], record["memory"]) == ("completed", "saved")
+    assert "memory_error" not in record
+    assert user_prompts(memory_plane.messages(DEFAULT_ACTOR_ID, SESSION_A)) == ["hi"]
+
+
+def test_record__the_client_has_the_whole_answer_before_the_write_completes(
+    serve_agent, http, memory_plane, agent_records
+):
+    url = serve_agent(ScriptedModel([["warm"], ["answer"], ["next"]]), memory_id=MEMORY_ID)
+    stream_values(http, url, {"prompt": "warm up"}, session=SESSION_A)  # the one restore happens here
+    records(agent_records, 1)
+    memory_plane.latency = (0.5, 0.5)
+
+    started = time.perf_counter()
+    answer = stream_values(http, url, {"prompt": "question"}, session=SESSION_A)
+    answered_after = time.perf_counter() - started
+    record_missing_then = len(agent_records) == 1
+    following = stream_values(http, url, {"prompt": "follow-up"}, session=SESSION_A)
+    following_after = time.perf_counter() - started
+    _, record, _ = records(agent_records, 3)
+    recorded_after = time.perf_counter() - started
+
+    assert answer == ["answer"] and following == ["next"]
+    assert answered_after < 0.5, f"the stream ended {answered_after:.2f} s in, with a 0.5 s memory write"
+    assert following_after < 0.5, f"the session's next turn ended {following_after:.2f} s in"
+    assert record_missing_then, "the record waits for the write"
+    assert recorded_after >= 0.5
+    assert record["memory"] == "saved"
+    assert record["total_ms"] < 500, "the total time is the client's, not the write's"
+
+
+def test_record__memory_outage_says_failed_with_the_error_and_the_conversation_goes_on(
+    serve_agent, http, memory_plane, agent_records
+):
+    model = ScriptedModel([["first"], ["second"], ["third"]])
+    url = serve_agent(model, memory_id=MEMORY_ID)
+    stream_values(http, url, {"prompt": "one"}, session=SESSION_A)
+    records(agent_records, 1)
+    memory_plane.outage.add("CreateEvent")
+
+    during = stream_values(http, url, {"prompt": "two"}, session=SESSION_A)
+    failed = records(agent_records, 2)[1]
+    memory_plane.outage.clear()
+    after = stream_values(http, url, {"prompt": "three"}, session=SESSION_A)
+    caught_up = records(agent_records, 3)[2]
+
+    assert during == ["second"] and after == ["third"]
+    assert (failed["outcome"], failed["memory"]) == ("completed", "failed")
+    assert "ServiceException" in failed["memory_error"] and "stand-in outage" in failed["memory_error"]
+    assert user_prompts(model.calls[2]) == ["one", "two", "three"]
+    assert caught_up["memory"] == "saved"
+    assert user_prompts(memory_plane.messages(DEFAULT_ACTOR_ID, SESSION_A)) == ["one", "two", "three"]
+
+
+def test_record__a_write_slower_than_the_wait_says_pending_and_still_lands(
+    serve_agent, http, memory_plane, agent_records
+):
+    url = serve_agent(ScriptedModel([["warm"], ["answer"]]), memory_id=MEMORY_ID, memory_record_wait_seconds=0.2)
+    stream_values(http, url, {"prompt": "warm up"}, session=SESSION_A)
+    records(agent_records, 1)
+    memory_plane.latency = (1.0, 1.0)
+
+    started = time.perf_counter()
+    stream_values(http, url, {"prompt": "question"}, session=SESSION_A)
+    record = records(agent_records, 2)[1]
+    recorded_after = time.perf_counter() - started
+
+    assert record["memory"] == "pending"
+    assert recorded_after < 1.0, f"the record waited {recorded_after:.2f} s for a 1 s write"
+    wait_until(lambda: user_prompts(memory_plane.messages(DEFAULT_ACTOR_ID, SESSION_A)) == ["warm up", "question"])
+
+
+def test_record__a_turn_that_added_nothing_says_skipped(serve_agent, http, memory_plane, agent_records):
+    url = serve_agent(ScriptedModel([[Fail(RuntimeError("model went away"))]]), memory_id=MEMORY_ID)
+
+    values = stream_values(http, url, {"prompt": "hi", "stream": "events"}, session=SESSION_A)
+    [record] = records(agent_records, 1)
+
+    assert values[-1]["type"] == "stream_error"
+    assert (record["outcome"], record["memory"]) == ("model_error", "skipped")
+    assert memory_plane.calls == ["ListEvents"]
+
+
+def test_record__a_turn_that_added_nothing_still_sends_what_a_failed_write_left(
+    serve_agent, http, memory_plane, agent_records
+):
+    url = serve_agent(ScriptedModel([["kept"], [Fail(RuntimeError("model went away"))]]), memory_id=MEMORY_ID)
+    memory_plane.outage.add("CreateEvent")
+    stream_values(http, url, {"prompt": "one"}, session=SESSION_A)
+    records(agent_records, 1)
+    memory_plane.outage.clear()
+
+    stream_values(http, url, {"prompt": "two"}, session=SESSION_A)
+    first, second = records(agent_records, 2)
+
+    assert (first["memory"], second["outcome"], second["memory"]) == ("failed", "model_error", "saved")
+    assert user_prompts(memory_plane.messages(DEFAULT_ACTOR_ID, SESSION_A)) == ["one"]
+
+
+def test_record__without_memory_or_without_a_session_has_no_memory_result(
+    serve_agent, http, memory_plane, agent_records
+):
+    in_process = serve_agent(ScriptedModel([["a"]]))
+    with_memory = serve_agent(ScriptedModel([["b"]]), memory_id=MEMORY_ID)
+
+    stream_values(http, in_process, {"prompt": "hi"}, session=SESSION_A)
+    stream_values(http, with_memory, {"prompt": "hi"})
+
+    assert [record["memory"] for record in records(agent_records, 2)] == [None, None]
     assert memory_plane.calls == []
