@@ -66,7 +66,8 @@ class LogFilter:
             return f'"{self.session_id}"'
         if self.errors_only:
             failures = [outcome for outcome in OUTCOMES if outcome != COMPLETED]
-            return " ".join(f'?"{term}"' for term in ["ERROR", "CRITICAL", "Traceback", *failures])
+            # memory_error: the key a record carries only when its memory write failed.
+            return " ".join(f'?"{term}"' for term in ["ERROR", "CRITICAL", "Traceback", *failures, "memory_error"])
         if self.records_only:
             return f'{{ $.record = "{INVOCATION_RECORD}" }}'
         return ""

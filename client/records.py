@@ -2,7 +2,9 @@
 
 The agent prints one JSON line per invocation (``agent.invocation_log``); every other line it prints is plain text.
 This module recognises the records, says which lines count as failures, and renders a record as one line a person
-can scan: time, session, outcome, time to first chunk, tokens, tools.
+can scan: time, session, outcome, time to first chunk, tokens, tools, and the memory write unless it was saved.
+A completed invocation whose memory write failed is a failure too: the user saw the answer, but a new microVM
+would not remember it until the session's next turn writes it again.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from agent.contract import INVOCATION_RECORD
+from agent.contract import INVOCATION_RECORD, MemoryWrite
 
 COMPLETED = "completed"
+MEMORY_WRITE_FAILED = "memory_write_failed"
+"""How ``count_outcomes`` counts a completed invocation whose write to AgentCore Memory failed."""
 _ERROR_LINE = re.compile(r"\b(ERROR|CRITICAL)\b|^Traceback \(most recent call last\)")
 _MAX_ERROR_CHARS = 160
 
@@ -46,9 +50,10 @@ class LogEvent:
 
     @property
     def is_failure(self) -> bool:
-        """A record whose outcome is not ``completed``, or a plain line at ERROR or CRITICAL level (or a traceback)."""
+        """A record whose outcome is not ``completed`` or whose memory write failed, or a plain line at ERROR or
+        CRITICAL level (or a traceback)."""
         if self.record is not None:
-            return self.record.get("outcome") != COMPLETED
+            return self.record.get("outcome") != COMPLETED or self.record.get("memory") == MemoryWrite.FAILED
         return _ERROR_LINE.search(self.message) is not None
 
     def mentions_session(self, session_id: str) -> bool:
@@ -96,7 +101,8 @@ def _json_object(message: str) -> dict[str, Any] | None:
 
 
 def describe_record(record: dict[str, Any]) -> str:
-    """``<session> <outcome> ttfc=… total=… chunks=… tokens=in/out tools=name(ms),…`` with what the record has."""
+    """``<session> <outcome> ttfc=… total=… chunks=… tokens=in/out tools=name(ms),… memory=…`` with what the record
+    has; ``memory`` only when the write was not simply saved."""
     parts = [str(record.get("session") or "-"), _outcome(record)]
     if record.get("ttfc_ms") is not None:
         parts.append(f"ttfc={record['ttfc_ms']:.0f}ms")
@@ -112,12 +118,23 @@ def describe_record(record: dict[str, Any]) -> str:
     tools = record.get("tools") or []
     if tools:
         parts.append("tools=" + ",".join(_tool(tool) for tool in tools))
+    memory = record.get("memory")
+    if memory is not None and memory != MemoryWrite.SAVED:
+        parts.append(f"memory={_with_reason(str(memory), record.get('memory_error'))}")
     return "  ".join(parts)
 
 
 def count_outcomes(events: Iterable[LogEvent]) -> Counter[str]:
-    """How many invocations ended each way, from the records among ``events``."""
-    return Counter(str(event.record.get("outcome", "unknown")) for event in events if event.record is not None)
+    """How many invocations ended each way, from the records among ``events``; a completed one whose memory write
+    failed counts as ``memory_write_failed``, so that every failure ``logs --errors`` shows is counted once."""
+    return Counter(_kind(event.record) for event in events if event.record is not None)
+
+
+def _kind(record: dict[str, Any]) -> str:
+    outcome = str(record.get("outcome", "unknown"))
+    if outcome == COMPLETED and record.get("memory") == MemoryWrite.FAILED:
+        return MEMORY_WRITE_FAILED
+    return outcome
 
 
 def format_time(timestamp_ms: int) -> str:
@@ -129,13 +146,16 @@ def _outcome(record: dict[str, Any]) -> str:
     outcome = str(record.get("outcome", "unknown"))
     if outcome in {"refused", "server_error"}:
         outcome = f"{outcome} {record.get('status', '?')}"
-    error = record.get("error")
-    if error:
-        text = str(error)
-        if len(text) > _MAX_ERROR_CHARS:
-            text = text[: _MAX_ERROR_CHARS - 3] + "..."
-        outcome = f"{outcome} ({text})"
-    return outcome
+    return _with_reason(outcome, record.get("error"))
+
+
+def _with_reason(what: str, error: Any) -> str:
+    if not error:
+        return what
+    text = str(error)
+    if len(text) > _MAX_ERROR_CHARS:
+        text = text[: _MAX_ERROR_CHARS - 3] + "..."
+    return f"{what} ({text})"
 
 
 def _tool(tool: dict[str, Any]) -> str:

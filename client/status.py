@@ -62,7 +62,7 @@ class RecentInvocations:
 
     @property
     def errors(self) -> int:
-        """Invocations that did not complete: refused, hung up, failed."""
+        """Invocations that did not complete (refused, hung up, failed), or whose memory write failed."""
         return self.total - self.outcomes[COMPLETED]
 
     def describe(self) -> str:

@@ -13,6 +13,7 @@ from moto.logs.models import LogsBackend
 
 from agent import contract
 from client import cli, logs
+from client.records import LogEvent
 from client.stack import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN
 from infra.runtime_provider import properties
 from tests.agent.helpers import stream_values
@@ -20,6 +21,7 @@ from tests.client.cloudwatch import OTEL_STREAM, SESSION_A, SESSION_B, RuntimeLo
 from tests.client.test_cli import assert_one_error_line, run
 from tests.fixtures.dataplane import RUNTIME_ARN
 from tests.fixtures.live_server import free_port
+from tests.fixtures.memory_plane import MEMORY_ID
 from tests.fixtures.scripted_model import ScriptedModel, ToolCall
 
 TARGET = ["--arn", RUNTIME_ARN]
@@ -155,6 +157,61 @@ def test_cli_logs__session_and_errors_together_show_that_sessions_failures(cloud
     assert code == 0
     [line] = out.splitlines()
     assert SESSION_A in line and "model_error" in line
+
+
+def test_cli_logs__a_memory_write_that_was_not_saved_shows_on_the_records_line(cloudwatch, capsys):
+    error = "ClientError: An error occurred (ServiceException) when calling the CreateEvent operation: outage"
+    cloudwatch.put(
+        record(SESSION_A, memory="saved"),
+        record(SESSION_A, memory="failed", memory_error=error),
+        record(SESSION_A, memory="pending"),
+        record(SESSION_A, "client_hung_up", memory="skipped"),
+        record(SESSION_A, memory=None),
+    )
+
+    code, out, _ = run(capsys, "logs", *TARGET)
+
+    assert code == 0
+    saved, failed, pending, skipped, without = out.splitlines()
+    assert "memory=" not in saved and "memory=" not in without
+    assert failed.endswith(f"memory=failed ({error})")
+    assert pending.endswith("memory=pending")
+    assert skipped.endswith("memory=skipped")
+
+
+def test_cli_logs__errors_includes_a_completed_invocation_whose_memory_write_failed(cloudwatch, capsys):
+    cloudwatch.put(
+        record(SESSION_A, memory="saved"),
+        record(SESSION_B, memory="failed", memory_error="ClientError: outage"),
+        record(SESSION_A, memory="pending"),
+    )
+
+    code, out, _ = run(capsys, "logs", *TARGET, "--errors")
+
+    assert code == 0
+    [line] = out.splitlines()
+    assert SESSION_B in line and "completed" in line and "memory=failed (ClientError: outage)" in line
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        record(SESSION_A, "client_hung_up"),
+        record(SESSION_A, "model_error", error="boom"),
+        record(None, "refused", status=400),
+        record(None, "server_error", status=500),
+        record(SESSION_A, memory="failed", memory_error="ClientError: outage"),
+        "ERROR agent.streaming stream failed after it began",
+        "Traceback (most recent call last):",
+    ],
+)
+def test_errors_filter_pattern__lets_through_every_event_that_errors_shows(failure):
+    # CloudWatch applies the pattern before the client decides; moto ignores "?" alternatives, so check the terms.
+    errors = logs.LogFilter(errors_only=True)
+    terms = [term.strip().strip('"') for term in errors.pattern.split("?") if term.strip()]
+
+    assert LogEvent.from_cloudwatch({"message": failure}).is_failure
+    assert any(term in failure for term in terms), f"{errors.pattern} would drop {failure}"
 
 
 def test_cli_logs__json_prints_each_event_as_cloudwatch_returns_it(cloudwatch, capsys):
@@ -315,6 +372,27 @@ def test_cli_logs__shows_what_the_real_agent_recorded_for_a_session(
     [line] = out.splitlines()
     for fragment in (SESSION_A, "completed", "chunks=2", "tokens=22/14", "stop=end_turn", "tools=get_time("):
         assert fragment in line
+
+
+def test_cli_logs__errors_shows_the_real_agents_failed_memory_write_with_its_reason(
+    capsys, serve_agent, http, agent_records, memory_plane, monkeypatch
+):
+    url = serve_agent(ScriptedModel([["remembered"], ["not written"]]), memory_id=MEMORY_ID)
+    stream_values(http, url, {"prompt": "one"}, session=SESSION_A)
+    wait_for(lambda: len(agent_records) == 1)
+    memory_plane.outage.add("CreateEvent")
+    stream_values(http, url, {"prompt": "two"}, session=SESSION_A)
+    wait_for(lambda: len(agent_records) == 2)
+    monkeypatch.delenv("AWS_ENDPOINT_URL")
+
+    with mock_aws():
+        RuntimeLogs(boto3.client("logs", region_name="us-east-1")).put(*agent_records)
+        code, out, _ = run(capsys, "logs", *TARGET, "--errors")
+
+    assert code == 0
+    [line] = out.splitlines()
+    assert SESSION_A in line and "  completed  " in line
+    assert "memory=failed (ServiceException: " in line and "stand-in outage" in line
 
 
 def wait_for(condition, timeout=10.0):

@@ -56,6 +56,20 @@ def test_cli_status__counts_the_last_hours_invocations_and_errors_by_outcome(aws
     assert shown["last hour"] == "5 invocations, 3 errors (1 client_hung_up, 1 model_error, 1 refused)"
 
 
+def test_cli_status__counts_a_completed_invocation_whose_memory_write_failed_as_an_error(aws, capsys):
+    arn, _, logs = aws
+    logs.put(
+        record(SESSION_A, memory="saved"),
+        record(SESSION_A, memory="failed", memory_error="ClientError: outage"),
+        record(SESSION_A, memory="pending"),
+        record(SESSION_B, "model_error", memory="skipped"),
+    )
+
+    shown = status_lines(capsys, arn)
+
+    assert shown["last hour"] == "4 invocations, 2 errors (1 memory_write_failed, 1 model_error)"
+
+
 def test_cli_status__never_invoked_counts_zero(aws, capsys):
     arn, _, _ = aws
 
