@@ -50,8 +50,10 @@ class LogEvent:
 
     @property
     def is_failure(self) -> bool:
-        """A record whose outcome is not ``completed`` or whose memory write failed, or a plain line at ERROR or
-        CRITICAL level (or a traceback)."""
+        """A record of an invocation that did not complete or whose memory write failed, or an ERROR line.
+
+        An ERROR line: a plain line at ERROR or CRITICAL level, or a traceback.
+        """
         if self.record is not None:
             return self.record.get("outcome") != COMPLETED or self.record.get("memory") == MemoryWrite.FAILED
         return _ERROR_LINE.search(self.message) is not None
@@ -101,8 +103,10 @@ def _json_object(message: str) -> dict[str, Any] | None:
 
 
 def describe_record(record: dict[str, Any]) -> str:
-    """``<session> <outcome> ttfc=… total=… chunks=… tokens=in/out tools=name(ms),… memory=…`` with what the record
-    has; ``memory`` only when the write was not simply saved."""
+    """``<session> <outcome> ttfc=… total=… chunks=… tokens=in/out tools=name(ms),… memory=…`` with what it has.
+
+    ``memory`` is shown only when the write was not simply saved: failed (and why), pending or skipped.
+    """
     parts = [str(record.get("session") or "-"), _outcome(record)]
     if record.get("ttfc_ms") is not None:
         parts.append(f"ttfc={record['ttfc_ms']:.0f}ms")
@@ -125,8 +129,11 @@ def describe_record(record: dict[str, Any]) -> str:
 
 
 def count_outcomes(events: Iterable[LogEvent]) -> Counter[str]:
-    """How many invocations ended each way, from the records among ``events``; a completed one whose memory write
-    failed counts as ``memory_write_failed``, so that every failure ``logs --errors`` shows is counted once."""
+    """How many invocations ended each way, from the records among ``events``.
+
+    A completed invocation whose memory write failed counts as ``memory_write_failed``: every record ``logs --errors``
+    shows is then counted as an error, once.
+    """
     return Counter(_kind(event.record) for event in events if event.record is not None)
 
 
