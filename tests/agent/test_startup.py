@@ -130,3 +130,10 @@ def test_settings__call_bedrock_in_the_region_the_stack_names_before_aws_region(
 def test_settings__reject_a_non_positive_timeout_naming_the_variable():
     with pytest.raises(ConfigError, match="WEATHER_TIMEOUT_SECONDS='0' must be a positive number of seconds"):
         Settings.from_env({"WEATHER_TIMEOUT_SECONDS": "0"})
+
+
+def test_settings__read_how_long_a_record_waits_for_the_memory_write():
+    assert Settings.from_env({}).memory_record_wait_seconds == 5.0
+    assert Settings.from_env({"MEMORY_RECORD_WAIT_SECONDS": "0.5"}).memory_record_wait_seconds == 0.5
+    with pytest.raises(ConfigError, match="MEMORY_RECORD_WAIT_SECONDS='-1' must be a positive number of seconds"):
+        Settings.from_env({"MEMORY_RECORD_WAIT_SECONDS": "-1"})
