@@ -342,6 +342,24 @@ def test_record__a_turn_that_added_nothing_says_skipped(serve_agent, http, memor
     assert memory_plane.calls == ["ListEvents"]
 
 
+def test_record__a_hang_up_says_skipped_and_the_session_answers_its_next_turn(
+    serve_agent, http, memory_plane, agent_records
+):
+    model = ScriptedModel([[f"{i} " for i in range(40)], ["back"]], delay=0.05)
+    url = serve_agent(model, memory_id=MEMORY_ID)
+    with http.stream("POST", f"{url}/invocations", json={"prompt": "long"}, headers={SESSION_HEADER: SESSION_A}) as r:
+        next(r.iter_lines())  # the first chunk arrived; leaving the block closes the connection
+    [hung_up] = records(agent_records, 1)
+
+    answer = stream_values(http, url, {"prompt": "again"}, session=SESSION_A)
+    _, next_turn = records(agent_records, 2)
+
+    assert (hung_up["outcome"], hung_up["memory"]) == ("client_hung_up", "skipped")
+    assert answer == ["back"]
+    assert next_turn["memory"] == "saved"
+    assert user_prompts(memory_plane.messages(DEFAULT_ACTOR_ID, SESSION_A)) == ["again"]
+
+
 def test_record__a_turn_that_added_nothing_still_sends_what_a_failed_write_left(
     serve_agent, http, memory_plane, agent_records
 ):
