@@ -94,7 +94,6 @@ class TurnResponse(Response):
         writer = asyncio.create_task(self._write(send, progress))
         watcher = asyncio.create_task(_disconnected(receive))
         hung_up = False
-        afterwards: Afterwards | None = None
         try:
             await asyncio.wait({writer, watcher}, return_when=asyncio.FIRST_COMPLETED)
             hung_up = not writer.done()
