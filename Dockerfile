@@ -1,21 +1,31 @@
 # The AgentCore Runtime container: linux/arm64 only (build with --platform linux/arm64; the CDK asset does).
-# Base image from the ECR Public mirror of Docker's official images: AgentCore pulls it without Docker Hub limits.
-FROM public.ecr.aws/docker/library/python:3.13-slim
+# Base image from the ECR Public mirror of Docker's official images (AgentCore pulls it without Docker Hub limits),
+# pinned by digest so every build starts from the same bytes; the tag says which image the digest is. Bump both
+# together: docker buildx imagetools inspect public.ecr.aws/docker/library/python:3.13-slim
+# `make image-test` passes the same name without the digest (--build-arg BASE_IMAGE=...): it builds from a local
+# stand-in of that name, which no local build can give the official digest (README, "The image").
+ARG BASE_IMAGE=public.ecr.aws/docker/library/python:3.13-slim@sha256:7c61056e61ac89e852de05f3dc6fa51a6dd2181797bceed46aa725dd7cb2cd3b
+FROM ${BASE_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DOCKER_CONTAINER=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
 
 # Dependencies first: this layer is rebuilt only when the pins change, not on every code change.
-# agent/requirements.txt is the complete lock, so --no-deps installs exactly it: pip resolves nothing and cannot pull
-# in the packages the lock leaves out on purpose (see its header; `make check-image` proves the agent works without).
+# agent/requirements.txt is the complete lock with every wheel's hash: --require-hashes refuses a wheel that is not
+# the one locked, and --no-deps installs exactly the lock (see its header; `make check-image` proves the agent works
+# without what it leaves out). In the same layer, so that nothing deleted still takes space below it:
+# - the standard library is compiled: the official image ships it without bytecode, and as uid 1000 with
+#   PYTHONDONTWRITEBYTECODE nothing could cache it, so every start would compile it again;
+# - files that no import reaches are deleted (scripts/image/image_test.py proves the agent still works);
+# - the agent user gets a real home directory, where HOME points.
 COPY agent/requirements.txt agent/requirements.txt
-RUN pip install --no-cache-dir --no-deps -r agent/requirements.txt \
-    && useradd --uid 1000 --no-create-home --shell /usr/sbin/nologin agent
+RUN pip install --no-cache-dir --no-deps --require-hashes -r agent/requirements.txt \
+    && python -m compileall -q -j 0 "$(python -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')" \
+    && useradd --uid 1000 --create-home --shell /usr/sbin/nologin agent
 
 # The code belongs to root and the process runs as uid 1000: the agent cannot rewrite itself.
 COPY agent/ agent/

@@ -12,7 +12,9 @@ install: $(VENV)/.installed node_modules/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt agent/requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else f"make install: Python 3.11 or newer is needed, $(PYTHON) is {sys.version.split()[0]}; run make PYTHON=python3.12 (or any 3.11+)")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@# The agent's lock carries the image's wheel hashes (CPython 3.13, Linux); this venv takes its plain pins.
+	sed -E 's/ --hash=[^ ]+//g' agent/requirements.txt > $(VENV)/agent-pins.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r $(VENV)/agent-pins.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 

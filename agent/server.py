@@ -18,7 +18,7 @@ from strands import Agent
 from strands.models import Model
 from strands.types.tools import AgentTool
 
-from agent import toolbox
+from agent import logs, toolbox
 from agent.actor import actor_id
 from agent.config import ConfigError, Settings
 from agent.contract import PORT
@@ -139,10 +139,8 @@ def _nothing(end: TurnEnd) -> None:
     """No session, nothing to release, and no memory to write to."""
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Serve the agent; AgentCore expects ``0.0.0.0:8080``."""
-    import uvicorn  # only the command line needs the server
-
+def main(argv: list[str] | None = None, *, model: Model | None = None) -> None:
+    """Serve the agent; AgentCore expects ``0.0.0.0:8080``. ``model`` is for tests: ``None`` means Bedrock."""
     parser = argparse.ArgumentParser(
         prog="python -m agent.server",
         description="Serve the streaming agent: POST /invocations answers as Server-Sent Events, GET /ping for health. "
@@ -151,12 +149,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="0.0.0.0", help="address to bind (default: 0.0.0.0)")  # noqa: S104
     parser.add_argument("--port", type=int, default=PORT, help=f"port to bind (default: {PORT})")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(), format="%(levelname)s %(name)s %(message)s")
+    from agent.shutdown import serve_until_signalled  # only the command line needs the server (uvicorn)
+
+    logs.configure(os.environ.get("LOG_LEVEL", "INFO"))
     try:
-        app = create_app()
+        app = create_app(model)
     except ConfigError as error:
         raise SystemExit(f"agent: {error}") from None
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    serve_until_signalled(app, args.host, args.port)  # exits: SIGTERM ends open streams, then the process
 
 
 if __name__ == "__main__":

@@ -1,0 +1,33 @@
+"""The server's log format, and one correction to what the AgentCore SDK logs.
+
+``BedrockAgentCoreApp`` logs "Invocation completed successfully" when the handler *returns*; for a stream that is
+when it starts, so a stream that later ends in an error would read as a success. The record is kept, with its
+timing, and says what it measures: the stream started. A stream that fails later is logged at ERROR by
+``agent.streaming`` ("stream failed after it began").
+"""
+
+from __future__ import annotations
+
+import logging
+
+SDK_LOGGER = "bedrock_agentcore.app"
+_SDK_SUCCESS = "Invocation completed successfully (%.3fs)"
+STREAM_STARTED = "Invocation stream started (%.3fs)"
+
+
+class StreamStartFilter(logging.Filter):
+    """Rewrites the SDK's premature success record; passes every other record unchanged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep every record; reword only the SDK's success record."""
+        if record.msg == _SDK_SUCCESS:
+            record.msg = STREAM_STARTED
+        return True
+
+
+def configure(level: str) -> None:
+    """Log to stderr at ``level`` in the ``LEVEL logger message`` format the README shows."""
+    logging.basicConfig(level=level.upper(), format="%(levelname)s %(name)s %(message)s")
+    sdk = logging.getLogger(SDK_LOGGER)
+    if not any(isinstance(existing, StreamStartFilter) for existing in sdk.filters):
+        sdk.addFilter(StreamStartFilter())
