@@ -20,11 +20,19 @@ WORKDIR /app
 # without what it leaves out). In the same layer, so that nothing deleted still takes space below it:
 # - the standard library is compiled: the official image ships it without bytecode, and as uid 1000 with
 #   PYTHONDONTWRITEBYTECODE nothing could cache it, so every start would compile it again;
-# - files that no import reaches are deleted (scripts/image/image_test.py proves the agent still works);
+# - dead weight is deleted: the packages' own test suites (nothing imports them), and botocore's models of the
+#   ~440 AWS services the image never calls. Kept: bedrock-runtime (the model), bedrock-agentcore and -control (the
+#   SDK), logs (ADOT's CloudWatch exporter), and sts, sso, sso-oidc, signin (botocore's credential providers).
+#   `make image-test` checks that a client for each kept service still builds and that the agent still works;
 # - the agent user gets a real home directory, where HOME points.
 COPY agent/requirements.txt agent/requirements.txt
 RUN pip install --no-cache-dir --no-deps --require-hashes -r agent/requirements.txt \
     && python -m compileall -q -j 0 "$(python -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')" \
+    && site="$(python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" \
+    && find "$site" -depth -type d \( -name tests -o -name test \) -exec rm -rf {} + \
+    && find "$site/botocore/data" -mindepth 1 -maxdepth 1 -type d \
+        -not -name bedrock-runtime -not -name bedrock-agentcore -not -name bedrock-agentcore-control -not -name logs \
+        -not -name sts -not -name sso -not -name sso-oidc -not -name signin -exec rm -rf {} + \
     && useradd --uid 1000 --create-home --shell /usr/sbin/nologin agent
 
 # The code belongs to root and the process runs as uid 1000: the agent cannot rewrite itself.

@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: install browser test lint check-image local dev synth deploy destroy bench clean
+.PHONY: install browser test lint check-image image-test local dev synth deploy destroy bench clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -53,6 +53,12 @@ lint: install
 # work, under opentelemetry-instrument, with exactly those packages (scripts/check_image.py says how it proves it).
 check-image: install
 	$(PY) scripts/check_image.py
+
+# Builds the real Dockerfile (linux/amd64 natively, linux/arm64 under QEMU) on a local stand-in of its base image and
+# checks the running container; needs root: installs Docker/QEMU/mmdebstrap from Debian and starts dockerd if absent.
+# Writes build/image-test.json, which `make bench` reads (scripts/image/image_test.py says what it checks).
+image-test: install
+	$(PY) scripts/image/image_test.py
 
 # The agent on http://127.0.0.1:8080 with your AWS credentials and region (it calls Amazon Bedrock).
 local: install

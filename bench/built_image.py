@@ -1,0 +1,37 @@
+"""The built image's figures, as ``make image-test`` measured them (it needs a Docker engine; the benchmarks do not).
+
+``make image-test`` writes ``build/image-test.json``; this module reads it and refuses figures measured from another
+Dockerfile or agent (the build context's hash is recorded with them), so a stale image never passes for this one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from bench.processes import ROOT
+
+FIGURES = ROOT / "build" / "image-test.json"
+
+
+def context_hash(root: Path = ROOT) -> str:
+    """sha256 over the image's build context: the Dockerfile and every file under agent/ (bytecode aside)."""
+    digest = hashlib.sha256()
+    files = [root / "Dockerfile", *sorted(path for path in (root / "agent").rglob("*") if path.is_file())]
+    for path in files:
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def figures() -> tuple[dict[str, Any] | None, str]:
+    """The recorded figures and a note; ``None`` when there are none for this build context."""
+    if not FIGURES.exists():
+        return None, "no build/image-test.json: run `make image-test` (Docker) first"
+    recorded = json.loads(FIGURES.read_text(encoding="utf-8"))
+    if recorded.get("context_hash") != context_hash():
+        return None, f"build/image-test.json is from another Dockerfile/agent ({recorded.get('commit')}): rerun it"
+    return recorded, f"measured by make image-test at {recorded.get('commit')}"

@@ -1,0 +1,109 @@
+"""Ours against the tutorial's agent (``bench/tutorial_agent.py``), both under ``opentelemetry-instrument``.
+
+Cold time to first chunk: from spawning the process to the first chunk of its first request, the request sent the
+moment ``/ping`` first answers, as AgentCore sends a session's first request to a container that just became healthy.
+Stream time: a warm server's 2,000-chunk answer, request sent to last byte. Each side runs as a container would run
+it: ``opentelemetry-instrument python -m ...``, telemetry pointed at a port where nothing listens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.probe import invoke, wait_for_ping
+from bench.processes import ROOT, bench_env
+from tests.fixtures.live_server import free_port
+
+INSTRUMENT = str(Path(sys.executable).with_name("opentelemetry-instrument"))
+OURS = ["-m", "bench.tutorial", "--serve-ours"]
+TUTORIAL = ["-m", "bench.tutorial_agent"]
+
+
+def _spawn(module_args: list[str], port: int, chunks: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [INSTRUMENT, sys.executable, *module_args, "--port", str(port), "--chunks", str(chunks)],
+        cwd=ROOT,
+        env=bench_env(OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{free_port()}"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.kill()
+    process.wait(timeout=10)
+
+
+def _cold_ttfc(module_args: list[str]) -> float:
+    port = free_port()
+    started = time.perf_counter()
+    process = _spawn(module_args, port, chunks=5)
+    try:
+        asyncio.run(wait_for_ping(port, timeout=120))
+        exchange = asyncio.run(invoke(port, {"prompt": "Hello"}))
+        return exchange.event_times[0] - started
+    finally:
+        _stop(process)
+
+
+def _stream_seconds(module_args: list[str], chunks: int, runs: int) -> float:
+    port = free_port()
+    process = _spawn(module_args, port, chunks)
+    try:
+        asyncio.run(wait_for_ping(port, timeout=120))
+        asyncio.run(invoke(port, {"prompt": "warm up"}))
+        totals = []
+        for _ in range(runs):
+            exchange = asyncio.run(invoke(port, {"prompt": "Hello"}))
+            if len(exchange.values) != chunks:
+                raise RuntimeError(f"{module_args} streamed {len(exchange.values)} chunks, expected {chunks}")
+            totals.append(exchange.total)
+        return statistics.median(totals)
+    finally:
+        _stop(process)
+
+
+def against_tutorial(cold_runs: int, stream_runs: int, chunks: int = 2000) -> dict[str, Any]:
+    """Medians for both sides, runs interleaved so that machine load hits both alike; ratios are ours ÷ theirs."""
+    ours_cold, tutorial_cold = [], []
+    for _ in range(cold_runs):
+        ours_cold.append(_cold_ttfc(OURS))
+        tutorial_cold.append(_cold_ttfc(TUTORIAL))
+    ours_stream = _stream_seconds(OURS, chunks, stream_runs)
+    tutorial_stream = _stream_seconds(TUTORIAL, chunks, stream_runs)
+    ours_c, tutorial_c = statistics.median(ours_cold), statistics.median(tutorial_cold)
+    return {
+        "ours_cold_ttfc_s": ours_c,
+        "tutorial_cold_ttfc_s": tutorial_c,
+        "cold_ttfc_ratio": ours_c / tutorial_c,
+        "ours_stream_s": ours_stream,
+        "tutorial_stream_s": tutorial_stream,
+        "stream_ratio": ours_stream / tutorial_stream,
+        "chunks": chunks,
+    }
+
+
+def _serve_ours() -> None:
+    """Our production entry point, ``agent.server.main``, with the scripted model streaming ``--chunks`` deltas."""
+    import argparse
+
+    from agent.server import main
+    from bench.serve import tokens
+    from tests.fixtures.scripted_model import ScriptedModel
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--serve-ours", action="store_true")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--chunks", type=int, default=2000)
+    args = parser.parse_args()
+    main(["--host", "127.0.0.1", "--port", str(args.port)], model=ScriptedModel([tokens(args.chunks)], repeat=True))
+
+
+if __name__ == "__main__":
+    _serve_ours()
