@@ -17,17 +17,13 @@ WORKDIR /app
 # Dependencies first: this layer is rebuilt only when the pins change, not on every code change.
 # agent/requirements.txt is the complete lock with every wheel's hash: --require-hashes refuses a wheel that is not
 # the one locked, and --no-deps installs exactly the lock (see its header; `make check-image` proves the agent works
-# without what it leaves out). In the same layer, so that nothing deleted still takes space below it:
-# - the standard library is compiled: the official image ships it without bytecode, and as uid 1000 with
-#   PYTHONDONTWRITEBYTECODE nothing could cache it, so every start would compile it again;
-# - dead weight is deleted: the packages' own test suites (nothing imports them), and botocore's models of the
-#   ~440 AWS services the image never calls. Kept: bedrock-runtime (the model), bedrock-agentcore and -control (the
-#   SDK), logs (ADOT's CloudWatch exporter), and sts, sso, sso-oidc, signin (botocore's credential providers).
-#   `make image-test` checks that a client for each kept service still builds and that the agent still works;
-# - the agent user gets a real home directory, where HOME points.
+# without what it leaves out). In the same layer, so that nothing deleted still takes space below it, dead weight
+# goes: the packages' own test suites (nothing imports them), and botocore's models of the ~440 AWS services the
+# image never calls. Kept: bedrock-runtime (the model), bedrock-agentcore and -control (the SDK), logs (ADOT's
+# CloudWatch exporter), and sts, sso, sso-oidc, signin (botocore's credential providers); `make image-test` checks
+# that a client for each still builds. The agent user gets a real home directory, where HOME points.
 COPY agent/requirements.txt agent/requirements.txt
-RUN pip install --no-cache-dir --no-deps --require-hashes -r agent/requirements.txt \
-    && python -m compileall -q -j 0 "$(python -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')" \
+RUN pip install --no-cache-dir --no-compile --no-deps --require-hashes -r agent/requirements.txt \
     && site="$(python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" \
     && find "$site" -depth -type d \( -name tests -o -name test \) -exec rm -rf {} + \
     && find "$site/botocore/data" -mindepth 1 -maxdepth 1 -type d \
@@ -37,6 +33,12 @@ RUN pip install --no-cache-dir --no-deps --require-hashes -r agent/requirements.
 
 # The code belongs to root and the process runs as uid 1000: the agent cannot rewrite itself.
 COPY agent/ agent/
+
+# Bytecode for exactly what the agent imports when it starts, standard library included, written here once: as uid
+# 1000 with PYTHONDONTWRITEBYTECODE nothing could cache it, and the official base ships its standard library
+# uncompiled, so every start would compile it all again. Modules the start never imports (about half of the
+# installed code) stay source only and are compiled in memory if something imports them later.
+RUN PYTHONDONTWRITEBYTECODE='' AWS_REGION=us-east-1 opentelemetry-instrument python -m agent.server --prepare
 USER 1000
 
 EXPOSE 8080

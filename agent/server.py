@@ -148,14 +148,24 @@ def main(argv: list[str] | None = None, *, model: Model | None = None) -> None:
     )
     parser.add_argument("--host", default="0.0.0.0", help="address to bind (default: 0.0.0.0)")  # noqa: S104
     parser.add_argument("--port", type=int, default=PORT, help=f"port to bind (default: {PORT})")
+    parser.add_argument(
+        "--prepare",
+        action="store_true",
+        help="import everything serving imports, tools included, then exit without serving (the Dockerfile runs it "
+        "so that the bytecode of exactly those modules is written once, at build time)",
+    )
     args = parser.parse_args(argv)
-    from agent.shutdown import serve_until_signalled  # only the command line needs the server (uvicorn)
+    from agent.shutdown import load_server, serve_until_signalled  # only the command line needs uvicorn
 
     logs.configure(os.environ.get("LOG_LEVEL", "INFO"))
     try:
         app = create_app(model)
     except ConfigError as error:
         raise SystemExit(f"agent: {error}") from None
+    if args.prepare:
+        load_server(app)
+        toolbox.calculator_tool()
+        os._exit(0)  # no telemetry to flush, and no exporter may hold the build
     serve_until_signalled(app, args.host, args.port)  # exits: SIGTERM ends open streams, then the process
 
 

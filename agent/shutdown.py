@@ -27,7 +27,7 @@ from agent.streaming import STREAM_ERROR, encode_sse
 
 logger = logging.getLogger(__name__)
 
-SHUTDOWN_BUDGET_SECONDS = 1.5
+SHUTDOWN_BUDGET_SECONDS = 1.0
 """From SIGTERM to exit: well inside the 2 s the container promises and Docker's 10 s grace."""
 _REQUEST_GRACE_SECONDS = 0.5
 """How long uvicorn waits for requests still running after their streams were ended (a /ping, a refusal)."""
@@ -146,18 +146,26 @@ class _Server(uvicorn.Server):
         super().handle_exit(sig, frame)
 
 
-def serve_until_signalled(app: ASGIApp, host: str, port: int) -> None:
-    """Serve ``app``; on SIGTERM or SIGINT end open streams, flush telemetry within the budget, exit with 0."""
-    ender = StreamEnder(app)
-    config = uvicorn.Config(
-        ender,
+def _config(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
         host=host,
         port=port,
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=_REQUEST_GRACE_SECONDS,
     )
-    server = _Server(config, ender)
+
+
+def load_server(app: ASGIApp) -> None:
+    """Import every module serving ``app`` imports (uvicorn's protocol implementations included), binding nothing."""
+    _config(StreamEnder(app)).load()
+
+
+def serve_until_signalled(app: ASGIApp, host: str, port: int) -> None:
+    """Serve ``app``; on SIGTERM or SIGINT end open streams, flush telemetry within the budget, exit with 0."""
+    ender = StreamEnder(app)
+    server = _Server(_config(ender, host, port), ender)
     server.run()
     if server.signalled_at is None:
         raise SystemExit(1)  # uvicorn stopped by itself: it could not start (it has said why)

@@ -282,9 +282,10 @@ def sse(lines: Iterator[str]) -> Iterator[Any]:
 def invoke(payload: dict[str, Any], timeout: float) -> tuple[httpx.Response, list[Any]]:
     """POST ``payload`` to the container and read the whole answer."""
     with httpx.stream("POST", f"http://127.0.0.1:{PORT}/invocations", json=payload, timeout=timeout) as response:
-        values = list(sse(response.iter_lines())) if response.status_code == 200 else []
+        if response.status_code == 200:
+            return response, list(sse(response.iter_lines()))
         response.read()
-    return response, values
+    return response, []
 
 
 PROCESS_SCAN = """
@@ -311,7 +312,7 @@ def check_processes(name: str) -> str:
     if root:
         raise CheckFailed(f"processes running as root: {root}")
     first = next((proc for proc in procs if proc["pid"] == 1), None)
-    if first is None or first["cmdline"][-3:] != ["-m", "agent.server"] or "python" not in first["cmdline"][0]:
+    if first is None or first["cmdline"][-2:] != ["-m", "agent.server"] or "python" not in first["cmdline"][0]:
         raise CheckFailed(f"PID 1 is not the agent: {first}")
     pythonpath = next((item for item in first["environ"] if item.startswith("PYTHONPATH=")), "")
     if "opentelemetry/instrumentation/auto_instrumentation" not in pythonpath:
@@ -436,19 +437,71 @@ site = sysconfig.get_path("purelib")
 stdlib = sysconfig.get_path("stdlib")
 test_dirs = [os.path.join(top, d) for top, dirs, _ in os.walk(site) for d in dirs if d in ("tests", "test")]
 compilers = [tool for tool in ("gcc", "cc", "c++", "make", "ld", "as") if shutil.which(tool)]
-uncompiled = [m for m in ("json", "asyncio", "email", "http", "ssl", "typing", "logging", "zoneinfo")
-              if not os.path.exists(importlib.util.cache_from_source(importlib.util.find_spec(m).origin))]
 home = os.path.expanduser("~")
 import botocore.session
 session = botocore.session.get_session()
 services = sorted(session.get_available_services())
 for service in services:  # each kept model loads and a client builds (no call is made)
     session.create_client(service, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
-print(json.dumps({"test_dirs": test_dirs, "compilers": compilers, "uncompiled": uncompiled, "home": home,
+print(json.dumps({"test_dirs": test_dirs, "compilers": compilers, "home": home,
                   "home_ok": os.path.isdir(home) and os.stat(home).st_uid == os.getuid(),
                   "app": sorted(os.listdir("/app")),
                   "uid": os.getuid(), "services": services}))
 """
+
+
+BYTECODE_PROBE = """
+import importlib.machinery, importlib.util, json, os, sys, urllib.request
+from agent.server import create_app
+from agent.shutdown import load_server
+from tests.fixtures.live_server import serve
+from tests.fixtures.scripted_server import scripted
+
+def uncompiled():
+    missing = []
+    for name, module in list(sys.modules.items()):
+        if getattr(module, "__loader__", None) is importlib.machinery.FrozenImporter:
+            continue  # frozen into the interpreter: no bytecode file involved
+        source = getattr(module, "__file__", None) or ""
+        if source.endswith(".py") and not name.startswith("tests") and name != "__main__":
+            if not os.path.exists(importlib.util.cache_from_source(source)):
+                missing.append(name)
+    return sorted(missing)
+
+load_server(create_app())
+at_start = uncompiled()
+with serve(create_app(model=scripted("demo"))) as url:
+    urllib.request.urlopen(url + "/ping").read()
+    request = urllib.request.Request(url + "/invocations", data=b'{"prompt": "17*23?"}',
+                                     headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request).read()
+print(json.dumps({"at_start": at_start, "after_request": uncompiled(), "loaded": len(sys.modules)}))
+"""
+
+
+def check_bytecode(image: str, arch: str) -> None:
+    """Every module the agent imports to start serving has bytecode; the first request's extra ones are counted."""
+    result = docker(
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        *(arg for key, value in RUN_ENV.items() for arg in ("--env", f"{key}={value}")),
+        "--volume",
+        f"{ROOT / 'tests'}:/app/tests:ro",
+        image,
+        "opentelemetry-instrument",
+        "python",
+        "-c",
+        BYTECODE_PROBE,
+    )
+    facts = json.loads(result.stdout.strip().splitlines()[-1])
+    if facts["at_start"]:
+        raise CheckFailed(f"modules imported at start without bytecode (compiled at every start): {facts['at_start']}")
+    log(
+        f"{arch}: all {facts['loaded']} modules loaded have bytecode but {len(facts['after_request'])} that only the"
+        f" first request imports: {', '.join(facts['after_request'][:8])}{' ...' if facts['after_request'] else ''}"
+    )
 
 
 def check_contents(image: str, base: str, arch: str) -> dict[str, Any]:
@@ -467,8 +520,6 @@ def check_contents(image: str, base: str, arch: str) -> dict[str, Any]:
         problems.append(f"test suites in site-packages: {facts['test_dirs'][:5]}")
     if facts["compilers"]:
         problems.append(f"build tools on PATH: {facts['compilers']}")
-    if facts["uncompiled"]:
-        problems.append(f"standard library modules without bytecode: {facts['uncompiled']}")
     if not facts["home_ok"]:
         problems.append(f"HOME={facts['home']} is not a directory owned by uid {facts['uid']}")
     if facts["app"] != ["agent"]:
@@ -480,7 +531,8 @@ def check_contents(image: str, base: str, arch: str) -> dict[str, Any]:
         problems.append(f"the image runs as uid {facts['uid']}, expected 1000")
     if problems:
         raise CheckFailed("; ".join(problems))
-    log(f"{arch}: no test suites, no compilers, standard library compiled, HOME={facts['home']} owned by uid 1000")
+    log(f"{arch}: no test suites, no compilers, HOME={facts['home']} owned by uid 1000")
+    check_bytecode(image, arch)
     log(f"{arch}: botocore keeps {len(kept)} service models, a client builds for each: {', '.join(kept)}")
     return sizes(image, base, arch)
 
