@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import json
 import os
 import re
@@ -34,6 +35,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Iterator
@@ -185,7 +187,7 @@ def standin(arch: str, work: Path) -> str:
         log(f"base {arch}: building a Debian trixie root filesystem (minutes; arm64 runs under QEMU)")
         tar = work / f"rootfs-{arch}.tar"
         subprocess.run(["bash", str(STANDIN_SCRIPT), arch, str(tar)], check=True, timeout=5400)
-        docker("import", "--platform", f"linux/{arch}", str(tar), rootfs)
+        load_rootfs(tar, arch, rootfs)
         tar.unlink()
         log(f"base {arch}: {rootfs} in {time.monotonic() - started:.0f} s")
     tag = f"{STANDIN_REPO}:{arch}"
@@ -205,6 +207,38 @@ def standin(arch: str, work: Path) -> str:
         env={**os.environ, "DOCKER_BUILDKIT": "0"},
     )
     return tag
+
+
+def load_rootfs(rootfs_tar: Path, arch: str, tag: str) -> None:
+    """Load a root filesystem tar as a one-layer image of ``arch``.
+
+    ``docker import --platform`` is ignored by Debian's engine (the image says amd64 whatever it holds, and an arm64
+    build on it then fails), so the image is written in ``docker save`` format, whose config names the architecture.
+    """
+    digest = hashlib.sha256()
+    with rootfs_tar.open("rb") as layer:
+        for block in iter(lambda: layer.read(1 << 20), b""):
+            digest.update(block)
+    layer_id = digest.hexdigest()
+    config = {
+        "architecture": arch,
+        "os": "linux",
+        "config": {},
+        "rootfs": {"type": "layers", "diff_ids": [f"sha256:{layer_id}"]},
+        "history": [{"created_by": f"scripts/image/standin_base.sh {arch}"}],
+    }
+    config_bytes = json.dumps(config).encode()
+    config_name = f"{hashlib.sha256(config_bytes).hexdigest()}.json"
+    manifest = [{"Config": config_name, "RepoTags": [tag], "Layers": [f"{layer_id}/layer.tar"]}]
+    archive = rootfs_tar.with_suffix(".image.tar")
+    with tarfile.open(archive, "w") as image:
+        image.add(rootfs_tar, arcname=f"{layer_id}/layer.tar")
+        for name, data in ((config_name, config_bytes), ("manifest.json", json.dumps(manifest).encode())):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            image.addfile(info, io.BytesIO(data))
+    docker("load", "--input", str(archive))
+    archive.unlink()
 
 
 def build(arch: str, base: str) -> str:
