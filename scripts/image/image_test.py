@@ -625,7 +625,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     arches = args.arch or ["amd64", "arm64"]
     started = time.monotonic()
-    results: dict[str, Any] = {"from": None, "architectures": {}}
+    results: dict[str, Any] = {"from": None, "architectures": {}, "context_hash": context_hash()}
     try:
         if os.geteuid() != 0:
             raise CheckFailed("run as root: it installs Debian packages and starts dockerd when none is running")
@@ -646,7 +646,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"image-test: FAILED: {failure}", file=sys.stderr)
         return 1
     results["seconds"] = time.monotonic() - started
-    results["context_hash"] = context_hash()
     results["commit"] = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
     ).stdout.strip()
