@@ -8,7 +8,6 @@ from the tutorial: the same scripted model as our side, so both stream the same 
 """
 
 import argparse
-import sys
 
 from bedrock_agentcore.runtime import BedrockAgentCoreApp
 from strands import Agent
@@ -17,10 +16,10 @@ from strands_tools import calculator
 from bench.serve import tokens
 from tests.fixtures.scripted_model import ScriptedModel
 
-_args = argparse.ArgumentParser()
+_args = argparse.ArgumentParser(prog="python -m bench.tutorial_agent")
 _args.add_argument("--port", type=int, required=True)
 _args.add_argument("--chunks", type=int, default=2000)
-ARGS = _args.parse_args(sys.argv[1:] if __name__ == "__main__" else [])
+ARGS = _args.parse_args()  # a script only: the tutorial builds its agent at import, so the arguments come first
 
 app = BedrockAgentCoreApp()
 agent = Agent(model=ScriptedModel([tokens(ARGS.chunks)], repeat=True), tools=[calculator], callback_handler=None)

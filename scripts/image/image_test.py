@@ -346,7 +346,9 @@ def check_processes(name: str) -> str:
     if root:
         raise CheckFailed(f"processes running as root: {root}")
     first = next((proc for proc in procs if proc["pid"] == 1), None)
-    if first is None or first["cmdline"][-2:] != ["-m", "agent.server"] or "python" not in first["cmdline"][0]:
+    # Under QEMU the kernel puts the emulator in front: [qemu-aarch64, /usr/local/bin/python, python, -m, agent.server]
+    command = first["cmdline"] if first else []
+    if command[-2:] != ["-m", "agent.server"] or not any("python" in part for part in command[:-2]):
         raise CheckFailed(f"PID 1 is not the agent: {first}")
     pythonpath = next((item for item in first["environ"] if item.startswith("PYTHONPATH=")), "")
     if "opentelemetry/instrumentation/auto_instrumentation" not in pythonpath:
@@ -354,7 +356,7 @@ def check_processes(name: str) -> str:
     cmd = json.loads(docker("inspect", "--format", "{{json .Config.Cmd}}", name).stdout)
     if cmd != AGENT_CMD:
         raise CheckFailed(f"the image's CMD is {cmd}, expected {AGENT_CMD}")
-    return f"{len(procs) - 1} process(es) besides this probe, none as root; PID 1 is {' '.join(first['cmdline'])}"
+    return f"{len(procs) - 1} process(es) besides this probe, none as root; PID 1 is {' '.join(command)}"
 
 
 def check_default_container(image: str, arch: str, emulated: bool) -> dict[str, Any]:
