@@ -52,7 +52,9 @@ def timed(label: str, run: Callable[[], Any]) -> Any:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions; skips image payload and boto3 path")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer repetitions; skips image payload, boto3 path and image figures"
+    )
     quick = parser.parse_args(argv).quick
 
     figures: dict[str, Any] = {"mode": "quick" if quick else "full", "machine": machine()}
