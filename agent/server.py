@@ -7,7 +7,6 @@ and benchmarks pass a scripted ``Model`` and get the same server, event loop and
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 
@@ -16,7 +15,6 @@ from starlette.middleware import Middleware
 from starlette.responses import JSONResponse, Response
 from strands import Agent
 from strands.models import Model
-from strands.types.tools import AgentTool
 
 from agent import logs, toolbox
 from agent.actor import actor_id
@@ -45,7 +43,7 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
     """Build the AgentCore app; ``model=None`` means the Bedrock model named by the settings."""
     settings = settings or Settings.from_env()
     model = model or bedrock_model(settings)
-    tools: list[AgentTool] = []
+    tools = toolbox.build_tools(settings)  # cheap: the calculator is imported when first called, or after /ping
 
     def new_agent() -> Agent:
         return Agent(
@@ -77,9 +75,6 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
             return JSONResponse(error.body(), status_code=error.status)
         recorder = recorder_of(context.request)
         recorder.stream = invocation.stream
-        if not tools:
-            # Replace, not extend: first requests arriving together each load the tools across this await.
-            tools[:] = await asyncio.to_thread(toolbox.build_tools, settings)
         session_id = (context.session_id or "").strip() or None  # an empty header is no session, not a shared one
         logger.info(
             "invocation session=<%s> stream=<%s> prompt_chars=<%d>",

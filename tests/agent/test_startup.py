@@ -47,6 +47,33 @@ def test_start_up__does_not_import_sympy_until_ping_has_answered_then_warms_it_u
     assert facts["warmed"] is True
 
 
+FIRST_ANSWER_PROBE = """
+import json, sys, urllib.request
+from agent.server import create_app
+from tests.fixtures.live_server import serve
+from tests.fixtures.scripted_model import ScriptedModel
+
+app = create_app(model=ScriptedModel([["hi"]]))
+with serve(app) as url:
+    request = urllib.request.Request(url + "/invocations", data=b'{"prompt": "Hello"}', method="POST")
+    answer = urllib.request.urlopen(request, timeout=30).read().decode()
+print(json.dumps({"answer": answer, "sympy": "sympy" in sys.modules}))
+"""
+
+
+def test_first_answer__offers_the_calculator_without_waiting_for_sympy():
+    env = {**os.environ, "AWS_REGION": "us-east-1"}
+
+    output = subprocess.run(
+        [sys.executable, "-c", FIRST_ANSWER_PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+    assert output.returncode == 0, output.stderr
+    facts = json.loads(output.stdout.strip().splitlines()[-1])
+    assert 'data: "hi"' in facts["answer"]
+    assert facts["sympy"] is False
+
+
 def test_python_dash_m_agent_server__serves_ping_on_the_given_port():
     port = free_port()
     env = {**os.environ, "AWS_REGION": "us-east-1"}

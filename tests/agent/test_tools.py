@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from agent.config import Settings
+from agent.toolbox import Calculator, calculator_tool
 from agent.weather_tool import make_get_weather
 from tests.agent.helpers import stream_values
 from tests.fixtures.scripted_model import ScriptedModel, ToolCall
@@ -36,6 +37,28 @@ def test_calculator__really_evaluates_the_expression(serve_agent, http):
 
     assert result["status"] == "success"
     assert "14" in result_text(result)
+
+
+def test_calculator__a_bad_expression_is_the_real_tools_error(serve_agent, http):
+    call = ToolCall("calculator", {"expression": "2 +* 3"})
+    url = serve_agent(ScriptedModel([[call], ["sorry"]]))
+
+    result = tool_result(http, url)
+
+    assert result["status"] == "error"
+    assert result_text(result) == "Error: Invalid mathematical expression: invalid syntax"
+
+
+def test_calculator__offers_the_model_exactly_the_installed_tools_spec():
+    real = calculator_tool()
+
+    offered = Calculator()
+
+    assert offered.tool_spec == real.tool_spec, "stale agent/calculator_spec.json: run scripts/record_calculator_spec.py"
+    assert offered.tool_name == real.tool_name
+    assert offered.tool_type == real.tool_type
+    assert offered.supports_hot_reload == real.supports_hot_reload
+    assert offered.get_display_properties() == real.get_display_properties()
 
 
 def test_get_time__answers_in_the_requested_timezone(serve_agent, http):
