@@ -12,6 +12,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# Telemetry as the container runs it (`python -m bench` starts our side with these too). ADOT's MCP instrumentation
+# imports the MCP SDK when opentelemetry-instrument starts, about half a second before the first /ping and the first
+# answer, to trace MCP sessions; this agent neither serves nor calls MCP, and nothing else imports that SDK. Everything
+# the agent does stays traced (Bedrock calls via botocore, the HTTP server, Strands' own agent and tool spans, logs).
+# An agent that adds MCP tools removes aws_mcp from this list.
+ENV OTEL_PYTHON_DISABLED_INSTRUMENTATIONS=aws_mcp
+
 WORKDIR /app
 
 # Dependencies first: this layer is rebuilt only when the pins change, not on every code change.

@@ -3,12 +3,14 @@
 Cold time to first chunk: from spawning the process to the first chunk of its first request, the request sent the
 moment ``/ping`` first answers, as AgentCore sends a session's first request to a container that just became healthy.
 Stream time: a warm server's 2,000-chunk answer, request sent to last byte. Each side runs as a container would run
-it: ``opentelemetry-instrument python -m ...``, telemetry pointed at a port where nothing listens.
+it: ``opentelemetry-instrument python -m ...``, telemetry pointed at a port where nothing listens, and each with its
+image's telemetry settings: ours those of our ``Dockerfile``, the tutorial's none (its generated image sets none).
 """
 
 from __future__ import annotations
 
 import asyncio
+import shlex
 import statistics
 import subprocess
 import sys
@@ -25,11 +27,19 @@ OURS = ["-m", "bench.tutorial", "--serve-ours"]
 TUTORIAL = ["-m", "bench.tutorial_agent"]
 
 
+def image_telemetry_env(dockerfile: Path = ROOT / "Dockerfile") -> dict[str, str]:
+    """The ``OTEL_*`` variables the Dockerfile's ``ENV`` instructions set: the container's telemetry settings."""
+    logical = dockerfile.read_text(encoding="utf-8").replace("\\\n", " ").splitlines()
+    pairs = [word.split("=", 1) for line in logical if line.startswith("ENV ") for word in shlex.split(line[4:])]
+    return {key: value for key, value in pairs if key.startswith("OTEL_")}
+
+
 def _spawn(module_args: list[str], port: int, chunks: int) -> subprocess.Popen:
+    image_env = image_telemetry_env() if module_args == OURS else {}
     return subprocess.Popen(
         [INSTRUMENT, sys.executable, *module_args, "--port", str(port), "--chunks", str(chunks)],
         cwd=ROOT,
-        env=bench_env(OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{free_port()}"),
+        env=bench_env(OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{free_port()}", **image_env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

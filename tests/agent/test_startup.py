@@ -57,7 +57,7 @@ app = create_app(model=ScriptedModel([["hi"]]))
 with serve(app) as url:
     request = urllib.request.Request(url + "/invocations", data=b'{"prompt": "Hello"}', method="POST")
     answer = urllib.request.urlopen(request, timeout=30).read().decode()
-print(json.dumps({"answer": answer, "sympy": "sympy" in sys.modules}))
+print(json.dumps({"answer": answer, "sympy": "sympy" in sys.modules, "mcp": "mcp" in sys.modules}))
 """
 
 
@@ -72,6 +72,7 @@ def test_first_answer__offers_the_calculator_without_waiting_for_sympy():
     facts = json.loads(output.stdout.strip().splitlines()[-1])
     assert 'data: "hi"' in facts["answer"]
     assert facts["sympy"] is False
+    assert facts["mcp"] is False  # the Dockerfile turns ADOT's MCP instrumentation off: nothing else needs the SDK
 
 
 def test_python_dash_m_agent_server__serves_ping_on_the_given_port():

@@ -54,7 +54,7 @@ def test_calculator__offers_the_model_exactly_the_installed_tools_spec():
 
     offered = Calculator()
 
-    assert offered.tool_spec == real.tool_spec, "stale agent/calculator_spec.json: run scripts/record_calculator_spec.py"
+    assert offered.tool_spec == real.tool_spec, "agent/calculator_spec.json is stale: scripts/record_calculator_spec.py"
     assert offered.tool_name == real.tool_name
     assert offered.tool_type == real.tool_type
     assert offered.supports_hot_reload == real.supports_hot_reload

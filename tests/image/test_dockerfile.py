@@ -28,3 +28,14 @@ def test_lock__every_pin_carries_at_least_one_wheel_hash_and_pip_requires_them()
 
 def test_image__sets_no_docker_container_variable_the_sdk_would_only_read_in_unused_code_paths():
     assert "DOCKER_CONTAINER" not in DOCKERFILE
+
+
+def test_telemetry__disables_only_instrumentations_that_exist_and_bench_runs_ours_with_them():
+    from importlib.metadata import entry_points
+
+    from bench.tutorial import image_telemetry_env
+
+    disabled = image_telemetry_env()["OTEL_PYTHON_DISABLED_INSTRUMENTATIONS"].split(",")
+
+    assert disabled == ["aws_mcp"]
+    assert set(disabled) <= {point.name for point in entry_points(group="opentelemetry_instrumentor")}
