@@ -4,7 +4,7 @@ Cold time to first chunk: from spawning the process to the first chunk of its fi
 moment ``/ping`` first answers, as AgentCore sends a session's first request to a container that just became healthy.
 Stream time: a warm server's 2,000-chunk answer, request sent to last byte. Each side runs as a container would run
 it: ``opentelemetry-instrument python -m ...``, telemetry pointed at a port where nothing listens, and each with its
-image's telemetry settings: ours those of our ``Dockerfile``, the tutorial's none (its generated image sets none).
+image's telemetry settings: ours those of our ``Dockerfile``, the tutorial's none (the tutorial sets none).
 """
 
 from __future__ import annotations
