@@ -35,6 +35,23 @@ from tests.fixtures.control_plane import ACCOUNT, REGION, Caller, ControlPlane
 from tests.fixtures.iam import NOTHING, Policy
 from tests.infra.handler_policies import HANDLERS, StackTemplates
 
+EXECUTION_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/ExecutionRole"
+
+
+def runtime_properties(name: str, image: str) -> dict[str, Any]:
+    """The runtime's properties as CloudFormation delivers them to the handler: every scalar a string."""
+    return {
+        p.AGENT_RUNTIME_NAME: name,
+        p.AGENT_RUNTIME_ARTIFACT: {"containerConfiguration": {"containerUri": image}},
+        p.ROLE_ARN: EXECUTION_ROLE_ARN,
+        p.NETWORK_CONFIGURATION: {"networkMode": "PUBLIC"},
+        p.PROTOCOL_CONFIGURATION: {"serverProtocol": "HTTP"},
+        p.ENVIRONMENT_VARIABLES: {"MODEL_ID": "us.anthropic.claude-sonnet-4-20250514-v1:0"},
+        p.LIFECYCLE_CONFIGURATION: {"idleRuntimeSessionTimeout": "900", "maxLifetime": "28800"},
+        p.DESCRIPTION: "Streaming Strands agent",
+    }
+
+
 CREATE_FAILED_MARKER = "AWSCDK::CustomResourceProviderFramework::CREATE_FAILED"
 MAX_POLLS = int(PROVIDER_TOTAL_TIMEOUT.to_seconds() // PROVIDER_QUERY_INTERVAL.to_seconds())
 """The framework's waiter asks ``is_complete`` this many times (total timeout / query interval) before giving up."""

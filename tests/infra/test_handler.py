@@ -7,11 +7,12 @@ from botocore.exceptions import ClientError
 
 from infra.runtime_provider import errors, handler, log_groups
 from infra.runtime_provider import properties as p
+from tests.infra.cloudformation import EXECUTION_ROLE_ARN as ROLE_ARN
+from tests.infra.cloudformation import runtime_properties
 
 RUNTIME_ID = "agentcore_streaming-AbCdE12345"
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
-ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/ExecutionRole"
 IMAGE = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/cdk-hnb659fds-container-assets-{ACCOUNT}-{REGION}:abc123"
 NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
@@ -24,14 +25,7 @@ def cfn_properties(name="agentcore_streaming", image=IMAGE):
     """What CloudFormation delivers: every scalar a string."""
     return {
         "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:provider",
-        p.AGENT_RUNTIME_NAME: name,
-        p.AGENT_RUNTIME_ARTIFACT: {"containerConfiguration": {"containerUri": image}},
-        p.ROLE_ARN: ROLE_ARN,
-        p.NETWORK_CONFIGURATION: {"networkMode": "PUBLIC"},
-        p.PROTOCOL_CONFIGURATION: {"serverProtocol": "HTTP"},
-        p.ENVIRONMENT_VARIABLES: {"MODEL_ID": "us.anthropic.claude-sonnet-4-20250514-v1:0"},
-        p.LIFECYCLE_CONFIGURATION: {"idleRuntimeSessionTimeout": "900", "maxLifetime": "28800"},
-        p.DESCRIPTION: "Streaming Strands agent",
+        **runtime_properties(name, image),
     }
 
 

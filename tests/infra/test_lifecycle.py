@@ -10,10 +10,10 @@ import pytest
 from infra.runtime_provider import handler
 from infra.runtime_provider import properties as p
 from tests.fixtures.control_plane import ACCOUNT, REGION, ControlPlane, runtime_arn
-from tests.infra.cloudformation import MAX_POLLS, CloudFormation
+from tests.infra.cloudformation import EXECUTION_ROLE_ARN as ROLE_ARN
+from tests.infra.cloudformation import MAX_POLLS, CloudFormation, runtime_properties
 from tests.infra.handler_policies import handler_policy_resources, runtime_resource
 
-ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/ExecutionRole"
 REPOSITORY = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/cdk-hnb659fds-container-assets-{ACCOUNT}-{REGION}"
 IMAGE_V1, IMAGE_V2 = f"{REPOSITORY}:v1", f"{REPOSITORY}:v2"
 NAME, NEW_NAME = "agentcore_streaming", "agentcore_renamed"
@@ -21,17 +21,8 @@ OWNER_TAG_STATEMENTS = {"ManageRuntimesOfThisStack", "DeleteRuntimesOfThisStack"
 
 
 def props(name=NAME, image=IMAGE_V1, tags=None):
-    """What CloudFormation delivers: every scalar a string."""
-    properties = {
-        p.AGENT_RUNTIME_NAME: name,
-        p.AGENT_RUNTIME_ARTIFACT: {"containerConfiguration": {"containerUri": image}},
-        p.ROLE_ARN: ROLE_ARN,
-        p.NETWORK_CONFIGURATION: {"networkMode": "PUBLIC"},
-        p.PROTOCOL_CONFIGURATION: {"serverProtocol": "HTTP"},
-        p.ENVIRONMENT_VARIABLES: {"MODEL_ID": "us.anthropic.claude-sonnet-4-20250514-v1:0"},
-        p.LIFECYCLE_CONFIGURATION: {"idleRuntimeSessionTimeout": "900", "maxLifetime": "28800"},
-        p.DESCRIPTION: "Streaming Strands agent",
-    }
+    """What CloudFormation delivers, with the construct's tags when given."""
+    properties = runtime_properties(name, image)
     if tags is not None:
         properties[p.TAGS] = tags
     return properties
