@@ -86,10 +86,9 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
         if session_id is None:
             agent, release = new_agent(), _nothing
         else:
-            key = ConversationKey(actor, session_id)
-            slot = f"{actor}\n{session_id}"  # one actor never continues another's conversation
+            key = ConversationKey(actor, session_id)  # one actor never continues another's conversation
             try:
-                agent = sessions.acquire(slot)
+                agent = sessions.acquire(key)
             except SessionBusy:
                 return JSONResponse(
                     {
@@ -101,7 +100,7 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
             try:
                 await conversations.restore(key, agent)
             except RestoreFailed as error:
-                sessions.release(slot)
+                sessions.release(key)
                 return JSONResponse(
                     {
                         "error": f"the conversation of session {session_id} could not be read from AgentCore Memory "
@@ -115,7 +114,7 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
                 # After the turn settled: what is saved is the conversation as the session keeps it. Queued, and the
                 # session released before anyone waits for the write: its next turn may start at once.
                 write = conversations.save_turn(key, agent)
-                sessions.release(slot)
+                sessions.release(key)
                 if write is None:
                     return None
 

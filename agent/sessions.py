@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -32,15 +32,15 @@ class SessionStore(Generic[T]):
             raise ValueError(f"capacity must be at least 1, got {capacity}")
         self._factory = factory
         self._capacity = capacity
-        self._entries: OrderedDict[str, T] = OrderedDict()
-        self._busy: set[str] = set()
+        self._entries: OrderedDict[Hashable, T] = OrderedDict()
+        self._busy: set[Hashable] = set()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         with self._lock:
             return len(self._entries)
 
-    def acquire(self, session_id: str) -> T:
+    def acquire(self, session_id: Hashable) -> T:
         """Return the session's conversation, creating it if new, and mark the session busy until ``release``."""
         with self._lock:
             if session_id in self._busy:
@@ -55,7 +55,7 @@ class SessionStore(Generic[T]):
             self._busy.add(session_id)
             return entry
 
-    def release(self, session_id: str) -> None:
+    def release(self, session_id: Hashable) -> None:
         """Let the next request on the session in."""
         with self._lock:
             self._busy.discard(session_id)
