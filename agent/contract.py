@@ -24,7 +24,8 @@ SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"
 """Header in which AgentCore hands the runtime session id to the container."""
 
 MIN_SESSION_ID_LENGTH = 33
-"""``InvokeAgentRuntime`` rejects shorter ``runtimeSessionId`` values."""
+MAX_SESSION_ID_LENGTH = 256
+"""``InvokeAgentRuntime`` rejects shorter and longer ``runtimeSessionId`` values (botocore's service model)."""
 
 RUNTIME_NAME_PATTERN = re.compile(r"[a-zA-Z][a-zA-Z0-9_]{0,47}")
 """``CreateAgentRuntime`` accepts only names that match this pattern in full (no hyphens)."""

@@ -245,6 +245,31 @@ def test_cli__bad_arguments_exit_2_with_usage(capsys, argv):
     assert "error:" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("session", "fragment"),
+    [
+        (SESSION + "\r\nX-Injected: yes", "a control character U+000D at position 41"),
+        (SESSION + "\x00", "a control character U+0000"),
+        (SESSION + "\x85", "a control character U+0085"),
+        (SESSION + " and more", "the character U+0020"),
+        ("セッション" * 8, "the character U+30BB at position 0"),
+        ("x" * 257, "has 257 characters; AgentCore needs 33 to 256"),
+    ],
+    ids=["cr-lf", "nul", "c1-next-line", "space", "not-ascii", "too-long"],
+)
+def test_cli__a_session_id_no_header_can_carry_is_a_usage_error_before_anything_is_sent(
+    serve_agent, capsys, session, fragment
+):
+    model = ScriptedModel([])
+    url = serve_agent(model)
+
+    code, out, err = run(capsys, "invoke", "--url", url, "--session", session, "hi")
+
+    assert (code, out) == (cli.EXIT_USAGE, "")
+    assert fragment in err and "Traceback" not in err
+    assert model.calls == []
+
+
 def test_cli__malformed_arn_exits_3(capsys):
     code, _, err = run(capsys, "invoke", "--arn", "arn:aws:lambda:us-east-1:123456789012:function:f", "hi")
 

@@ -138,10 +138,20 @@ def test_relay__agentcore_turns_are_signed_here_and_credentials_never_reach_the_
         (b'{"session_id": null}', 400, '"prompt" must be a non-empty string'),
         (b'{"prompt": "   "}', 400, '"prompt" must be a non-empty string'),
         (b'{"prompt": "Hi", "session_id": 42}', 400, '"session_id" must be a string or null'),
-        (b'{"prompt": "Hi", "session_id": "short"}', 400, "AgentCore needs at least 33"),
+        (b'{"prompt": "Hi", "session_id": "short"}', 400, "AgentCore needs 33 to 256"),
+        (b'{"prompt": "Hi", "session_id": "' + b"x" * 40 + b'\\r\\nX-Injected: yes"}', 400, "control character U+000D"),
         (b'{"prompt": "' + b"x" * (1024 * 1024) + b'"}', 413, "send a shorter prompt"),
     ],
-    ids=["not-json", "not-an-object", "no-prompt", "blank-prompt", "bad-session-type", "short-session", "too-large"],
+    ids=[
+        "not-json",
+        "not-an-object",
+        "no-prompt",
+        "blank-prompt",
+        "bad-session-type",
+        "short-session",
+        "cr-lf-in-session",
+        "too-large",
+    ],
 )
 def test_relay__a_bad_turn_request_is_refused_and_never_reaches_the_agent(
     serve_agent, serve_web, http, body, status, fragment
