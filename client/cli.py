@@ -185,6 +185,20 @@ def build_parser() -> argparse.ArgumentParser:
     page.add_argument(
         "--port", type=int, default=WEB_DEFAULT_PORT, help=f"port to serve the page on (default: {WEB_DEFAULT_PORT})"
     )
+    page.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host other than loopback: anyone reaching it could send turns signed with your credentials, "
+        "so every request must then carry a token, printed in the URL shown at start",
+    )
+    page.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests addressed to NAME (repeatable); always answered: localhost, 127.0.0.1, ::1, and "
+        "with --allow-remote the bound address and this machine's host name",
+    )
     web.set_defaults(run=_web)
 
     logs = _logs_parser(commands)
@@ -357,12 +371,13 @@ def _turn(
 
 
 def _web(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    agent = _target(args, err)
     try:
-        from client.web.server import serve  # starlette and uvicorn: only this command needs them
+        from client.web.server import check_bind, serve  # starlette and uvicorn: only this command needs them
     except ImportError as error:
         raise ConfigurationError(f"`web` needs {error.name}, which is not installed: run `make install`") from None
-    serve(agent, host=args.host, port=args.port, err=err)
+    check_bind(args.host, args.port, allow_remote=args.allow_remote)  # before looking for the runtime
+    agent = _target(args, err)
+    serve(agent, host=args.host, port=args.port, err=err, allow_remote=args.allow_remote, allow_hosts=args.allow_host)
     return EXIT_OK
 
 

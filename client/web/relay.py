@@ -16,6 +16,8 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.responses import JSONResponse, Response
+
 from client.errors import (
     AgentClientError,
     ConfigurationError,
@@ -51,6 +53,13 @@ class Problem:
     def body(self) -> dict[str, Any]:
         """The JSON the page receives, as an answer of its own or as the last line of a stream."""
         return {"kind": self.kind, "message": self.message, "code": self.code, "hint": self.hint}
+
+
+def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> Response:
+    """The relay's answer for a problem before any line was sent: its JSON, with its status."""
+    return JSONResponse(
+        {"error": problem.body()}, status_code=problem.status, headers={"Cache-Control": "no-store", **(headers or {})}
+    )
 
 
 def problem_of(error: Exception) -> Problem:

@@ -8,14 +8,17 @@ The relay's protocol, for the page: ``POST /api/turns`` with ``{"prompt": "...",
 answers with ``X-Session-Id`` (the session to send next time) and ``application/x-ndjson``: one JSON value per line,
 the agent's typed events (``text``, ``tool_use``, ``tool_result``, ``done``) as they arrive, and a last
 ``{"type": "error", "kind": ...}`` line if the answer breaks off. A failure before the answer starts is a JSON
-``{"error": {"kind", "message", "code", "hint"}}`` answer with a 4xx/5xx status instead.
+``{"error": {"kind", "message", "code", "hint"}}`` answer with a 4xx/5xx status instead: also a body that is too
+slow (408) and a turn beyond the cap on turns streaming at once (503). Who may use the relay at all (its Host names,
+and the launch token on a network bind) is ``client.web.access``'s job.
 """
 
 from __future__ import annotations
 
 import json
 import socket
-from collections.abc import AsyncGenerator
+import threading
+from collections.abc import AsyncGenerator, Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
@@ -24,8 +27,7 @@ import anyio
 import uvicorn
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -35,12 +37,18 @@ from client.errors import ConfigurationError
 from client.invoke import LocalAgent
 from client.session import check_session_id, new_session_id
 from client.web import DEFAULT_HOST, DEFAULT_PORT
-from client.web.relay import Agent, Problem, open_turn, problem_of, relay_lines
+from client.web.access import Access, AccessGuard, is_loopback, new_token, this_machines_names
+from client.web.relay import Agent, Problem, open_turn, problem_of, problem_response, relay_lines
 
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_ID_HEADER = "X-Session-Id"
 MAX_BODY_BYTES = 1024 * 1024
 """Largest turn request accepted: well above any prompt the agent takes (``MAX_PROMPT_CHARS``, 100,000 by default)."""
+BODY_TIMEOUT_SECONDS = 10.0
+"""A turn request's whole body must arrive within this long (as the agent's own default ``BODY_TIMEOUT_SECONDS``):
+a client sending it a byte at a time must not hold a connection open for ever."""
+MAX_TURNS_IN_FLIGHT = 8
+"""Turns the relay streams at once; each holds a thread and a connection to the agent. More are refused with 503."""
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -61,16 +69,25 @@ _SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
 ]
-_LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
+_CLOSE = {"Connection": "close"}
+"""Sent with a refusal that leaves part of the body unread, which would otherwise be taken for the next request."""
 
 
-def create_app(agent: Agent, *, host: str = DEFAULT_HOST) -> Starlette:
+def create_app(
+    agent: Agent,
+    *,
+    access: Access | None = None,
+    max_turns: int = MAX_TURNS_IN_FLIGHT,
+    body_timeout: float = BODY_TIMEOUT_SECONDS,
+) -> Starlette:
     """The chat page and its relay to ``agent``.
 
-    Bound to a loopback address (the default), it answers only requests addressed to a loopback name, so a web
-    page elsewhere cannot reach it through DNS rebinding; a turn must be a same-origin JSON request, so another
-    site cannot start one with a plain form post either.
+    It answers only requests that ``access`` lets through (default: addressed to a loopback name, no token), so a web
+    page elsewhere cannot reach it through DNS rebinding; a turn must be a same-origin JSON request, so another site
+    cannot start one with a plain form post either. At most ``max_turns`` turns stream at once, and a turn's body
+    must arrive within ``body_timeout`` seconds.
     """
+    slots = threading.BoundedSemaphore(max_turns)
 
     async def index(request: Request) -> Response:
         return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
@@ -80,16 +97,20 @@ def create_app(agent: Agent, *, host: str = DEFAULT_HOST) -> Starlette:
         return JSONResponse({"kind": kind, "target": name})
 
     async def turns(request: Request) -> Response:
-        refusal = await _check_turn_request(request)
+        refusal = await _check_turn_request(request, body_timeout)
         if isinstance(refusal, Problem):
-            return _problem_response(refusal)
+            return problem_response(refusal, _CLOSE if refusal.status in (408, 413) else None)
         prompt, session_id = refusal
+        if not slots.acquire(blocking=False):
+            message = f"the relay is already streaming {max_turns} turns, its limit; send this one when one has ended"
+            return problem_response(Problem("throttled", message, 503), {"Retry-After": "1"})
         try:
             stream = await anyio.to_thread.run_sync(open_turn, agent, prompt, session_id)
         except Exception as error:
-            return _problem_response(problem_of(error))
+            slots.release()
+            return problem_response(problem_of(error))
         headers = {SESSION_ID_HEADER: stream.session_id, "Cache-Control": "no-store"}
-        return _LineStream(relay_lines(stream), headers)
+        return _LineStream(relay_lines(stream), headers, on_end=slots.release)
 
     async def no_icon(request: Request) -> Response:
         return Response(status_code=204)  # the page has no icon; a 404 would only clutter the browser's console
@@ -101,14 +122,38 @@ def create_app(agent: Agent, *, host: str = DEFAULT_HOST) -> Starlette:
         Route("/api/turns", turns, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR)),
     ]
-    middleware = [Middleware(_SecurityHeaders)]
-    if _is_loopback(host):
-        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=_LOOPBACK_HOSTS))
+    middleware = [Middleware(_SecurityHeaders), Middleware(AccessGuard, access=access or Access.loopback())]
     return Starlette(routes=routes, middleware=middleware)
 
 
-def serve(agent: Agent, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, err: TextIO) -> None:
-    """Serve the chat until interrupted; a port already taken is a ``ConfigurationError`` saying what to do."""
+def check_bind(host: str, port: int, *, allow_remote: bool) -> None:
+    """Refuse to serve the network unless asked to: whoever reaches the relay sends turns as this user."""
+    if not is_loopback(host) and not allow_remote:
+        raise ConfigurationError(
+            f"--host {host} would serve the chat, and turns signed with your AWS credentials, to anyone who reaches "
+            f"{host}:{port}; pass --allow-remote to serve it there with a token required on every request, or drop "
+            f"--host to keep it on {DEFAULT_HOST}"
+        )
+
+
+def serve(
+    agent: Agent,
+    *,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    err: TextIO,
+    allow_remote: bool = False,
+    allow_hosts: Sequence[str] = (),
+) -> None:
+    """Serve the chat until interrupted.
+
+    On a loopback address it needs no token. Any other address serves the network, signing turns with this user's
+    credentials for whoever reaches it: refused unless ``allow_remote``, and then every request must carry a token
+    printed here. A port already taken, or a network bind not allowed, is a ``ConfigurationError`` saying what to do.
+    """
+    check_bind(host, port, allow_remote=allow_remote)
+    remote = not is_loopback(host)
+    access = Access.remote(host, allow_hosts, token=new_token()) if remote else Access.loopback(allow_hosts)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -119,17 +164,25 @@ def serve(agent: Agent, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, e
         raise ConfigurationError(
             f"cannot listen on {host}:{port}: {error.strerror}; pass another --port (or --host)"
         ) from None
-    shown_host = f"[{host}]" if ":" in host else host
     target = agent.url if isinstance(agent, LocalAgent) else agent.arn.arn
-    print(f"chat on http://{shown_host}:{port} (agent: {target}); Ctrl-C stops", file=err, flush=True)
-    config = uvicorn.Config(create_app(agent, host=host), log_level="warning", access_log=False, lifespan="off")
+    url = f"http://{_shown_host(host, remote)}:{port}"
+    if remote:
+        signed = "" if isinstance(agent, LocalAgent) else ", signed with this user's AWS credentials"
+        print(
+            f"warning: serving on {host}:{port} to the network: anyone holding the token below sends turns to the "
+            f"agent{signed}; plain HTTP carries the token unencrypted",
+            file=err,
+        )
+        url = f"{url}/?token={access.token}"
+    print(f"chat on {url} (agent: {target}); Ctrl-C stops", file=err, flush=True)
+    config = uvicorn.Config(create_app(agent, access=access), log_level="warning", access_log=False, lifespan="off")
     try:
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()
 
 
-async def _check_turn_request(request: Request) -> Problem | tuple[str, str]:
+async def _check_turn_request(request: Request, body_timeout: float) -> Problem | tuple[str, str]:
     """The prompt and session id of a turn request, or the problem with it."""
     origin = request.headers.get("origin")
     if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
@@ -137,11 +190,18 @@ async def _check_turn_request(request: Request) -> Problem | tuple[str, str]:
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
         return Problem("bad_request", "send the turn as JSON (Content-Type: application/json)", 415)
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            message = f"the request is larger than {MAX_BODY_BYTES} bytes; send a shorter prompt"
-            return Problem("bad_request", message, 413)
+    try:
+        # A deadline for the whole body, not per chunk: a client dripping a byte at a time gets no longer.
+        with anyio.fail_after(body_timeout):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > MAX_BODY_BYTES:
+                    message = f"the request is larger than {MAX_BODY_BYTES} bytes; send a shorter prompt"
+                    return Problem("bad_request", message, 413)
+    except TimeoutError:
+        return Problem("bad_request", f"the request body did not arrive within {body_timeout:g} s", 408)
+    except ClientDisconnect:
+        return Problem("bad_request", "the connection closed before the request body had arrived", 400)
     try:
         fields: Any = json.loads(body)
     except ValueError as error:
@@ -161,12 +221,11 @@ async def _check_turn_request(request: Request) -> Problem | tuple[str, str]:
         return Problem("bad_request", error.message, 400)
 
 
-def _problem_response(problem: Problem) -> Response:
-    return JSONResponse({"error": problem.body()}, status_code=problem.status, headers={"Cache-Control": "no-store"})
-
-
-def _is_loopback(host: str) -> bool:
-    return host in _LOOPBACK_HOSTS or host.startswith("127.")
+def _shown_host(host: str, remote: bool) -> str:
+    """The host for the URL the relay prints: a wildcard bind is reached by this machine's name."""
+    if remote and host in ("0.0.0.0", "::"):  # noqa: S104 - recognised, not bound to
+        return this_machines_names()[0]
+    return f"[{host}]" if ":" in host else host
 
 
 class _LineStream:
@@ -176,9 +235,12 @@ class _LineStream:
     listening for the disconnect instead ends it (and closes the upstream connection) at once.
     """
 
-    def __init__(self, lines: AsyncGenerator[bytes, None], headers: dict[str, str]) -> None:
+    def __init__(
+        self, lines: AsyncGenerator[bytes, None], headers: dict[str, str], *, on_end: Callable[[], None]
+    ) -> None:
         self._lines = lines
         self._headers = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
+        self._on_end = on_end
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def stream() -> None:
@@ -205,6 +267,7 @@ class _LineStream:
             pass
         finally:
             await self._lines.aclose()
+            self._on_end()
 
 
 class _SecurityHeaders:

@@ -50,6 +50,7 @@ const TITLES = {
   configuration: "Configuration problem",
   stream: "The answer broke off",
   bad_request: "Not sent",
+  forbidden: "Not allowed",
   unexpected: "Error",
 };
 

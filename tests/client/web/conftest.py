@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 
-from client.web.relay import Agent
 from client.web.server import create_app
 from tests.fixtures.browser import start_chromium
 from tests.fixtures.live_server import serve
@@ -17,14 +16,17 @@ from tests.fixtures.live_server import serve
 ARTEFACTS = Path(__file__).resolve().parents[3] / "artefacts" / "web"
 """Screenshots the page tests leave behind (gitignored); CI can keep them."""
 
-ServeWeb = Callable[[Agent], str]
+ServeWeb = Callable[..., str]
 
 
 @pytest.fixture
 def serve_web() -> Iterator[ServeWeb]:
-    """Serve ``client web``'s app in front of an agent; returns the page's URL. Stops at the end of the test."""
+    """Serve ``client web``'s app in front of an agent, with ``create_app``'s options; returns the page's URL.
+
+    Stops at the end of the test.
+    """
     with ExitStack() as stack:
-        yield lambda agent: stack.enter_context(serve(create_app(agent)))
+        yield lambda agent, **options: stack.enter_context(serve(create_app(agent, **options)))
 
 
 @pytest.fixture(scope="session")

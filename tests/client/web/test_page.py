@@ -14,6 +14,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
 from client.invoke import LocalAgent, Runtime
+from client.web.access import COOKIE_PREFIX, Access
 from tests.fixtures.dataplane import Reject
 from tests.fixtures.scripted_model import Fail, ScriptedModel, ToolCall
 
@@ -222,3 +223,30 @@ def test_page__new_conversation_forgets_the_session(chromium, serve_agent, serve
     assert page.wait_until_finished(second) == "done"
     assert "Nice to meet you." in second.text
     assert chromium.find_element(By.ID, "session").text not in {first_session, "new conversation"}
+
+
+def test_page__opened_from_the_printed_token_url_it_keeps_the_token_out_of_reach_and_streams(
+    chromium, serve_agent, serve_web
+):
+    token = "page-test-launch-token-0123456789abcdefghijk"
+    access = Access.remote("0.0.0.0", token=token)
+    url = serve_web(LocalAgent(serve_agent(ScriptedModel([["Let in by the link."]]))), access=access)
+
+    page = ChatPage(chromium, f"{url}/?token={token}")
+    answer = page.ask("Hello")
+
+    assert page.wait_until_finished(answer) == "done"
+    assert "Let in by the link." in answer.text
+    assert chromium.current_url == f"{url}/"  # the token is not left in the address bar
+    cookie = chromium.get_cookie(f"{COOKIE_PREFIX}{url.rsplit(':', 1)[1]}")
+    assert (cookie["value"], cookie["httpOnly"], cookie["sameSite"]) == (token, True, "Strict")
+    assert token not in chromium.execute_script("return document.cookie")  # no script of the page can read it
+
+
+def test_page__the_chat_without_its_token_shows_only_the_refusal(chromium, serve_agent, serve_web):
+    url = serve_web(LocalAgent(serve_agent(ScriptedModel([]))), access=Access.remote("0.0.0.0", token="t" * 43))
+
+    chromium.get(f"{url}/")
+
+    assert "this chat needs the token" in chromium.find_element(By.TAG_NAME, "body").text
+    assert chromium.find_elements(By.ID, "prompt") == []
