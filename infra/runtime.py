@@ -194,17 +194,23 @@ class _RuntimeProvider(Construct):
         self.on_event = self._function("OnEvent", "handler.on_event", code, ON_EVENT_TIMEOUT)
         self.is_complete = self._function("IsComplete", "handler.is_complete", code, IS_COMPLETE_TIMEOUT)
         # Create and List are authorized on "*" only: the Service Authorization Reference lists no resource type for
-        # them. List finds a runtime whose create answer was lost; its tags decide whether it is this stack's.
+        # them. Create takes the request's tags as a condition (aws:RequestTag, the Reference's condition keys for
+        # CreateAgentRuntime): only runtimes created with this stack's owner tag. List finds a runtime whose create
+        # answer was lost; its tags decide whether it is this stack's.
         self.on_event.add_to_role_policy(
             iam.PolicyStatement(
-                sid="CreateAndFindRuntimes",
-                actions=["bedrock-agentcore:CreateAgentRuntime", "bedrock-agentcore:ListAgentRuntimes"],
+                sid="CreateRuntimesOfThisStack",
+                actions=["bedrock-agentcore:CreateAgentRuntime"],
                 resources=["*"],
+                conditions=_created_for(stack),
             )
         )
-        # is_complete tells a runtime that is gone from one it may not read: a runtime of an earlier name is reached
-        # through its owner tag only, and one that is gone has no tag, so IAM denies rather than the service answering
-        # "not found"; the list says which.
+        self.on_event.add_to_role_policy(
+            iam.PolicyStatement(sid="FindRuntimes", actions=["bedrock-agentcore:ListAgentRuntimes"], resources=["*"])
+        )
+        # is_complete tells a runtime that is gone from one it may not read: runtimes are reached through their owner
+        # tag only, and one that is gone has no tag, so IAM denies rather than the service answering "not found"; the
+        # list says which.
         self.is_complete.add_to_role_policy(
             iam.PolicyStatement(sid="FindRuntimes", actions=["bedrock-agentcore:ListAgentRuntimes"], resources=["*"])
         )
@@ -224,7 +230,7 @@ class _RuntimeProvider(Construct):
                 resources=[_all_log_groups_arn(stack)],
             )
         )
-        self._allow_runtimes_of_earlier_names()
+        self._allow_runtimes_of_this_stack()
         self.on_event.add_to_role_policy(
             iam.PolicyStatement(
                 sid="CreateRuntimeIdentityServiceLinkedRole",
@@ -278,14 +284,15 @@ class _RuntimeProvider(Construct):
         self.service_token = self._provider.service_token
         self._acknowledge_framework(framework_roles)
 
-    def _allow_runtimes_of_earlier_names(self) -> None:
-        """Let the handlers finish with a runtime this stack created under a name the template no longer has.
+    def _allow_runtimes_of_this_stack(self) -> None:
+        """Let the handlers manage the runtimes this stack created, whatever their name, and no other runtime.
 
-        Renaming replaces the runtime, and CloudFormation updates these policies before the runtime resource (it
-        depends on them): the cleanup that deletes the old runtime, and a rollback that updates it back, run under a
-        policy that names only the new name. The handler tags every runtime it creates with this stack's id
-        (``OWNER_STACK_TAG``); the runtime resource type supports ``aws:ResourceTag`` (Service Authorization
-        Reference), so these statements reach exactly this stack's runtimes, whatever their name.
+        The handler tags every runtime it creates with this stack's id (``OWNER_STACK_TAG``), and the runtime resource
+        type supports ``aws:ResourceTag`` (Service Authorization Reference): these statements are the handlers' only
+        ones on existing runtimes. A runtime of the template's name that lacks the tag (someone else's) is out of
+        reach, so IAM, not only the handler's code, keeps it untouched. Any name, because renaming replaces the
+        runtime and CloudFormation updates these policies before the runtime resource (it depends on them): the
+        cleanup that deletes the old runtime, and a rollback that updates it back, run under the new name's template.
         """
         owned = {"StringEquals": {f"aws:ResourceTag/{p.OWNER_STACK_TAG}": self._stack.stack_id}}
         runtimes, identities = _runtime_arn(self._stack, "*"), _workload_identity_arn(self._stack, "*")
@@ -324,8 +331,9 @@ class _RuntimeProvider(Construct):
         self.is_complete.add_to_role_policy(delete_identity.copy())
         reasons = {
             runtimes: "any runtime id, only with aws:ResourceTag/agentcore-runtime:cfn-stack-id = this stack's id, "
-            "which the handler writes on every runtime it creates: a rename's cleanup and rollback reach the runtime "
-            "of the earlier name after CloudFormation has updated this policy to the new one",
+            "which the handler writes on every runtime it creates: a runtime without it is out of reach, and a "
+            "rename's cleanup and rollback reach the runtime of the earlier name after CloudFormation has updated "
+            "this policy to the new one",
             identities: "any workload identity, only with aws:ResourceTag/agentcore-runtime:cfn-stack-id = this "
             "stack's id: the service deletes the workload identity of a runtime of an earlier name with the "
             "handler's permissions",
@@ -334,16 +342,16 @@ class _RuntimeProvider(Construct):
         _acknowledge_wildcards(self.is_complete.role, reasons)
 
     def allow(self, execution_role: iam.IRole, runtime_name: str) -> None:
-        """Let the handlers manage runtime ``runtime_name`` (its ids are ``<name>-<10 characters>``)."""
+        """Let the handlers create runtime ``runtime_name`` (its ids are ``<name>-<10 characters>``) and clean up.
+
+        Once it exists, the runtime is reached through its owner tag (``_allow_runtimes_of_this_stack``).
+        """
         runtimes = _runtime_arn(self._stack, f"{runtime_name}-*")
+        # Creating a runtime with tags is also authorized as TagResource on it, before it has any tag of its own: the
+        # request's tags are the only condition there is (IAM offers none that tells this from a later TagResource).
         self.on_event.add_to_role_policy(
             iam.PolicyStatement(
-                actions=[
-                    "bedrock-agentcore:UpdateAgentRuntime",
-                    "bedrock-agentcore:DeleteAgentRuntime",
-                    "bedrock-agentcore:GetAgentRuntime",
-                ],
-                resources=[runtimes],
+                actions=["bedrock-agentcore:TagResource"], resources=[runtimes], conditions=_created_for(self._stack)
             )
         )
         # CloudFormation's own AWS::BedrockAgentCore::Runtime handlers need these too (its registry schema):
@@ -361,24 +369,8 @@ class _RuntimeProvider(Construct):
                 conditions={"StringEquals": {"iam:PassedToService": SERVICE_PRINCIPAL}},
             )
         )
-        self.on_event.add_to_role_policy(
-            iam.PolicyStatement(
-                actions=[
-                    "bedrock-agentcore:TagResource",
-                    "bedrock-agentcore:UntagResource",
-                    "bedrock-agentcore:ListTagsForResource",
-                ],
-                resources=[runtimes],
-            )
-        )
-        # is_complete asks again for a delete the service refused while the runtime was busy or throttled, then
-        # deletes the log groups AgentCore created for the runtime: /aws/bedrock-agentcore/runtimes/<runtimeId>-*.
-        self.is_complete.add_to_role_policy(
-            iam.PolicyStatement(
-                actions=["bedrock-agentcore:GetAgentRuntime", "bedrock-agentcore:DeleteAgentRuntime"],
-                resources=[runtimes],
-            )
-        )
+        # is_complete deletes the log groups AgentCore created for the runtime: /aws/bedrock-agentcore/runtimes/
+        # <runtimeId>-*, and the runtime's workload identity with it.
         self.is_complete.add_to_role_policy(
             iam.PolicyStatement(
                 actions=["bedrock-agentcore:DeleteWorkloadIdentity"],
@@ -389,13 +381,15 @@ class _RuntimeProvider(Construct):
         self.is_complete.add_to_role_policy(
             iam.PolicyStatement(actions=["logs:DeleteLogGroup"], resources=[runtime_logs])
         )
-        runtime_ids = f"runtime ids are '{runtime_name}-' and 10 characters the service picks at creation"
+        runtime_ids = (
+            f"runtime ids are '{runtime_name}-' and 10 characters the service picks at creation; TagResource only "
+            "with aws:RequestTag/agentcore-runtime:cfn-stack-id = this stack's id, as creating the runtime needs"
+        )
         workload_identity = f"the service names the runtime's workload identity '{runtime_name}-<suffix>' at creation"
         _acknowledge_wildcards(self.on_event.role, {runtimes: runtime_ids})
         _acknowledge_wildcards(
             self.is_complete.role,
             {
-                runtimes: runtime_ids,
                 _workload_identity_arns(self._stack, runtime_name)[1]: workload_identity,
                 runtime_logs: "AgentCore names a runtime's log groups '<runtimeId>-<endpoint>', and runtime ids are "
                 f"'{runtime_name}-' and 10 characters the service picks at creation",
@@ -408,8 +402,8 @@ class _RuntimeProvider(Construct):
             {
                 _workload_identity_arns(self._stack, runtime_name)[1]: workload_identity,
                 "*": "bedrock-agentcore:CreateAgentRuntime and ListAgentRuntimes support no resource-level permission "
-                "(Service Authorization Reference); every other runtime action is limited to this runtime's name "
-                "or to runtimes tagged with this stack's id",
+                "(Service Authorization Reference); CreateAgentRuntime only with this stack's id in the request's "
+                "tags, and every other runtime action is limited to runtimes tagged with this stack's id",
             },
         )
 
@@ -632,6 +626,11 @@ def _execution_role_wildcards(stack: cdk.Stack, runtime_name: str, model_id: str
                     "the bedrock:InferenceProfileArn condition allows it only through this profile"
                 )
     return wildcards
+
+
+def _created_for(stack: cdk.Stack) -> dict[str, dict[str, str]]:
+    """The condition on a request that tags a new runtime: it carries this stack's owner tag."""
+    return {"StringEquals": {f"aws:RequestTag/{p.OWNER_STACK_TAG}": stack.stack_id}}
 
 
 def _runtime_logs_arn(stack: cdk.Stack, log_group_names: str = "*") -> str:

@@ -10,8 +10,9 @@ raised exception whose message CloudFormation shows in the stack events.
 
 Faults are part of the lifecycle. A delete refused because the runtime is busy or the service is throttling is asked
 again on every poll until the Provider's total timeout. A create whose answer never arrived is found again by name
-and by the owner tags only this handler writes (``ownership``), so that no runtime is left that CloudFormation does
-not know of; a runtime this stack did not create is never adopted or deleted.
+and by the create token of the request that made it (``ownership``), so that no runtime is left that CloudFormation
+does not know of; a runtime this stack did not create is never adopted or deleted, even one carrying copies of this
+stack's owner tags.
 """
 
 from __future__ import annotations
@@ -194,10 +195,21 @@ def _create(cfn: CfnEvent, control: Client, sleep: Sleep) -> dict[str, Any]:
         return {"PhysicalResourceId": cfn.unconfirmed_id, "Data": {_UNCONFIRMED_REASON: str(error)}}
 
 
-def _create_or_adopt(cfn: CfnEvent, control: Client, sleep: Sleep) -> dict[str, Any]:
-    """Create the runtime; on a name conflict or a lost answer, take over the runtime this resource created, if any."""
+def _create_or_adopt(
+    cfn: CfnEvent, control: Client, sleep: Sleep, replacing: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Create the runtime; on a name conflict or a lost answer, take over the runtime this request created, if any.
+
+    When the new runtime replaces ``replacing`` (a rename), each is tagged with a reference to the other, so that a
+    rollback of the rename can tell its own runtimes from any other: ``replacing`` with this create's token before
+    the create, the new runtime with the id of ``replacing``.
+    """
     request = _request(control, "CreateAgentRuntime", cfn.properties)
-    request[p.TAGS] = {**ownership.user_tags(cfn.properties), **cfn.owner, p.CREATE_TOKEN_TAG: cfn.client_token}
+    tags = {**ownership.user_tags(cfn.properties), **cfn.owner, p.CREATE_TOKEN_TAG: cfn.client_token}
+    if replacing is not None:
+        control.tag_resource(resourceArn=replacing["agentRuntimeArn"], tags={p.REPLACEMENT_TOKEN_TAG: cfn.client_token})
+        tags[p.REPLACES_TAG] = replacing["agentRuntimeId"]
+    request[p.TAGS] = tags
     request[p.CLIENT_TOKEN] = cfn.client_token
     try:
         response = _retry_while_role_not_ready(sleep, lambda: control.create_agent_runtime(**request))
@@ -212,7 +224,7 @@ def _create_or_adopt(cfn: CfnEvent, control: Client, sleep: Sleep) -> dict[str, 
 def _adopt(cfn: CfnEvent, control: Client, sleep: Sleep, error: Exception) -> dict[str, Any]:
     unconfirmed = errors.is_unconfirmed(error)
     try:
-        owned = ownership.find_owned(control, cfn.name, cfn.owner)
+        owned = ownership.find_owned(control, cfn.name, cfn.owner, create_token=cfn.client_token)
         runtime = owned and control.get_agent_runtime(**{p.AGENT_RUNTIME_ID: owned["agentRuntimeId"]})
     except AwsError as lookup_error:
         if unconfirmed:
@@ -226,7 +238,7 @@ def _adopt(cfn: CfnEvent, control: Client, sleep: Sleep, error: Exception) -> di
             "Pick another runtime name, or delete that runtime if nothing uses it."
         ) from error
     LOGGER.warning(
-        "create | runtime_id=<%s>, status=<%s>, reason=<%s> | taking over the runtime this resource created",
+        "create | runtime_id=<%s>, status=<%s>, reason=<%s> | taking over the runtime this request created",
         runtime["agentRuntimeId"],
         runtime["status"],
         error,
@@ -238,7 +250,9 @@ def _adopt(cfn: CfnEvent, control: Client, sleep: Sleep, error: Exception) -> di
 
 
 def _unconfirmed_message(cfn: CfnEvent, error: Exception, lookup_error: Exception | None) -> str:
-    looked = f"looking it up failed too ({lookup_error})" if lookup_error else "no runtime of this stack has its name"
+    looked = (
+        f"looking it up failed too ({lookup_error})" if lookup_error else "no runtime this request made has its name"
+    )
     return (
         f"CreateAgentRuntime for {cfn.name!r} got no answer ({error}) and {looked}. If the service created it all the "
         f"same, the rollback deletes it (tag {p.CREATE_TOKEN_TAG}={cfn.client_token}); deploy again once AWS answers."
@@ -255,10 +269,15 @@ def _update(cfn: CfnEvent, control: Client, sleep: Sleep) -> dict[str, Any]:
         # The name is compared with the service's, not with OldResourceProperties: when a rename fails, the rollback
         # asks for the old name on the old id, which exists under that name and must be updated, not re-created.
         # A new runtime replaces this one; CloudFormation deletes the old id once the whole update has succeeded.
+        previous = _replaced_runtime(cfn, control, current)
+        if previous is not None:
+            # The rollback of a rename that succeeded: back to the runtime the rename replaced, which still exists.
+            LOGGER.info("update | runtime_id=<%s> | returning to the runtime it replaced", previous["agentRuntimeId"])
+            return _update_in_place(cfn, control, sleep, previous)
         LOGGER.info("update | runtime_id=<%s>, changed=<%s> | create-only, replacing", cfn.physical_id, replaced)
-        return _create_or_adopt(cfn, control, sleep)
-    result = _update_in_place(cfn, control, sleep, current)
+        return _create_or_adopt(cfn, control, sleep, replacing=current)
     abandoned = _abandoned_by_failed_rename(cfn, control, current)
+    result = _update_in_place(cfn, control, sleep, current)
     if abandoned:
         result["Data"][p.ATTR_ABANDONED_ID] = abandoned
     return result
@@ -283,17 +302,34 @@ def _update_in_place(cfn: CfnEvent, control: Client, sleep: Sleep, runtime: Mapp
     return _result(response)
 
 
+def _replaced_runtime(cfn: CfnEvent, control: Client, current: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The runtime ``current`` replaced when a rename created it, if it still exists under the desired name.
+
+    Only a rollback asks for that name again on ``current``: the rename succeeded, then another resource failed.
+    ``current`` is this resource's by CloudFormation's record, so the id it names is a runtime of this resource.
+    """
+    replaced_id = ownership.tags_of(control, current["agentRuntimeArn"]).get(p.REPLACES_TAG)
+    if not replaced_id or not ownership.carries(control, _arn_beside(current, replaced_id), cfn.owner):
+        return None
+    previous = _read(control, replaced_id)
+    return previous if previous is not None and previous["agentRuntimeName"] == cfn.name else None
+
+
 def _abandoned_by_failed_rename(cfn: CfnEvent, control: Client, current: Mapping[str, Any]) -> str | None:
     """The runtime a failed rename created that CloudFormation never learned of, if this is that rename's rollback.
 
     In an ordinary update the runtime has the name OldResourceProperties give. When it does not, this update is the
-    rollback of a rename whose create failed after the service made the runtime (its answer lost): a runtime of this
-    resource under that name, other than this one, is that create's, and nothing else would ever delete it.
+    rollback of a rename whose create failed after the service made the runtime (its answer lost, or the runtime
+    failed to settle). Before that create, the rename wrote its create token on this runtime: the runtime of that
+    name carrying it is the create's, and nothing else would ever delete it.
     """
     old_name = cfn.old_properties.get(p.AGENT_RUNTIME_NAME)
     if not old_name or old_name == current["agentRuntimeName"]:
         return None
-    found = ownership.find_owned(control, old_name, cfn.owner, exclude_id=current["agentRuntimeId"])
+    token = ownership.tags_of(control, current["agentRuntimeArn"]).get(p.REPLACEMENT_TOKEN_TAG)
+    if token is None:
+        return None
+    found = ownership.find_owned(control, old_name, cfn.owner, create_token=token, exclude_id=current["agentRuntimeId"])
     if found is None:
         return None
     LOGGER.warning("update | abandoned_id=<%s> | deleting the runtime of the failed rename", found["agentRuntimeId"])
@@ -402,10 +438,10 @@ def _read(control: Client, runtime_id: str) -> dict[str, Any] | None:
 def _denied_because_gone(control: Client, runtime_id: str, error: Exception) -> bool:
     """Whether IAM refused a call on ``runtime_id`` because the runtime no longer exists.
 
-    The handler reaches a runtime of an earlier name (after a rename) only through its owner tag, a condition on
-    ``aws:ResourceTag``; a runtime that is gone has no tag to match, so IAM may deny the call before the service can
-    answer "not found". ``ListAgentRuntimes`` needs no permission on the runtime: one it does not list is gone, one it
-    lists was really refused.
+    The handler reaches a runtime only through its owner tag, a condition on ``aws:ResourceTag``; a runtime that is
+    gone has no tag to match, so IAM may deny the call before the service can answer "not found".
+    ``ListAgentRuntimes`` needs no permission on the runtime: one it does not list is gone, one it lists was really
+    refused.
     """
     if not errors.is_access_denied(error) or ownership.is_listed(control, runtime_id):
         return False
@@ -481,6 +517,11 @@ def _attributes(response: Mapping[str, Any]) -> dict[str, str]:
         p.ATTR_ID: response["agentRuntimeId"],
         p.ATTR_VERSION: response["agentRuntimeVersion"],
     }
+
+
+def _arn_beside(runtime: Mapping[str, Any], runtime_id: str) -> str:
+    """The ARN of runtime ``runtime_id`` in the account and Region of ``runtime``."""
+    return f"{runtime['agentRuntimeArn'].rsplit('/', 1)[0]}/{runtime_id}"
 
 
 def _is_runtime_id(client: Client, value: str) -> bool:

@@ -1,8 +1,9 @@
-"""Which runtimes this resource owns, told by tags only the handler writes, and keeping the user's tags in line.
+"""Which runtimes this resource owns, told by the tags the handler writes, and keeping the user's tags in line.
 
 ``CreateAgentRuntime`` takes ``tags`` and ``UpdateAgentRuntime`` does not: tags change through ``TagResource`` and
-``UntagResource``. The owner tags (stack id, logical id) let the handler find a runtime by name when CloudFormation
-never learned its id (a create whose answer was lost) and refuse any runtime it did not create.
+``UntagResource``. The owner tags (stack id, logical id) mark this resource's runtimes, but anyone allowed to tag a
+runtime can copy them; so a runtime CloudFormation never learned the id of (a create whose answer was lost) is found
+by its name, the owner tags and the create token of the request that made it, which no one knows in advance.
 """
 
 from __future__ import annotations
@@ -44,22 +45,27 @@ def find_owned(
     name: str,
     owner: Mapping[str, str],
     *,
-    create_token: str | None = None,
+    create_token: str,
     exclude_id: str | None = None,
 ) -> dict[str, Any] | None:
-    """The runtime named ``name`` that carries ``owner`` (and ``create_token``, if given); None if there is none.
+    """The runtime named ``name`` that carries ``owner`` and ``create_token``; None if there is none.
 
-    Names are unique in an account and Region, so at most one runtime matches; its tags decide whether it is ours.
+    Names are unique in an account and Region, so at most one runtime matches; its tags decide whether it is the one
+    the request behind ``create_token`` created. Owner tags without that token prove nothing: they can be copied.
     """
     for summary in _runtimes(control):
         if summary["agentRuntimeName"] != name or summary["agentRuntimeId"] == exclude_id:
             continue
-        tags = _tags_unless_denied(control, summary["agentRuntimeArn"])
-        expected = dict(owner) if create_token is None else {**owner, p.CREATE_TOKEN_TAG: create_token}
-        if all(tags.get(key) == value for key, value in expected.items()):
+        if carries(control, summary["agentRuntimeArn"], {**owner, p.CREATE_TOKEN_TAG: create_token}):
             return summary
-        LOGGER.info("find_owned | runtime_id=<%s> | has the name, not this resource's tags", summary["agentRuntimeId"])
+        LOGGER.info("find_owned | runtime_id=<%s> | has the name, not this request's tags", summary["agentRuntimeId"])
     return None
+
+
+def carries(control: Client, runtime_arn: str, expected: Mapping[str, str]) -> bool:
+    """Whether the runtime has every one of the ``expected`` tags, with its value."""
+    tags = tags_of(control, runtime_arn)
+    return all(tags.get(key) == value for key, value in expected.items())
 
 
 def is_listed(control: Client, runtime_id: str) -> bool:
@@ -67,31 +73,30 @@ def is_listed(control: Client, runtime_id: str) -> bool:
     return any(summary["agentRuntimeId"] == runtime_id for summary in _runtimes(control))
 
 
-def _tags_unless_denied(control: Client, runtime_arn: str) -> dict[str, str]:
-    """The runtime's tags; none when IAM refuses to show them.
+def tags_of(control: Client, runtime_arn: str) -> dict[str, str]:
+    """The runtime's tags; none when IAM refuses to show them, or the runtime is gone.
 
-    The handler may read the tags of runtimes of the template's current name, and of any runtime carrying this
-    stack's owner tag (a condition on ``aws:ResourceTag``). A runtime of another name whose tags it may not read
-    therefore lacks that tag: not this stack's.
+    The handler may read the tags of a runtime only when it carries this stack's owner tag (a condition on
+    ``aws:ResourceTag``): a runtime whose tags it may not read lacks that tag, and is not this stack's.
     """
     try:
         return control.list_tags_for_resource(resourceArn=runtime_arn).get("tags", {})
     except ClientError as error:
-        if not errors.is_access_denied(error):
+        if not errors.is_access_denied(error) and not errors.is_not_found(error):
             raise
-        LOGGER.info("find_owned | runtime_arn=<%s> | may not read its tags: not this stack's runtime", runtime_arn)
+        LOGGER.info("tags_of | runtime_arn=<%s>, error=<%s> | no tags to read: not this stack's", runtime_arn, error)
         return {}
 
 
 def sync_tags(control: Client, runtime_arn: str, desired: Mapping[str, str], previous: Mapping[str, str]) -> None:
     """Make the runtime's tags ``desired``: set what differs, remove what ``previous`` had and ``desired`` drops.
 
-    Tags someone added outside the template are left alone. The create-token tag goes with the first update: from
-    then on CloudFormation knows the runtime by its id.
+    Tags someone added outside the template are left alone. The bookkeeping tags (create and replacement tokens) go
+    with the first update: from then on CloudFormation knows the runtime by its id.
     """
     current = control.list_tags_for_resource(resourceArn=runtime_arn).get("tags", {})
     changed = {key: value for key, value in desired.items() if current.get(key) != value}
-    dropped = sorted(key for key in current if key not in desired and (key in previous or key == p.CREATE_TOKEN_TAG))
+    dropped = sorted(key for key in current if key not in desired and (key in previous or key in p.BOOKKEEPING_TAGS))
     if changed:
         control.tag_resource(resourceArn=runtime_arn, tags=changed)
     if dropped:

@@ -26,14 +26,22 @@ AGENT_RUNTIME_ID = "agentRuntimeId"
 AGENT_RUNTIME_VERSION = "agentRuntimeVersion"
 HANDLER_OWNED = frozenset({CLIENT_TOKEN, AGENT_RUNTIME_ID, AGENT_RUNTIME_VERSION})
 
-# Tags the handler writes on every runtime it creates, and no one else writes: a runtime found by name is this
-# resource's own only when it carries this stack's id and this resource's logical id. They let the handler find a
-# runtime whose create answer was lost, and never touch one it did not create.
+# Tags the handler writes on every runtime it creates. The owner tags mark a runtime as this resource's, and the
+# handler's IAM policy reaches only runtimes carrying this stack's id. Anyone who may tag runtimes can copy them,
+# though: a runtime CloudFormation does not know by its id is taken over only when it also carries the create token
+# of the very request that is looking for it, a value no one can know before that request exists.
 OWNER_STACK_TAG = "agentcore-runtime:cfn-stack-id"
 OWNER_LOGICAL_ID_TAG = "agentcore-runtime:cfn-logical-id"
 CREATE_TOKEN_TAG = "agentcore-runtime:cfn-create-token"
 """The clientToken of the create that made the runtime; removed by the first update in place."""
-HANDLER_TAGS = frozenset({OWNER_STACK_TAG, OWNER_LOGICAL_ID_TAG, CREATE_TOKEN_TAG})
+REPLACEMENT_TOKEN_TAG = "agentcore-runtime:cfn-replacement-token"
+"""On a runtime a rename replaces: the clientToken of the create of its replacement, written before that create. The
+rollback of a failed rename finds the replacement CloudFormation never learned of by it; removed by the rollback."""
+REPLACES_TAG = "agentcore-runtime:cfn-replaces"
+"""On a runtime a rename created: the id of the runtime it replaced, to which the rollback of that rename returns."""
+HANDLER_TAGS = frozenset({OWNER_STACK_TAG, OWNER_LOGICAL_ID_TAG, CREATE_TOKEN_TAG, REPLACEMENT_TOKEN_TAG, REPLACES_TAG})
+BOOKKEEPING_TAGS = frozenset({CREATE_TOKEN_TAG, REPLACEMENT_TOKEN_TAG})
+"""Handler tags that serve one request and its rollback: the first update in place removes them."""
 
 RUNTIME_LOG_GROUP_PREFIX = "/aws/bedrock-agentcore/runtimes/"
 """AgentCore writes a runtime's logs to ``<prefix><agentRuntimeId>-<endpoint>`` and leaves them after a delete."""

@@ -6,8 +6,7 @@ between is what these templates grant, so the lifecycle tests evaluate the real 
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,22 +21,14 @@ HANDLERS = ("on_event", "is_complete")
 class StackTemplates:
     """The stack's template per runtime name, synthesized once each (no bundling: the policies do not depend on it)."""
 
-    def __init__(self, outdir: Path, *, without_statements: Iterable[str] = ()) -> None:
+    def __init__(self, outdir: Path) -> None:
         self._outdir = outdir
         self._templates: dict[str, dict[str, Any]] = {}
-        self._without = frozenset(without_statements)
-
-    def without(self, sids: Iterable[str]) -> StackTemplates:
-        """The same templates with the statements of these ``Sid``s taken out (to show what they are needed for)."""
-        view = StackTemplates(self._outdir, without_statements=sids)
-        view._templates = self._templates
-        return view
 
     def template(self, runtime_name: str) -> dict[str, Any]:
         if runtime_name not in self._templates:
             self._templates[runtime_name] = _synthesize(self._outdir / runtime_name, runtime_name)
-        template = self._templates[runtime_name]
-        return _without_statements(template, self._without) if self._without else template
+        return self._templates[runtime_name]
 
     def handler_policies(self, runtime_name: str, stack_id: str) -> dict[str, Policy]:
         """Each handler's policy in the template for ``runtime_name``, in the stack ``stack_id``."""
@@ -85,12 +76,3 @@ def _synthesize(outdir: Path, runtime_name: str) -> dict[str, Any]:
 
     _, stack = build_app(str(outdir), bundle=False, runtime_name=runtime_name)
     return Template.from_stack(stack).to_json()
-
-
-def _without_statements(template: dict[str, Any], sids: frozenset[str]) -> dict[str, Any]:
-    trimmed = copy.deepcopy(template)
-    for resource in trimmed["Resources"].values():
-        if resource["Type"] == "AWS::IAM::Policy":
-            document = resource["Properties"]["PolicyDocument"]
-            document["Statement"] = [s for s in document["Statement"] if s.get("Sid") not in sids]
-    return trimmed

@@ -5,6 +5,8 @@ configuration: no orphan, no stuck stack. The handlers run with the IAM policies
 changed when CloudFormation changes them (``tests/infra/cloudformation.py``).
 """
 
+import copy
+
 import pytest
 
 from infra.runtime_provider import handler
@@ -17,7 +19,17 @@ from tests.infra.handler_policies import handler_policy_resources, runtime_resou
 REPOSITORY = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/cdk-hnb659fds-container-assets-{ACCOUNT}-{REGION}"
 IMAGE_V1, IMAGE_V2 = f"{REPOSITORY}:v1", f"{REPOSITORY}:v2"
 NAME, NEW_NAME = "agentcore_streaming", "agentcore_renamed"
-OWNER_TAG_STATEMENTS = {"ManageRuntimesOfThisStack", "DeleteRuntimesOfThisStack", "DeleteWorkloadIdentitiesOfThisStack"}
+RUNTIME_ACTIONS = [
+    f"bedrock-agentcore:{action}"
+    for action in (
+        "GetAgentRuntime",
+        "UpdateAgentRuntime",
+        "DeleteAgentRuntime",
+        "ListTagsForResource",
+        "TagResource",
+        "UntagResource",
+    )
+]
 
 
 def props(name=NAME, image=IMAGE_V1, tags=None):
@@ -194,6 +206,8 @@ def test_create__name_taken_by_a_runtime_this_stack_did_not_create_fails_and_lea
     assert status == "ROLLBACK_COMPLETE"
     assert "this stack did not create it" in stack.last_failure()
     assert plane.runtimes == {foreign.runtime_id: foreign}
+    # IAM, not only the handler's code, kept its hands off: it may not even read the tags of a runtime without ours.
+    assert ("on_event role", "bedrock-agentcore:ListTagsForResource", foreign.arn) in plane.denied
 
 
 def test_failed_update__rollback_restores_the_old_configuration_in_place(plane, stack):
@@ -262,6 +276,7 @@ def test_failed_rename__rollback_keeps_the_old_runtime_and_deletes_the_failed_ne
     assert status == "UPDATE_ROLLBACK_COMPLETE"
     assert images(plane) == {NAME: ("READY", IMAGE_V1)}
     assert stack.physical_id == old_id
+    assert p.REPLACEMENT_TOKEN_TAG not in plane.runtimes[old_id].tags  # the rollback's bookkeeping is cleared
 
 
 def test_rename_then_another_resource_fails__rollback_returns_to_the_old_runtime(plane, stack_either_rollback_order):
@@ -348,17 +363,76 @@ def test_handler_policies__reach_a_runtime_of_another_name_only_with_this_stacks
         assert not policy.allows(action, old_name_runtime, {})
 
 
-def test_without_the_owner_tag_statements__a_rename_cannot_touch_the_old_runtime(plane, stack_templates):
-    # The defect these statements fix: the new name's policy alone does not reach the runtime of the old name.
-    stack = CloudFormation(plane, stack_templates.without(OWNER_TAG_STATEMENTS))
+def test_handler_policies__reach_no_runtime_of_the_templates_name_without_this_stacks_tag(stack):
     stack.create(props())
-    old_id = stack.physical_id
+    someone_elses = runtime_arn(f"{NAME}-AbCdEfGhIj")
+    ours = {f"aws:ResourceTag/{p.OWNER_STACK_TAG}": stack.stack_id}
 
-    status = stack.update(props(name=NEW_NAME))
+    for handler_name, policy in stack.policies.items():
+        reached = [action for action in RUNTIME_ACTIONS if policy.allows(action, someone_elses, {})]
+        assert reached == [], handler_name
+    assert stack.policies["on_event"].allows("bedrock-agentcore:UpdateAgentRuntime", someone_elses, ours)
 
-    assert status == "UPDATE_ROLLBACK_COMPLETE"
-    assert "not authorized to perform: bedrock-agentcore:GetAgentRuntime" in stack.last_failure()
-    assert plane.runtimes.keys() == {old_id}
+
+def test_handler_policies__tag_and_create_a_runtime_only_with_this_stacks_tag_in_the_request(stack):
+    stack.create(props())
+    new_runtime = runtime_arn(f"{NAME}-AbCdEfGhIj")
+    policy = stack.policies["on_event"]
+    ours = {f"aws:RequestTag/{p.OWNER_STACK_TAG}": stack.stack_id}
+    another_stack = {f"aws:RequestTag/{p.OWNER_STACK_TAG}": stack.stack_id.replace("agentcore", "other")}
+
+    for action, resource in (("CreateAgentRuntime", "*"), ("TagResource", new_runtime)):
+        assert policy.allows(f"bedrock-agentcore:{action}", resource, ours)
+        assert not policy.allows(f"bedrock-agentcore:{action}", resource, another_stack)
+        assert not policy.allows(f"bedrock-agentcore:{action}", resource, {})
+    assert not policy.allows("bedrock-agentcore:TagResource", runtime_arn(f"{NEW_NAME}-AbCdEfGhIj"), ours)
+
+
+# ---- copies of this stack's owner tags on a runtime it did not create ----------------------------------------------
+
+
+def copied_owner_tags(stack):
+    """What anyone allowed to tag runtimes can put on one: this stack's owner tags, and a create token of its own."""
+    return {
+        p.OWNER_STACK_TAG: stack.stack_id,
+        p.OWNER_LOGICAL_ID_TAG: stack.logical_id,
+        p.CREATE_TOKEN_TAG: "0" * 64,
+    }
+
+
+def untouched(runtime):
+    """What a test compares to show a runtime was never changed: status, version, configuration and tags."""
+    return runtime.status, runtime.version, runtime.configuration, runtime.tags
+
+
+def test_create__a_runtime_with_copied_owner_tags_holding_the_name_is_not_taken_over(plane, stack):
+    impostor = plane.add_foreign_runtime(NAME, tags=copied_owner_tags(stack))
+    before = copy.deepcopy(untouched(impostor))
+
+    status = stack.create(props())
+
+    assert status == "ROLLBACK_COMPLETE"
+    assert "this stack did not create it" in stack.last_failure()
+    assert plane.runtimes == {impostor.runtime_id: impostor}
+    assert untouched(impostor) == before
+
+
+def test_rename_to_a_name_a_runtime_with_copied_owner_tags_holds__neither_adopts_nor_deletes_it(
+    plane, stack_either_rollback_order
+):
+    stack = stack_either_rollback_order
+    stack.create(props())
+    impostor = plane.add_foreign_runtime(NEW_NAME, tags=copied_owner_tags(stack))
+    before = copy.deepcopy(untouched(impostor))
+
+    renamed = stack.update(props(name=NEW_NAME, image=IMAGE_V2))
+    refusal = stack.last_failure()
+    deleted = stack.delete()
+
+    assert (renamed, deleted) == ("UPDATE_ROLLBACK_COMPLETE", "DELETE_COMPLETE")
+    assert "this stack did not create it" in refusal
+    assert plane.runtimes == {impostor.runtime_id: impostor}  # this stack's own runtime went with the stack
+    assert untouched(impostor) == before
 
 
 # ---- lost answers ---------------------------------------------------------------------------------------------------

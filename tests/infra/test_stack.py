@@ -78,7 +78,7 @@ def by_sid(statements):
 
 
 OWNER_TAG_SIDS = {"ManageRuntimesOfThisStack", "DeleteRuntimesOfThisStack", "DeleteWorkloadIdentitiesOfThisStack"}
-"""The statements that reach this stack's runtimes of any name, by their owner tag."""
+"""The statements that reach this stack's runtimes, of any name, by their owner tag: the only ones on runtimes."""
 
 
 def by_name(statements):
@@ -180,7 +180,7 @@ def test_every_policy__grants_star_only_to_actions_without_resource_level_permis
     assert offenders == []
 
 
-def test_on_event_role__manages_only_this_runtime_and_passes_only_its_role(template):
+def test_on_event_role__creates_only_runtimes_tagged_for_this_stack_and_passes_only_its_role(template):
     statements = by_name(policies(template, "AgentCoreRuntimeProviderOnEventRole"))
     runtimes = arn("bedrock-agentcore", f"runtime/{RUNTIME_NAME}-*")
     slr = (
@@ -188,34 +188,36 @@ def test_on_event_role__manages_only_this_runtime_and_passes_only_its_role(templ
         "AWSServiceRoleForBedrockAgentCoreRuntimeIdentity"
     )
     execution_role = {"Fn::GetAtt": [Match.string_like_regexp("AgentRuntimeExecutionRole"), "Arn"]}
+    created_for_this_stack = {"StringEquals": {f"aws:RequestTag/{p.OWNER_STACK_TAG}": {"Ref": "AWS::StackId"}}}
 
     def find(action):
         return [s for s in statements if action in as_list(s["Action"])]
 
     (create,) = find("bedrock-agentcore:CreateAgentRuntime")
-    (manage,) = find("bedrock-agentcore:UpdateAgentRuntime")
-    (tags,) = find("bedrock-agentcore:TagResource")
+    (listing,) = find("bedrock-agentcore:ListAgentRuntimes")
+    (tag_at_creation,) = find("bedrock-agentcore:TagResource")
     (pass_role,) = find("iam:PassRole")
     (service_linked,) = find("iam:CreateServiceLinkedRole")
     (identity,) = find("bedrock-agentcore:CreateWorkloadIdentity")
 
-    assert create["Resource"] == "*"
-    assert sorted(as_list(create["Action"])) == [
+    assert (create["Action"], create["Resource"], create["Condition"]) == (
         "bedrock-agentcore:CreateAgentRuntime",
+        "*",
+        created_for_this_stack,
+    )
+    assert (listing["Action"], listing["Resource"], listing.get("Condition")) == (
         "bedrock-agentcore:ListAgentRuntimes",
-    ]
-    assert sorted(as_list(tags["Action"])) == [
-        "bedrock-agentcore:ListTagsForResource",
+        "*",
+        None,
+    )
+    assert (tag_at_creation["Action"], tag_at_creation["Resource"], tag_at_creation["Condition"]) == (
         "bedrock-agentcore:TagResource",
-        "bedrock-agentcore:UntagResource",
-    ]
-    assert tags["Resource"] == runtimes
-    assert sorted(as_list(manage["Action"])) == [
-        "bedrock-agentcore:DeleteAgentRuntime",
-        "bedrock-agentcore:GetAgentRuntime",
-        "bedrock-agentcore:UpdateAgentRuntime",
-    ]
-    assert manage["Resource"] == runtimes
+        runtimes,
+        created_for_this_stack,
+    )
+    for action in ("Get", "Update", "Delete"):  # an existing runtime is reached through its owner tag only
+        assert find(f"bedrock-agentcore:{action}AgentRuntime") == []
+    assert find("bedrock-agentcore:UntagResource") == find("bedrock-agentcore:ListTagsForResource") == []
     assert pass_role["Condition"] == {"StringEquals": {"iam:PassedToService": "bedrock-agentcore.amazonaws.com"}}
     assert Match.object_like({"Fn::GetAtt": execution_role["Fn::GetAtt"]}).test(pass_role["Resource"]).is_success
     assert service_linked["Resource"] == arn("iam", f"role/{slr}", region="")
@@ -228,21 +230,18 @@ def test_on_event_role__manages_only_this_runtime_and_passes_only_its_role(templ
     ]
 
 
-def test_is_complete_role__reads_and_deletes_only_this_runtime_and_its_log_groups(template):
+def test_is_complete_role__deletes_only_this_runtimes_log_groups_and_reaches_runtimes_by_their_tag_only(template):
     statements = by_name(policies(template, "AgentCoreRuntimeProviderIsCompleteRole"))
     granted = {action: statement["Resource"] for statement in statements for action in as_list(statement["Action"])}
 
     assert set(granted) == {
         "bedrock-agentcore:ListAgentRuntimes",
-        "bedrock-agentcore:GetAgentRuntime",
-        "bedrock-agentcore:DeleteAgentRuntime",
         "bedrock-agentcore:DeleteWorkloadIdentity",
         "logs:DescribeLogGroups",
         "logs:DeleteLogGroup",
         "logs:CreateLogStream",
         "logs:PutLogEvents",
     }
-    assert granted["bedrock-agentcore:DeleteAgentRuntime"] == arn("bedrock-agentcore", f"runtime/{RUNTIME_NAME}-*")
     assert granted["logs:DeleteLogGroup"] == arn("logs", f"log-group:/aws/bedrock-agentcore/runtimes/{RUNTIME_NAME}-*")
     assert granted["logs:DescribeLogGroups"] == arn("logs", "log-group:*")
     assert granted["bedrock-agentcore:ListAgentRuntimes"] == "*"
@@ -314,6 +313,21 @@ def test_handler_roles__every_resource_tag_condition_is_one_the_action_supports(
 
     assert len(conditioned) == 4
     assert unsupported == []
+
+
+def test_handler_roles__every_request_tag_condition_is_on_an_action_that_takes_it(template):
+    # cfn-lint's copy of the Service Authorization Reference keeps no action-level condition keys. The Reference
+    # lists aws:RequestTag/${TagKey} for bedrock-agentcore:CreateAgentRuntime and TagResource (its action table).
+    takes_request_tags = {"bedrock-agentcore:CreateAgentRuntime", "bedrock-agentcore:TagResource"}
+    conditioned = [
+        action
+        for role in ("AgentCoreRuntimeProviderOnEventRole", "AgentCoreRuntimeProviderIsCompleteRole")
+        for statement in policies(template, role)
+        if any(key.startswith("aws:RequestTag/") for key in statement.get("Condition", {}).get("StringEquals", {}))
+        for action in as_list(statement["Action"])
+    ]
+
+    assert sorted(conditioned) == sorted(takes_request_tags)
 
 
 def arn_pattern(arn_format):
