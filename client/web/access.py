@@ -15,7 +15,7 @@ import secrets
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
+from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.datastructures import Headers
@@ -136,7 +136,7 @@ class AccessGuard:
         return problem_response(Problem("forbidden", message, 403))
 
 
-def cookie_name(scope: Scope) -> str:
+def _cookie_name(scope: Scope) -> str:
     """The relay's cookie, named after the port it listens on."""
     server = scope.get("server") or (None, "")
     return f"{COOKIE_PREFIX}{server[1]}"
@@ -145,7 +145,7 @@ def cookie_name(scope: Scope) -> str:
 def _to_page_with_cookie(scope: Scope, query: list[tuple[str, str]], token: str) -> Response:
     rest = urlencode([(name, value) for name, value in query if name != TOKEN_PARAMETER])
     response = RedirectResponse(f"/?{rest}" if rest else "/", status_code=303, headers={"Cache-Control": "no-store"})
-    response.set_cookie(cookie_name(scope), token, httponly=True, samesite="strict", path="/")
+    response.set_cookie(_cookie_name(scope), token, httponly=True, samesite="strict", path="/")
     return response
 
 
@@ -153,9 +153,9 @@ def _cookie(headers: Headers, scope: Scope) -> str | None:
     cookies = SimpleCookie()
     try:
         cookies.load(headers.get("cookie", ""))
-    except Exception:  # a malformed Cookie header carries no token
+    except CookieError:  # a malformed Cookie header carries no token
         return None
-    morsel = cookies.get(cookie_name(scope))
+    morsel = cookies.get(_cookie_name(scope))
     return morsel.value if morsel is not None else None
 
 
