@@ -17,9 +17,10 @@ FIGURES = ROOT / "build" / "image-test.json"
 
 
 def context_hash(root: Path = ROOT) -> str:
-    """sha256 over the image's build context: the Dockerfile and every file under agent/ (bytecode aside)."""
+    """sha256 over the image's build context: the Dockerfile, agent/ and contract/ (bytecode aside)."""
     digest = hashlib.sha256()
-    files = [root / "Dockerfile", *sorted(path for path in (root / "agent").rglob("*") if path.is_file())]
+    sources = sorted(path for folder in ("agent", "contract") for path in (root / folder).rglob("*") if path.is_file())
+    files = [root / "Dockerfile", *sources]
     for path in files:
         if "__pycache__" in path.parts:
             continue

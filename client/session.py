@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from agent.contract import MIN_SESSION_ID_LENGTH
 from client.errors import ConfigurationError
+from contract.agentcore import MIN_SESSION_ID_LENGTH
 
 
 def new_session_id() -> str:

@@ -558,8 +558,8 @@ def check_contents(image: str, base: str, arch: str) -> dict[str, Any]:
         problems.append(f"build tools on PATH: {facts['compilers']}")
     if not facts["home_ok"]:
         problems.append(f"HOME={facts['home']} is not a directory owned by uid {facts['uid']}")
-    if facts["app"] != ["agent"]:
-        problems.append(f"/app holds {facts['app']}, expected only agent/")
+    if facts["app"] != ["agent", "contract"]:
+        problems.append(f"/app holds {facts['app']}, expected only agent/ and contract/")
     kept = sorted(re.findall(r"-not -name (\S+)", (ROOT / "Dockerfile").read_text(encoding="utf-8")))
     if facts["services"] != kept:
         problems.append(f"botocore models in the image: {facts['services']}, the Dockerfile keeps {kept}")

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from agent.contract import SESSION_HEADER
+from contract.agentcore import SESSION_HEADER
 from tests.fixtures.sse import sse_values
 
 SESSION_A = "session-a-" + "a" * 40

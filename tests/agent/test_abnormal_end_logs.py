@@ -14,7 +14,7 @@ import time
 import httpx
 import pytest
 
-from agent.contract import SESSION_HEADER
+from contract.agentcore import SESSION_HEADER
 from tests.agent.helpers import SESSION_A, stream_values
 from tests.fixtures.scripted_model import Fail, Pause, ScriptedModel
 from tests.fixtures.tireless_model import TirelessModel

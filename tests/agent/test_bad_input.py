@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from agent.config import Settings
-from agent.contract import SESSION_HEADER
+from contract.agentcore import SESSION_HEADER
 from tests.agent.helpers import SESSION_A, stream_values
 from tests.fixtures.scripted_model import ScriptedModel
 

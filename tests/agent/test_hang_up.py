@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.contract import SESSION_HEADER
+from contract.agentcore import SESSION_HEADER
 from tests.agent.helpers import SESSION_A
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from agent.contract import SESSION_HEADER
+from contract.agentcore import SESSION_HEADER
 from tests.agent.helpers import SESSION_A, invoke, stream_values
 from tests.fixtures.converse_rules import ConverseCheckingModel, converse_problems
 from tests.fixtures.scripted_model import Fail, Pause, ToolCall

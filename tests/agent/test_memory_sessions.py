@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.contract import ACTOR_HEADER, DEFAULT_ACTOR_ID, SESSION_HEADER
+from contract.agentcore import ACTOR_HEADER, DEFAULT_ACTOR_ID, SESSION_HEADER
 from tests.agent.helpers import SESSION_A, SESSION_B, invoke, stream_values
 from tests.fixtures.converse_rules import converse_problems
 from tests.fixtures.memory_plane import MEMORY_ID, Fault

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from agent.contract import SESSION_HEADER
 from agent.sessions import SessionBusy, SessionStore
+from contract.agentcore import SESSION_HEADER
 from tests.agent.helpers import SESSION_A, SESSION_B, invoke, stream_values
 from tests.fixtures.scripted_model import ScriptedModel
 from tests.fixtures.sse import sse_values

@@ -6,7 +6,7 @@ import time
 
 import httpx
 
-from agent.contract import SESSION_HEADER
+from contract.agentcore import SESSION_HEADER
 from tests.agent.helpers import SESSION_A, stream_values
 from tests.fixtures.scripted_model import Fail, ScriptedModel
 from tests.fixtures.sse import timed_values

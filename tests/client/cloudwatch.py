@@ -11,7 +11,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.contract import INVOCATION_RECORD, runtime_log_group
+from contract.agentcore import runtime_log_group
+from contract.record import INVOCATION_RECORD
 from tests.fixtures.dataplane import ACCOUNT, RUNTIME_ARN, RUNTIME_ID
 
 RUNTIME_STREAM = "2026/11/26/[runtime-logs]0123456789abcdef"

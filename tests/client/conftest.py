@@ -12,7 +12,7 @@ from starlette.types import ASGIApp
 
 from agent.config import Settings
 from agent.server import create_app
-from client.stack import STACK_NAME_ENV
+from contract.deployment import STACK_NAME_ENV
 from tests.fixtures.dataplane import RUNTIME_ARN, DataPlane
 from tests.fixtures.live_server import free_port, serve
 from tests.fixtures.scripted_model import ScriptedModel

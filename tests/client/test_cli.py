@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from client import cli
-from client.stack import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN, STACK_NAME_ENV
+from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN, STACK_NAME_ENV
 from tests.fixtures.dataplane import Reject
 from tests.fixtures.live_server import free_port
 from tests.fixtures.scripted_model import Fail, ScriptedModel, ToolCall

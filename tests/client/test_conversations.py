@@ -6,9 +6,9 @@ import io
 import time
 from collections.abc import Callable
 
-from agent.contract import DEFAULT_ACTOR_ID
 from client import cli
-from client.stack import DEFAULT_STACK_NAME, OUTPUT_MEMORY_ID, OUTPUT_RUNTIME_ARN
+from contract.agentcore import DEFAULT_ACTOR_ID
+from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_MEMORY_ID, OUTPUT_RUNTIME_ARN
 from tests.fixtures.memory_plane import MEMORY_ID, MemoryPlane
 from tests.fixtures.scripted_model import ScriptedModel
 

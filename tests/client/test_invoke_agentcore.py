@@ -10,7 +10,6 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from agent.contract import MIN_SESSION_ID_LENGTH
 from client import (
     ConfigurationError,
     EndpointUnreachableError,
@@ -20,6 +19,7 @@ from client import (
     ThrottledError,
     new_session_id,
 )
+from contract.agentcore import MIN_SESSION_ID_LENGTH
 from tests.fixtures.dataplane import CutOff, Reject
 from tests.fixtures.live_server import free_port
 from tests.fixtures.scripted_model import Fail, ScriptedModel, ToolCall

@@ -11,10 +11,10 @@ from moto import mock_aws
 from moto.core.exceptions import JsonRESTError
 from moto.logs.models import LogsBackend
 
-from agent import contract
 from client import cli, logs
 from client.records import LogEvent
-from client.stack import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN
+from contract import agentcore
+from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN
 from infra.runtime_provider import properties
 from tests.agent.helpers import stream_values
 from tests.client.cloudwatch import OTEL_STREAM, SESSION_A, SESSION_B, RuntimeLogs, record
@@ -403,4 +403,4 @@ def wait_for(condition, timeout=10.0):
 
 
 def test_log_group_prefix__is_the_one_the_stacks_handler_deletes_on_destroy():
-    assert contract.RUNTIME_LOG_GROUP_PREFIX == properties.RUNTIME_LOG_GROUP_PREFIX
+    assert agentcore.RUNTIME_LOG_GROUP_PREFIX == properties.RUNTIME_LOG_GROUP_PREFIX

@@ -13,7 +13,7 @@ import pytest
 from moto import mock_aws
 
 from client import cli
-from client.stack import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN
+from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN
 from tests.client.cloudwatch import RuntimeLogs, create_runtime, record
 from tests.fixtures.scripted_model import ScriptedModel
 

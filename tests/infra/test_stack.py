@@ -13,7 +13,7 @@ from aws_cdk import aws_ecr_assets as ecr_assets
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Match, Template
 
-from agent.contract import DEFAULT_MODEL_ID
+from contract.deployment import DEFAULT_MODEL_ID
 from infra.config import Settings, SettingsError
 from infra.runtime import (
     ON_EVENT_TIMEOUT,

@@ -21,11 +21,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from agent.contract import SESSION_HEADER
 from client import cli
 from client.invoke import LocalAgent, Runtime
 from client.web import relay
 from client.web.server import CONTENT_SECURITY_POLICY, SESSION_ID_HEADER, STATIC_DIR
+from contract.agentcore import SESSION_HEADER
 from tests.fixtures.live_server import free_port
 from tests.fixtures.scripted_model import ScriptedModel, ToolCall
 
