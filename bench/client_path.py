@@ -15,7 +15,7 @@ import boto3
 
 from bench.processes import server
 from client import Runtime, boto_config, new_session_id
-from tests.fixtures.dataplane import RUNTIME_ARN
+from fakes.dataplane import RUNTIME_ARN
 
 OFFLINE = {
     "AWS_ACCESS_KEY_ID": "bench",

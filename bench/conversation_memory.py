@@ -19,7 +19,7 @@ import boto3
 from bench.probe import Exchange, invoke
 from bench.processes import server
 from bench.streaming import new_session
-from tests.fixtures.memory_plane import MEMORY_ID
+from fakes.memory_plane import MEMORY_ID
 
 PROMPT = {"prompt": "stream"}
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}

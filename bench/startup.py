@@ -11,7 +11,7 @@ from typing import Any
 
 from bench.probe import wait_for_ping
 from bench.processes import ROOT, bench_env
-from tests.fixtures.live_server import free_port
+from fakes.live_server import free_port
 
 FLOOR = "import bedrock_agentcore.runtime, strands"
 CALCULATOR = (

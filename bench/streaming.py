@@ -13,7 +13,7 @@ from strands import Agent
 from bench.probe import Exchange, invoke
 from bench.processes import server
 from bench.serve import tokens
-from tests.fixtures.scripted_model import ScriptedModel
+from fakes.scripted_model import ScriptedModel
 
 PROMPT = {"prompt": "stream"}
 

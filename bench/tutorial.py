@@ -22,7 +22,7 @@ from typing import Any
 
 from bench.probe import invoke, wait_for_ping
 from bench.processes import ROOT, bench_env
-from tests.fixtures.live_server import free_port
+from fakes.live_server import free_port
 
 INSTRUMENT = str(Path(sys.executable).with_name("opentelemetry-instrument"))
 OURS = ["-m", "bench.tutorial", "--serve-ours"]
@@ -111,7 +111,7 @@ def _serve_ours() -> None:
 
     from agent.server import main
     from bench.serve import tokens
-    from tests.fixtures.scripted_model import ScriptedModel
+    from fakes.scripted_model import ScriptedModel
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--serve-ours", action="store_true")

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from contract.agentcore import SESSION_HEADER
-from tests.fixtures.sse import sse_values
+from fakes.sse import sse_values
 
 SESSION_A = "session-a-" + "a" * 40
 SESSION_B = "session-b-" + "b" * 40

@@ -11,8 +11,8 @@ import pytest
 
 from agent.config import Settings
 from contract.agentcore import SESSION_HEADER
+from fakes.scripted_model import ScriptedModel
 from tests.agent.helpers import SESSION_A, stream_values
-from tests.fixtures.scripted_model import ScriptedModel
 
 BAD_JSON_BODIES = {
     "invalid JSON": (b'{"prompt": "unterminated', 400, "not valid JSON"),

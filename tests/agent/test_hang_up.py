@@ -26,8 +26,8 @@ import sys
 from pathlib import Path
 from agent.config import Settings
 from agent.server import create_app
-from tests.fixtures.live_server import serve
-from tests.fixtures.tireless_model import TirelessModel
+from fakes.live_server import serve
+from fakes.tireless_model import TirelessModel
 
 model = TirelessModel(Path(sys.argv[1]), pace=float(sys.argv[2]))
 with serve(create_app(model=model, settings=Settings())) as url:

@@ -13,8 +13,8 @@ import pytest
 from agent import invocation_log
 from contract.agentcore import SESSION_HEADER
 from contract.record import INVOCATION_RECORD, Outcome
+from fakes.scripted_model import Fail, ScriptedModel, ToolCall
 from tests.agent.helpers import SESSION_A, invoke, stream_values
-from tests.fixtures.scripted_model import Fail, ScriptedModel, ToolCall
 
 SECRET_PROMPT = "my password is hunter2"
 SECRET_ANSWER = "the launch code is 0000"

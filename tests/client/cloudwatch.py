@@ -13,7 +13,7 @@ from typing import Any
 
 from contract.agentcore import runtime_log_group
 from contract.record import INVOCATION_RECORD
-from tests.fixtures.dataplane import ACCOUNT, RUNTIME_ARN, RUNTIME_ID
+from fakes.dataplane import ACCOUNT, RUNTIME_ARN, RUNTIME_ID
 
 RUNTIME_STREAM = "2026/11/26/[runtime-logs]0123456789abcdef"
 OTEL_STREAM = "otel-rt-logs"

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from client import cli
 from contract.agentcore import DEFAULT_ACTOR_ID
 from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_MEMORY_ID, OUTPUT_RUNTIME_ARN
-from tests.fixtures.memory_plane import MEMORY_ID, MemoryPlane
-from tests.fixtures.scripted_model import ScriptedModel
+from fakes.memory_plane import MEMORY_ID, MemoryPlane
+from fakes.scripted_model import ScriptedModel
 
 SESSION = "resumed-session-" + "r" * 24
 OTHER = "another-session-" + "o" * 24

@@ -20,9 +20,9 @@ from client import (
     new_session_id,
 )
 from contract.agentcore import MIN_SESSION_ID_LENGTH
-from tests.fixtures.dataplane import CutOff, Reject
-from tests.fixtures.live_server import free_port
-from tests.fixtures.scripted_model import Fail, ScriptedModel, ToolCall
+from fakes.dataplane import CutOff, Reject
+from fakes.live_server import free_port
+from fakes.scripted_model import Fail, ScriptedModel, ToolCall
 
 TRICKY_DELTAS = ['She said "hi"', " \\ back\\slash", "\nnew line\n", " naïve café ☕ 日本語", " \t tab", "\u2028end"]
 

@@ -15,14 +15,14 @@ from client import cli, logs
 from client.records import LogEvent
 from contract import agentcore
 from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN
+from fakes.dataplane import RUNTIME_ARN
+from fakes.live_server import free_port
+from fakes.memory_plane import MEMORY_ID
+from fakes.scripted_model import ScriptedModel, ToolCall
 from infra.runtime_provider import properties
 from tests.agent.helpers import stream_values
 from tests.client.cloudwatch import OTEL_STREAM, SESSION_A, SESSION_B, RuntimeLogs, record
 from tests.client.test_cli import assert_one_error_line, run
-from tests.fixtures.dataplane import RUNTIME_ARN
-from tests.fixtures.live_server import free_port
-from tests.fixtures.memory_plane import MEMORY_ID
-from tests.fixtures.scripted_model import ScriptedModel, ToolCall
 
 TARGET = ["--arn", RUNTIME_ARN]
 

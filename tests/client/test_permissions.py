@@ -14,8 +14,8 @@ from moto import mock_aws
 
 from client import cli
 from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN
+from fakes.scripted_model import ScriptedModel
 from tests.client.cloudwatch import RuntimeLogs, create_runtime, record
-from tests.fixtures.scripted_model import ScriptedModel
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 _SERVICES = {"bedrock-agentcore": "bedrock-agentcore-control", "logs": "logs", "cloudformation": "cloudformation"}

@@ -14,8 +14,8 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
 from client.invoke import LocalAgent, Runtime
-from tests.fixtures.dataplane import Reject
-from tests.fixtures.scripted_model import Fail, ScriptedModel, ToolCall
+from fakes.dataplane import Reject
+from fakes.scripted_model import Fail, ScriptedModel, ToolCall
 
 WAIT_SECONDS = 15
 
