@@ -16,7 +16,7 @@
    Docker's 10 s grace, and the time is reported); ``pip list`` is exactly the lock; no tests, no compilers, a
    compiled standard library, a real home directory; the added layers at most ``LAYERS_GOAL_MB``.
 5. **figures**: image and layer sizes, and start-to-healthy ``/ping`` against a bare ``python -c pass`` in the same
-   image, written to ``build/image-test.json`` for ``make bench`` and the README.
+   image, written to ``build/image-test.json`` for ``make bench`` (docs/performance.md).
 
 Containers use the host's network namespace (nothing else is reachable, and no bridge is created), so the agent's
 own port 8080 must be free. Every container, and the engine if this script started it, is removed at the end.
@@ -606,7 +606,13 @@ def start_figures(image: str, arch: str, emulated: bool, runs: int) -> dict[str,
         f"{arch}{label}: docker run to healthy /ping {ping:.2f} s, to the end of python -c pass {bare:.2f} s;"
         f" ratio {ping / bare:.1f}"
     )
-    return {"container_ping_s": ping, "container_bare_s": bare, "container_ping_ratio": ping / bare, "runs": runs}
+    return {
+        "container_ping_s": ping,
+        "container_bare_s": bare,
+        "container_ping_ratio": ping / bare,
+        "container_ping_ratio_runs": [p / b for p, b in zip(pings, bares, strict=True)],
+        "runs": runs,
+    }
 
 
 # --- main --------------------------------------------------------------------------------------------------------
