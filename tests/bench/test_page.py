@@ -119,6 +119,14 @@ def test_page__of_a_quick_run_says_it_is_not_the_published_figures(report):
     assert "Measured by a full run" not in quick
 
 
+def test_published_page__is_what_its_json_renders_to():
+    published = ROOT / "docs" / "performance.json"
+
+    assert (ROOT / "docs" / "performance.md").read_text(encoding="utf-8") == render(load(published)), (
+        "docs/performance.md is generated: run `python -m bench --render docs/performance.json`, never edit it"
+    )
+
+
 def test_render_command__writes_the_page_beside_the_json_from_the_json_alone(tmp_path, capsys):
     json_path = tmp_path / "run.json"
     shutil.copy(FIXTURE, json_path)
