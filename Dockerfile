@@ -38,7 +38,9 @@ RUN pip install --no-cache-dir --no-compile --no-deps --require-hashes -r agent/
         -not -name sts -not -name sso -not -name sso-oidc -not -name signin -exec rm -rf {} + \
     && useradd --uid 1000 --create-home --shell /usr/sbin/nologin agent
 
-# The code belongs to root and the process runs as uid 1000: the agent cannot rewrite itself.
+# The code belongs to root and the process runs as uid 1000: the agent cannot rewrite itself. contract/ holds the
+# names the agent shares with the stack and the client (stdlib only).
+COPY contract/ contract/
 COPY agent/ agent/
 
 # Bytecode for exactly what the agent imports when it starts, standard library included, written here once: as uid

@@ -87,6 +87,7 @@ destroy: install
 	$(PY) -m infra.preflight destroy $(CDK_ARGS)
 	$(PY) -m infra.destroy $(CDK_ARGS)
 
+# Every figure with its range over the runs, to docs/performance.md and docs/performance.json (bench/report.py).
 bench: install
 	$(PY) -m bench
 

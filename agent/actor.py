@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from agent.contract import ACTOR_HEADER, DEFAULT_ACTOR_ID, actor_id_problem
 from agent.payload import BadRequest
+from contract.agentcore import ACTOR_HEADER, DEFAULT_ACTOR_ID, actor_id_problem
 
 _HEADER = ACTOR_HEADER.lower()
 

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from agent.contract import DEFAULT_MODEL_ID, MEMORY_ID_ENV, MEMORY_ID_PATTERN, MODEL_ID_ENV, MODEL_REGION_ENV
+from contract.agentcore import MEMORY_ID_PATTERN
+from contract.deployment import DEFAULT_MODEL_ID, MEMORY_ID_ENV, MODEL_ID_ENV, MODEL_REGION_ENV
 
 DEFAULT_SYSTEM_PROMPT = (
     "You are a helpful assistant. Use the tools you have for weather, time and arithmetic rather than guessing, "

@@ -26,21 +26,13 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strands.hooks import AfterToolCallEvent, HookProvider, HookRegistry
 
-from agent.contract import INVOCATION_RECORD, SESSION_HEADER, MemoryWrite
+from contract.agentcore import SESSION_HEADER
+from contract.record import InvocationRecord, MemoryWrite, Outcome, ToolCall
 
 RECORDER_KEY = "invocation_recorder"
 """Where the recorder travels: the request's ``state``, and Strands' ``invocation_state`` for the tool hook."""
 _MAX_ERROR_CHARS = 300
 _MAX_REFUSAL_BODY = 8192
-
-
-@dataclass
-class ToolCall:
-    """One tool call as Strands timed it."""
-
-    name: str
-    ms: float
-    status: str
 
 
 @dataclass
@@ -95,40 +87,35 @@ class InvocationRecorder:
         self.memory_error = _short(error) if error else None
 
     @property
-    def outcome(self) -> str:
-        """completed, client_hung_up, model_error, refused or server_error (``agent.contract.OUTCOMES``)."""
+    def outcome(self) -> Outcome:
+        """How the invocation ended, from what the middleware and the stream saw."""
         if self.status is not None and self.status >= 500:
-            return "server_error"
+            return Outcome.SERVER_ERROR
         if self.status is not None and self.status >= 400:
-            return "refused"
+            return Outcome.REFUSED
         if self.hung_up and not self.answered:
-            return "client_hung_up"
+            return Outcome.CLIENT_HUNG_UP
         if self.model_failed:
-            return "model_error"
-        return "completed" if self.answered else "client_hung_up"
+            return Outcome.MODEL_ERROR
+        return Outcome.COMPLETED if self.answered else Outcome.CLIENT_HUNG_UP
 
-    def record(self) -> dict[str, Any]:
-        """The JSON object printed for this invocation."""
-        now = time.perf_counter()
-        record: dict[str, Any] = {
-            "record": INVOCATION_RECORD,
-            "session": self.session_id,
-            "stream": self.stream,
-            "outcome": self.outcome,
-            "status": self.status,
-            "ttfc_ms": _ms(self.first_chunk_at, self.started),
-            "total_ms": _ms(self.ended_at or now, self.started),
-            "chunks": self.chunks,
-            "usage": self.usage,
-            "stop_reason": self.stop_reason,
-            "tools": [{"name": tool.name, "ms": tool.ms, "status": tool.status} for tool in self.tools],
-            "memory": self.memory,
-        }
-        if self.error:
-            record["error"] = self.error
-        if self.memory_error:
-            record["memory_error"] = self.memory_error
-        return record
+    def record(self) -> InvocationRecord:
+        """The record printed for this invocation."""
+        return InvocationRecord(
+            session=self.session_id,
+            stream=self.stream,
+            outcome=self.outcome,
+            status=self.status,
+            ttfc_ms=_ms(self.first_chunk_at, self.started),
+            total_ms=_ms(self.ended_at or time.perf_counter(), self.started),
+            chunks=self.chunks,
+            usage=self.usage,
+            stop_reason=self.stop_reason,
+            tools=tuple(self.tools),
+            memory=self.memory,
+            error=self.error,
+            memory_error=self.memory_error,
+        )
 
 
 def recorder_of(request: Request | None) -> InvocationRecorder:
@@ -140,7 +127,7 @@ def recorder_of(request: Request | None) -> InvocationRecorder:
 
 def record_line(recorder: InvocationRecorder) -> str:
     """The record as one line of JSON."""
-    return json.dumps(recorder.record(), ensure_ascii=False, separators=(", ", ": "))
+    return recorder.record().line()
 
 
 def emit(line: str) -> None:

@@ -35,8 +35,9 @@ from strands import Agent
 from strands.types.content import Message
 
 from agent.config import ConfigError
-from agent.contract import MEMORY_ID_ENV, MODEL_REGION_ENV, MemoryWrite
 from agent.memory_store import ConversationKey, MemoryStore
+from contract.deployment import MEMORY_ID_ENV, MODEL_REGION_ENV
+from contract.record import MemoryWrite
 
 logger = logging.getLogger(__name__)
 

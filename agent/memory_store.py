@@ -26,10 +26,10 @@ from typing import Any
 from strands.types.content import Message
 from strands.types.session import SessionMessage
 
-from agent.contract import MEMORY_PART_KEY as PART_KEY
-from agent.contract import MEMORY_PARTS_KEY as PARTS_KEY
-from agent.contract import MEMORY_TURN_KEY as TURN_KEY
-from agent.contract import memory_number
+from contract.memory import MEMORY_PART_KEY as PART_KEY
+from contract.memory import MEMORY_PARTS_KEY as PARTS_KEY
+from contract.memory import MEMORY_TURN_KEY as TURN_KEY
+from contract.memory import memory_number
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from agent.contract import STREAM_MODES
+from contract.stream import STREAM_MODES
 
 MAX_INTEGER_DIGITS = 100
 """Longest integer literal a request body may hold; no field of a request is a number that large."""

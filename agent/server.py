@@ -19,7 +19,6 @@ from strands.models import Model
 from agent import logs, toolbox
 from agent.actor import actor_id
 from agent.config import ConfigError, Settings
-from agent.contract import PORT
 from agent.http_errors import answer_framework_errors_as_json
 from agent.invocation_log import InvocationLog, ToolTimings, recorder_of
 from agent.memory_sessions import RestoreFailed, conversations_for, result_of
@@ -28,6 +27,7 @@ from agent.payload import BadRequest, parse_invocation
 from agent.request_guard import RequestGuard
 from agent.sessions import SessionBusy, SessionStore
 from agent.turn import Afterwards, TurnEnd, TurnResponse
+from contract.agentcore import PORT
 
 logger = logging.getLogger(__name__)
 

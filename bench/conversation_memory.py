@@ -18,8 +18,9 @@ import boto3
 
 from bench.probe import Exchange, invoke
 from bench.processes import server
+from bench.serve import MEMORY_LATENCY
 from bench.streaming import new_session
-from tests.fixtures.memory_plane import MEMORY_ID
+from fakes.memory_plane import MEMORY_ID
 
 PROMPT = {"prompt": "stream"}
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}
@@ -59,18 +60,29 @@ def ttfc_with_memory(conversations: int, turns: int = 5, chunks: int = 20) -> di
             saved = _saved_turns(endpoint, sessions, expected=conversations * turns)
     first = {name: statistics.median(c[0].ttfc for c in convs) * 1000 for name, convs in runs.items()}
     warm = {name: statistics.median(e.ttfc for c in convs for e in c[1:]) * 1000 for name, convs in runs.items()}
+    pairs = list(zip(runs["plain"], runs["kept"], strict=True))
     return {
         "conversations": conversations,
         "turns": turns,
+        "chunks": chunks,
+        "memory_call_min_ms": MEMORY_LATENCY[0] * 1000,
+        "memory_call_max_ms": MEMORY_LATENCY[1] * 1000,
         "warm_plain_ms": warm["plain"],
         "warm_memory_ms": warm["kept"],
         "added_ms": warm["kept"] - warm["plain"],
+        "added_ms_runs": [_warm_median_ms(kept) - _warm_median_ms(plain) for plain, kept in pairs],
         "first_plain_ms": first["plain"],
         "first_memory_ms": first["kept"],
         "restore_ms": first["kept"] - first["plain"],
+        "restore_ms_runs": [(kept[0].ttfc - plain[0].ttfc) * 1000 for plain, kept in pairs],
         "saved_turns": saved,
         "expected_turns": conversations * turns,
     }
+
+
+def _warm_median_ms(conversation: list[Exchange]) -> float:
+    """Median time to first chunk of a conversation's turns after its first, in milliseconds."""
+    return statistics.median(exchange.ttfc for exchange in conversation[1:]) * 1000
 
 
 def _saved_turns(endpoint: str, sessions: list[str], expected: int, wait: float = 5.0) -> int:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.probe import wait_for_ping
-from tests.fixtures.live_server import free_port
+from fakes.live_server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 

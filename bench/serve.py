@@ -3,9 +3,9 @@
 ``floor``: the least any Starlette SSE server can do, a ``StreamingResponse`` of pre-encoded lines.
 ``agent``: ``agent.server.create_app`` with a model that answers instantly with the same text.
 ``clock``: the agent with a model that paces deltas and writes its own emission time into each one.
-``dataplane``: the offline stand-in for AgentCore's data plane (``tests/fixtures/dataplane.py``), relaying to
+``dataplane``: the offline stand-in for AgentCore's data plane (``fakes/dataplane.py``), relaying to
 ``--agent-url``, so real boto3 can be measured end to end.
-``memoryplane``: the offline stand-in for AgentCore Memory's data plane (``tests/fixtures/memory_plane.py``), each
+``memoryplane``: the offline stand-in for AgentCore Memory's data plane (``fakes/memory_plane.py``), each
 call taking 30 to 80 ms like a call to the service.
 ``memory-agent``: ``agent`` with ``MEMORY_ID`` set, its memory calls going to ``AWS_ENDPOINT_URL_BEDROCK_AGENTCORE``.
 """
@@ -27,9 +27,9 @@ from starlette.routing import Route
 
 from agent.config import Settings
 from agent.server import create_app
-from tests.fixtures.dataplane import DataPlane
-from tests.fixtures.memory_plane import MEMORY_ID, MemoryPlane
-from tests.fixtures.scripted_model import ScriptedModel
+from fakes.dataplane import DataPlane
+from fakes.memory_plane import MEMORY_ID, MemoryPlane
+from fakes.scripted_model import ScriptedModel
 
 MEMORY_LATENCY = (0.03, 0.08)
 """Seconds each call to the memory stand-in takes: a call to a service in the same Region, TLS included."""

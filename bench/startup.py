@@ -11,7 +11,7 @@ from typing import Any
 
 from bench.probe import wait_for_ping
 from bench.processes import ROOT, bench_env
-from tests.fixtures.live_server import free_port
+from fakes.live_server import free_port
 
 FLOOR = "import bedrock_agentcore.runtime, strands"
 CALCULATOR = (
@@ -67,8 +67,11 @@ def cold_start(runs: int) -> dict[str, Any]:
         calculator.append(_calculator_seconds())
     floor_s, server_s = statistics.median(floor), statistics.median(server)
     return {
+        "runs": runs,
         "floor_s": floor_s,
         "server_s": server_s,
         "ratio": server_s / floor_s,
+        "ratio_runs": [s / f for f, s in zip(floor, server, strict=True)],
         "calculator_import_s": statistics.median(calculator),
+        "calculator_import_s_runs": calculator,
     }

@@ -13,7 +13,7 @@ from strands import Agent
 from bench.probe import Exchange, invoke
 from bench.processes import server
 from bench.serve import tokens
-from tests.fixtures.scripted_model import ScriptedModel
+from fakes.scripted_model import ScriptedModel
 
 PROMPT = {"prompt": "stream"}
 
@@ -58,13 +58,16 @@ def sse_overhead(runs: int, chunks: int = 2000) -> dict[str, Any]:
         results = _alternate({"floor": floor, "agent": agent}, runs, chunks)
     floor_s = statistics.median(e.total for e in results["floor"])
     agent_s = statistics.median(e.total for e in results["agent"])
-    strands_s = statistics.median(asyncio.run(_strands_loop(chunks)) for _ in range(runs))
+    strands_ms = [asyncio.run(_strands_loop(chunks)) * 1000 for _ in range(runs)]
     return {
+        "runs": runs,
         "chunks": chunks,
         "floor_ms": floor_s * 1000,
         "agent_ms": agent_s * 1000,
-        "strands_loop_ms": strands_s * 1000,
+        "strands_loop_ms": statistics.median(strands_ms),
+        "strands_loop_ms_runs": strands_ms,
         "ratio": agent_s / floor_s,
+        "ratio_runs": [a.total / f.total for f, a in zip(results["floor"], results["agent"], strict=True)],
     }
 
 
@@ -77,29 +80,46 @@ async def _strands_loop(chunks: int) -> float:
 
 
 def ttfc_overhead(runs: int) -> dict[str, Any]:
-    """Median time to first chunk through the agent minus the floor's, for a one-delta answer."""
+    """Median time to first chunk through the agent minus the floor's, for a one-delta answer, and the same two
+    medians as a ratio: an absolute overhead holds on one machine only, a ratio to the floor travels better."""
     with server("floor", "--chunks", "1") as (floor, _), server("agent", "--chunks", "1") as (agent, _):
         results = _alternate({"floor": floor, "agent": agent}, runs, 1)
     floor_ms = statistics.median(e.ttfc for e in results["floor"]) * 1000
     agent_ms = statistics.median(e.ttfc for e in results["agent"]) * 1000
-    return {"floor_ms": floor_ms, "agent_ms": agent_ms, "overhead_ms": agent_ms - floor_ms}
+    pairs = list(zip(results["floor"], results["agent"], strict=True))
+    return {
+        "runs": runs,
+        "floor_ms": floor_ms,
+        "agent_ms": agent_ms,
+        "overhead_ms": agent_ms - floor_ms,
+        "overhead_ms_runs": [(a.ttfc - f.ttfc) * 1000 for f, a in pairs],
+        "ratio": agent_ms / floor_ms,
+        "ratio_runs": [a.ttfc / f.ttfc for f, a in pairs],
+    }
 
 
 def chunk_delay(requests: int, chunks: int, delay: float = 0.02) -> dict[str, Any]:
-    """Delay from a paced model's emission of each delta to its arrival at the client."""
-    delays: list[float] = []
+    """Delay from a paced model's emission of each delta to its arrival at the client, over every chunk of every
+    request; each request's own p99 too, as the spread of the figure from one request to the next."""
+    per_request: list[list[float]] = []
     with server("clock", "--chunks", str(chunks), "--delay", str(delay)) as (port, _):
         _checked(asyncio.run(invoke(port, PROMPT, new_session())), chunks)  # warm-up: tools loaded, caches hot
         for _ in range(requests):
             exchange = _checked(asyncio.run(invoke(port, PROMPT, new_session())), chunks)
-            delays += [
-                arrived - float(emitted) for arrived, emitted in zip(exchange.event_times, exchange.values, strict=True)
-            ]
+            per_request.append(
+                [
+                    arrived - float(emitted)
+                    for arrived, emitted in zip(exchange.event_times, exchange.values, strict=True)
+                ]
+            )
+    delays = [value for request in per_request for value in request]
     return {
+        "requests": requests,
         "samples": len(delays),
         "pace_ms": delay * 1000,
         "p50_ms": percentile(delays, 0.50) * 1000,
         "p99_ms": percentile(delays, 0.99) * 1000,
+        "p99_ms_runs": [percentile(request, 0.99) * 1000 for request in per_request],
         "max_ms": max(delays) * 1000,
     }
 
@@ -126,6 +146,7 @@ def concurrency(levels: tuple[int, ...], requests_per_level: int, chunks: int = 
                 {
                     "streams": level,
                     "requests": len(exchanges),
+                    "chunks": chunks,
                     "requests_per_s": len(exchanges) / elapsed,
                     "ttfc_p99_ms": percentile([e.ttfc for e in exchanges], 0.99) * 1000,
                 }

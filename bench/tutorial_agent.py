@@ -14,7 +14,7 @@ from strands import Agent
 from strands_tools import calculator
 
 from bench.serve import tokens
-from tests.fixtures.scripted_model import ScriptedModel
+from fakes.scripted_model import ScriptedModel
 
 _args = argparse.ArgumentParser(prog="python -m bench.tutorial_agent")
 _args.add_argument("--port", type=int, required=True)

@@ -22,9 +22,10 @@ from client.errors import (
 from client.invoke import DEFAULT_QUALIFIER, LocalAgent, Runtime, connect
 from client.session import new_session_id
 from client.sse import SSEDecoder, iter_values
-from client.stack import DEFAULT_STACK_NAME, runtime_arn, stack_outputs
+from client.stack import runtime_arn, stack_outputs
 from client.status import RuntimeStatus, runtime_status
 from client.stream import Stream
+from contract.deployment import DEFAULT_STACK_NAME
 
 __all__ = [
     "DEFAULT_QUALIFIER",

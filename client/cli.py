@@ -15,7 +15,6 @@ from typing import TextIO
 
 import boto3
 
-from agent.contract import DEFAULT_ACTOR_ID, PORT, actor_id_problem, runtime_log_group
 from client.arn import EXAMPLE_ARN, RuntimeArn
 from client.aws import DEFAULT_READ_TIMEOUT, boto_session, make_client
 from client.conversations import recent_conversations
@@ -31,10 +30,12 @@ from client.live_markdown import MarkdownRenderer
 from client.logs import DEFAULT_SINCE, LogFilter, current_ms, follow_events, parse_since, read_events
 from client.render import Renderer, Stats
 from client.session import check_session_id, new_session_id
-from client.stack import DEFAULT_STACK_NAME, OUTPUT_MEMORY_ID, STACK_NAME_ENV, runtime_arn, stack_name, stack_outputs
+from client.stack import runtime_arn, stack_name, stack_outputs
 from client.status import runtime_status
 from client.web import DEFAULT_HOST as WEB_DEFAULT_HOST
 from client.web import DEFAULT_PORT as WEB_DEFAULT_PORT
+from contract.agentcore import DEFAULT_ACTOR_ID, PORT, actor_id_problem, runtime_log_group
+from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_MEMORY_ID, STACK_NAME_ENV
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from agent.contract import MEMORY_PART_KEY, MEMORY_TURN_KEY, memory_number
 from client.aws import aws_errors
+from contract.memory import MEMORY_PART_KEY, MEMORY_TURN_KEY, memory_number
 
 CANDIDATES = 50
 """Most recently begun sessions looked at; an older one still in use is listed only if it is among them."""

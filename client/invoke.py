@@ -10,13 +10,14 @@ import urllib3
 from urllib3.exceptions import HTTPError as URLLib3HTTPError
 from urllib3.exceptions import LocationValueError, ReadTimeoutError
 
-from agent.contract import ACTOR_HEADER, PORT, SESSION_HEADER, STREAM_MODES
 from client.arn import RuntimeArn
 from client.aws import CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, aws_errors, make_client, socket_reason
 from client.errors import ConfigurationError, EndpointUnreachableError, InvocationError, ThrottledError
 from client.retry import configured_attempts, send_at_most_once
 from client.session import check_session_id, new_session_id
 from client.stream import Stream
+from contract.agentcore import ACTOR_HEADER, PORT, SESSION_HEADER
+from contract.stream import STREAM_MODES
 
 DEFAULT_QUALIFIER = "DEFAULT"
 """The runtime endpoint AgentCore creates with every runtime; it follows the latest version."""

@@ -18,10 +18,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from agent.contract import INVOCATION_RECORD, OUTCOMES
 from client.aws import aws_errors
 from client.errors import ConfigurationError, ThrottledError
-from client.records import COMPLETED, LogEvent
+from client.records import LogEvent
+from contract.record import INVOCATION_RECORD, Outcome
 
 DEFAULT_SINCE = "1h"
 POLL_SECONDS = 2.0
@@ -65,7 +65,7 @@ class LogFilter:
         if self.session_id:
             return f'"{self.session_id}"'
         if self.errors_only:
-            failures = [outcome for outcome in OUTCOMES if outcome != COMPLETED]
+            failures = [outcome.value for outcome in Outcome if outcome != Outcome.COMPLETED]
             # memory_error: the key a record carries only when its memory write failed.
             return " ".join(f'?"{term}"' for term in ["ERROR", "CRITICAL", "Traceback", *failures, "memory_error"])
         if self.records_only:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from agent.contract import INVOCATION_RECORD, MemoryWrite
+from contract.record import INVOCATION_RECORD, MemoryWrite
 
 COMPLETED = "completed"
 MEMORY_WRITE_FAILED = "memory_write_failed"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import unicodedata
 import uuid
 
-from agent.contract import MAX_SESSION_ID_LENGTH, MIN_SESSION_ID_LENGTH
 from client.errors import ConfigurationError
+from contract.agentcore import MAX_SESSION_ID_LENGTH, MIN_SESSION_ID_LENGTH
 
 _VISIBLE_ASCII = frozenset(chr(code) for code in range(0x21, 0x7F))
 """What a session id may hold: it travels as an HTTP header, where a control character (CR, LF...) would end the

@@ -1,6 +1,6 @@
 """Find the deployed runtime from the CloudFormation stack's outputs, so nobody has to copy an ARN around.
 
-The stack names and output keys live here, in one place: the CDK stack imports them to declare its outputs.
+The stack and output names are the contract's (``contract.deployment``): the CDK stack declares the same outputs.
 """
 
 from __future__ import annotations
@@ -12,19 +12,7 @@ from botocore.exceptions import ClientError
 
 from client.aws import aws_errors
 from client.errors import ConfigurationError
-
-DEFAULT_STACK_NAME = "AgentCoreStreamingAgent"
-"""Name of the CDK stack unless the deployment chose another."""
-
-STACK_NAME_ENV = "AGENTCORE_STACK_NAME"
-"""Environment variable naming the stack, for a deployment under another name."""
-
-OUTPUT_RUNTIME_ARN = "RuntimeArn"
-OUTPUT_RUNTIME_ID = "RuntimeId"
-OUTPUT_REGION = "Region"
-OUTPUT_INVOKE_COMMAND = "InvokeCommand"
-OUTPUT_MEMORY_ID = "MemoryId"
-"""``OutputKey`` of each CloudFormation output the stack declares."""
+from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN, STACK_NAME_ENV
 
 
 def stack_name(explicit: str | None = None) -> str:

@@ -14,12 +14,12 @@ from typing import Any
 
 import boto3
 
-from agent.contract import DEFAULT_ENDPOINT, runtime_log_group
 from client.arn import RuntimeArn
 from client.aws import aws_errors, make_client
 from client.errors import AgentClientError
 from client.logs import LogFilter, LogGroupMissing, current_ms, read_events
 from client.records import COMPLETED, count_outcomes
+from contract.agentcore import DEFAULT_ENDPOINT, runtime_log_group
 
 RECENT = timedelta(hours=1)
 """How far back ``status`` counts invocations."""

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from agent.contract import DEFAULT_MODEL_ID, runtime_name_problem
-from client.stack import DEFAULT_STACK_NAME, STACK_NAME_ENV
+from contract.agentcore import runtime_name_problem
+from contract.deployment import DEFAULT_MODEL_ID, DEFAULT_STACK_NAME, STACK_NAME_ENV
 from infra.memory import DEFAULT_EXPIRY, EXPIRY_DAYS
 
 DEFAULT_RUNTIME_NAME = "agentcore_streaming_agent"

@@ -12,7 +12,7 @@ from aws_cdk import aws_bedrockagentcore as agentcore
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from agent.contract import RUNTIME_NAME_PATTERN
+from contract.agentcore import RUNTIME_NAME_PATTERN
 
 CONVERSATION_ACTIONS = ["bedrock-agentcore:CreateEvent", "bedrock-agentcore:ListEvents"]
 """The data-plane calls the agent makes (``agent.memory_store``): write a turn, read a conversation back."""

@@ -17,7 +17,8 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from agent.contract import MODEL_ID_ENV, MODEL_REGION_ENV, runtime_name_problem
+from contract.agentcore import runtime_name_problem
+from contract.deployment import MODEL_ID_ENV, MODEL_REGION_ENV
 from infra.bundling import python_code
 from infra.image import ContainerImage
 from infra.log_groups import function_log_group

@@ -8,8 +8,15 @@ from typing import Any
 import aws_cdk as cdk
 from constructs import Construct
 
-from agent.contract import ACTOR_HEADER, MEMORY_ID_ENV
-from client.stack import OUTPUT_INVOKE_COMMAND, OUTPUT_MEMORY_ID, OUTPUT_REGION, OUTPUT_RUNTIME_ARN, OUTPUT_RUNTIME_ID
+from contract.agentcore import ACTOR_HEADER
+from contract.deployment import (
+    MEMORY_ID_ENV,
+    OUTPUT_INVOKE_COMMAND,
+    OUTPUT_MEMORY_ID,
+    OUTPUT_REGION,
+    OUTPUT_RUNTIME_ARN,
+    OUTPUT_RUNTIME_ID,
+)
 from infra.config import IMAGE_BUILD_LOCAL, Settings
 from infra.image import ContainerImage, RemoteImageBuild, local_image
 from infra.memory import ConversationMemory

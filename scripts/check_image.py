@@ -381,9 +381,9 @@ def smoke() -> None:
     from importlib.metadata import distributions, entry_points
 
     from agent.server import create_app
-    from tests.fixtures.live_server import serve
-    from tests.fixtures.scripted_model import ScriptedModel, ToolCall
-    from tests.fixtures.sse import sse_values
+    from fakes.live_server import serve
+    from fakes.scripted_model import ScriptedModel, ToolCall
+    from fakes.sse import sse_values
 
     def require(condition: object, message: str) -> None:
         if not condition:

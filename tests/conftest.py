@@ -12,9 +12,9 @@ import pytest
 from agent import invocation_log
 from agent.config import Settings
 from agent.server import create_app
-from tests.fixtures.live_server import serve
-from tests.fixtures.memory_plane import MemoryPlane
-from tests.fixtures.scripted_model import ScriptedModel
+from fakes.live_server import serve
+from fakes.memory_plane import MemoryPlane
+from fakes.scripted_model import ScriptedModel
 
 os.environ.setdefault("AWS_REGION", "us-east-1")
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")

@@ -11,12 +11,12 @@
 4. **checks**, on each image: ``/ping`` healthy; every process non-root; PID 1 is the agent as
    ``opentelemetry-instrument`` starts it; ``POST /invocations`` streams ``text/event-stream`` and, without AWS
    credentials, ends in the JSON error event while the server keeps serving; bad JSON gets a 4xx; a scripted model
-   mounted from ``tests/`` (never baked in) streams through the real calculator and get_time tools; SIGTERM during
+   mounted from ``fakes/`` (never baked in) streams through the real calculator and get_time tools; SIGTERM during
    a stream ends it with the error event and stops the container with exit code 0 within 2 s (emulated arm64 gets
    Docker's 10 s grace, and the time is reported); ``pip list`` is exactly the lock; no tests, no compilers, a
    compiled standard library, a real home directory; the added layers at most ``LAYERS_GOAL_MB``.
 5. **figures**: image and layer sizes, and start-to-healthy ``/ping`` against a bare ``python -c pass`` in the same
-   image, written to ``build/image-test.json`` for ``make bench`` and the README.
+   image, written to ``build/image-test.json`` for ``make bench`` (docs/performance.md).
 
 Containers use the host's network namespace (nothing else is reachable, and no bridge is created), so the agent's
 own port 8080 must be free. Every container, and the engine if this script started it, is removed at the end.
@@ -277,14 +277,14 @@ def run_in_image(image: str, *command: str, timeout: float = 600) -> str:
 
 
 @contextmanager
-def container(image: str, name: str, *command: str, mount_tests: bool = False) -> Iterator[str]:
+def container(image: str, name: str, *command: str, mount_fakes: bool = False) -> Iterator[str]:
     """A detached container on the host network, as AgentCore would start it; removed when the block ends."""
     docker("rm", "--force", name, check=False)
     args = ["run", "--detach", "--name", name, "--network", "host"]
     for key, value in RUN_ENV.items():
         args += ["--env", f"{key}={value}"]
-    if mount_tests:
-        args += ["--volume", f"{ROOT / 'tests'}:/app/tests:ro"]
+    if mount_fakes:
+        args += ["--volume", f"{ROOT / 'fakes'}:/app/fakes:ro"]
     docker(*args, image, *command)
     try:
         yield name
@@ -406,10 +406,10 @@ def stop(name: str, emulated: bool) -> tuple[float, int]:
 
 
 def check_scripted_container(image: str, arch: str, emulated: bool) -> dict[str, Any]:
-    """A scripted model mounted from tests/: real tools in the image, then SIGTERM in the middle of a stream."""
+    """A scripted model mounted from fakes/: real tools in the image, then SIGTERM in the middle of a stream."""
     name = f"{CONTAINER_PREFIX}{arch}-scripted"
-    command = ["opentelemetry-instrument", "python", "-m", "tests.fixtures.scripted_server", "demo"]
-    with container(image, name, *command, mount_tests=True):
+    command = ["opentelemetry-instrument", "python", "-m", "fakes.scripted_server", "demo"]
+    with container(image, name, *command, mount_fakes=True):
         wait_for_ping(name, 300 if emulated else 60)
         _, values = invoke({"prompt": "17*23, and the time in Tokyo?", "stream": "events"}, timeout=300)
         results = {value["id"]: value for value in values if value.get("type") == "tool_result"}
@@ -490,8 +490,8 @@ BYTECODE_PROBE = """
 import importlib.machinery, importlib.util, json, os, sys, urllib.request
 from agent.server import create_app
 from agent.shutdown import load_server
-from tests.fixtures.live_server import serve
-from tests.fixtures.scripted_server import scripted
+from fakes.live_server import serve
+from fakes.scripted_server import scripted
 
 def uncompiled():
     missing = []
@@ -499,7 +499,7 @@ def uncompiled():
         if getattr(module, "__loader__", None) is importlib.machinery.FrozenImporter:
             continue  # frozen into the interpreter: no bytecode file involved
         source = getattr(module, "__file__", None) or ""
-        if source.endswith(".py") and not name.startswith("tests") and name != "__main__":
+        if source.endswith(".py") and not name.startswith("fakes") and name != "__main__":
             if not os.path.exists(importlib.util.cache_from_source(source)):
                 missing.append(name)
     return sorted(missing)
@@ -524,7 +524,7 @@ def check_bytecode(image: str, arch: str) -> None:
         "none",
         *(arg for key, value in RUN_ENV.items() for arg in ("--env", f"{key}={value}")),
         "--volume",
-        f"{ROOT / 'tests'}:/app/tests:ro",
+        f"{ROOT / 'fakes'}:/app/fakes:ro",
         image,
         "opentelemetry-instrument",
         "python",
@@ -558,8 +558,8 @@ def check_contents(image: str, base: str, arch: str) -> dict[str, Any]:
         problems.append(f"build tools on PATH: {facts['compilers']}")
     if not facts["home_ok"]:
         problems.append(f"HOME={facts['home']} is not a directory owned by uid {facts['uid']}")
-    if facts["app"] != ["agent"]:
-        problems.append(f"/app holds {facts['app']}, expected only agent/")
+    if facts["app"] != ["agent", "contract"]:
+        problems.append(f"/app holds {facts['app']}, expected only agent/ and contract/")
     kept = sorted(re.findall(r"-not -name (\S+)", (ROOT / "Dockerfile").read_text(encoding="utf-8")))
     if facts["services"] != kept:
         problems.append(f"botocore models in the image: {facts['services']}, the Dockerfile keeps {kept}")
@@ -606,7 +606,13 @@ def start_figures(image: str, arch: str, emulated: bool, runs: int) -> dict[str,
         f"{arch}{label}: docker run to healthy /ping {ping:.2f} s, to the end of python -c pass {bare:.2f} s;"
         f" ratio {ping / bare:.1f}"
     )
-    return {"container_ping_s": ping, "container_bare_s": bare, "container_ping_ratio": ping / bare, "runs": runs}
+    return {
+        "container_ping_s": ping,
+        "container_bare_s": bare,
+        "container_ping_ratio": ping / bare,
+        "container_ping_ratio_runs": [p / b for p, b in zip(pings, bares, strict=True)],
+        "runs": runs,
+    }
 
 
 # --- main --------------------------------------------------------------------------------------------------------

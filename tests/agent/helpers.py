@@ -6,8 +6,8 @@ from typing import Any
 
 import httpx
 
-from agent.contract import SESSION_HEADER
-from tests.fixtures.sse import sse_values
+from contract.agentcore import SESSION_HEADER
+from fakes.sse import sse_values
 
 SESSION_A = "session-a-" + "a" * 40
 SESSION_B = "session-b-" + "b" * 40

@@ -14,10 +14,10 @@ import time
 import httpx
 import pytest
 
-from agent.contract import SESSION_HEADER
+from contract.agentcore import SESSION_HEADER
+from fakes.scripted_model import Fail, Pause, ScriptedModel
+from fakes.tireless_model import TirelessModel
 from tests.agent.helpers import SESSION_A, stream_values
-from tests.fixtures.scripted_model import Fail, Pause, ScriptedModel
-from tests.fixtures.tireless_model import TirelessModel
 
 
 def hang_up_after_first_chunk(url: str) -> None:

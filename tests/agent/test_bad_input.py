@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from agent.config import Settings
-from agent.contract import SESSION_HEADER
+from contract.agentcore import SESSION_HEADER
+from fakes.scripted_model import ScriptedModel
 from tests.agent.helpers import SESSION_A, stream_values
-from tests.fixtures.scripted_model import ScriptedModel
 
 BAD_JSON_BODIES = {
     "invalid JSON": (b'{"prompt": "unterminated', 400, "not valid JSON"),

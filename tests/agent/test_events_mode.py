@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from fakes.scripted_model import ScriptedModel, ToolCall
 from tests.agent.helpers import stream_values
-from tests.fixtures.scripted_model import ScriptedModel, ToolCall
 
 
 def test_events_mode__shows_tool_use_tool_result_text_and_done_in_order(serve_agent, http):

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from tests.fixtures.scripted_model import ScriptedModel
+from fakes.scripted_model import ScriptedModel
 
 SEED = 20261126
 CASES = 480

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.contract import SESSION_HEADER
+from contract.agentcore import SESSION_HEADER
 from tests.agent.helpers import SESSION_A
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,8 +26,8 @@ import sys
 from pathlib import Path
 from agent.config import Settings
 from agent.server import create_app
-from tests.fixtures.live_server import serve
-from tests.fixtures.tireless_model import TirelessModel
+from fakes.live_server import serve
+from fakes.tireless_model import TirelessModel
 
 model = TirelessModel(Path(sys.argv[1]), pace=float(sys.argv[2]))
 with serve(create_app(model=model, settings=Settings())) as url:

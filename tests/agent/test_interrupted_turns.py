@@ -2,7 +2,7 @@
 
 A turn the agent did not finish (client hung up, model failed) is dropped: the history goes back to what it was
 before that prompt. A turn it finished, tool failures included, is kept. The model checks Converse's rules on every
-call (``tests.fixtures.converse_rules``), as Bedrock would.
+call (``fakes.converse_rules``), as Bedrock would.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from agent.contract import SESSION_HEADER
+from contract.agentcore import SESSION_HEADER
+from fakes.converse_rules import ConverseCheckingModel, converse_problems
+from fakes.scripted_model import Fail, Pause, ToolCall
+from fakes.sse import sse_values
 from tests.agent.helpers import SESSION_A, invoke, stream_values
-from tests.fixtures.converse_rules import ConverseCheckingModel, converse_problems
-from tests.fixtures.scripted_model import Fail, Pause, ToolCall
-from tests.fixtures.sse import sse_values
 
 GREETING = [["Hello, Ada."]]
 FOLLOW_UP = [["Still here."]]

@@ -11,9 +11,10 @@ import httpx
 import pytest
 
 from agent import invocation_log
-from agent.contract import INVOCATION_RECORD, OUTCOMES, SESSION_HEADER
+from contract.agentcore import SESSION_HEADER
+from contract.record import INVOCATION_RECORD, Outcome
+from fakes.scripted_model import Fail, ScriptedModel, ToolCall
 from tests.agent.helpers import SESSION_A, invoke, stream_values
-from tests.fixtures.scripted_model import Fail, ScriptedModel, ToolCall
 
 SECRET_PROMPT = "my password is hunter2"
 SECRET_ANSWER = "the launch code is 0000"
@@ -84,7 +85,7 @@ def test_record__is_exactly_one_line_of_json_per_invocation(serve_agent, http, s
     records = stdout.records(3)
     assert len(records) == 3
     assert all(record["session"] is None for record in records)
-    assert all(record["outcome"] in OUTCOMES for record in records)
+    assert all(record["outcome"] in set(Outcome) for record in records)
 
 
 def test_record__tool_calls_by_name_with_duration_and_status(serve_agent, http, stdout):

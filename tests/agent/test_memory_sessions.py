@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from agent.contract import ACTOR_HEADER, DEFAULT_ACTOR_ID, SESSION_HEADER
+from contract.agentcore import ACTOR_HEADER, DEFAULT_ACTOR_ID, SESSION_HEADER
+from fakes.converse_rules import converse_problems
+from fakes.memory_plane import MEMORY_ID, Fault
+from fakes.scripted_model import Fail, ScriptedModel, ToolCall
+from fakes.sse import sse_values
 from tests.agent.helpers import SESSION_A, SESSION_B, invoke, stream_values
-from tests.fixtures.converse_rules import converse_problems
-from tests.fixtures.memory_plane import MEMORY_ID, Fault
-from tests.fixtures.scripted_model import Fail, ScriptedModel, ToolCall
-from tests.fixtures.sse import sse_values
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,8 +58,8 @@ SERVE_WITH_MEMORY = """
 import sys
 from agent.config import Settings
 from agent.server import create_app
-from tests.fixtures.live_server import serve
-from tests.fixtures.scripted_model import ScriptedModel
+from fakes.live_server import serve
+from fakes.scripted_model import ScriptedModel
 
 model = ScriptedModel([lambda messages: [f"I have seen {len(messages)} messages."]], repeat=True)
 with serve(create_app(model=model, settings=Settings.from_env())) as url:

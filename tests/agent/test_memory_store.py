@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from agent.memory_store import ConversationKey, MemoryStore
-from tests.fixtures.memory_plane import MEMORY_ID
+from fakes.memory_plane import MEMORY_ID
 
 KEY = ConversationKey("default", "session-" + "s" * 32)
 AT = datetime(2026, 1, 1, tzinfo=UTC)

@@ -12,11 +12,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from agent.contract import SESSION_HEADER
 from agent.sessions import SessionBusy, SessionStore
+from contract.agentcore import SESSION_HEADER
+from fakes.scripted_model import ScriptedModel
+from fakes.sse import sse_values
 from tests.agent.helpers import SESSION_A, SESSION_B, invoke, stream_values
-from tests.fixtures.scripted_model import ScriptedModel
-from tests.fixtures.sse import sse_values
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -154,8 +154,8 @@ SERVE_IN_SUBPROCESS = """
 import sys, time
 from agent.config import Settings
 from agent.server import create_app
-from tests.fixtures.live_server import serve
-from tests.fixtures.scripted_model import ScriptedModel
+from fakes.live_server import serve
+from fakes.scripted_model import ScriptedModel
 
 with serve(create_app(model=ScriptedModel([["turn"]], repeat=True), settings=Settings())) as url:
     print(url, flush=True)

@@ -23,8 +23,8 @@ import pytest
 
 from agent.logs import STREAM_STARTED, StreamStartFilter
 from agent.shutdown import SHUTDOWN_EVENT
-from tests.fixtures.live_server import free_port
-from tests.fixtures.sse import sse_values
+from fakes.live_server import free_port
+from fakes.sse import sse_values
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTRUMENT = Path(sys.executable).with_name("opentelemetry-instrument")
@@ -61,7 +61,7 @@ def instrumented_agent(endpoint: str) -> Iterator[tuple[subprocess.Popen, str]]:
             str(INSTRUMENT),
             sys.executable,
             "-m",
-            "tests.fixtures.scripted_server",
+            "fakes.scripted_server",
             "slow",
             *("--host", "127.0.0.1", "--port", str(port)),
         ],

@@ -13,15 +13,15 @@ import httpx
 import pytest
 
 from agent.config import ConfigError, Settings
-from tests.fixtures.live_server import free_port
+from fakes.live_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = """
 import json, sys, time, urllib.request
 from agent.server import create_app
-from tests.fixtures.live_server import serve
-from tests.fixtures.scripted_model import ScriptedModel
+from fakes.live_server import serve
+from fakes.scripted_model import ScriptedModel
 
 app = create_app(model=ScriptedModel([["hi"]]))
 before_ping = "sympy" in sys.modules
@@ -50,8 +50,8 @@ def test_start_up__does_not_import_sympy_until_ping_has_answered_then_warms_it_u
 FIRST_ANSWER_PROBE = """
 import json, sys, urllib.request
 from agent.server import create_app
-from tests.fixtures.live_server import serve
-from tests.fixtures.scripted_model import ScriptedModel
+from fakes.live_server import serve
+from fakes.scripted_model import ScriptedModel
 
 app = create_app(model=ScriptedModel([["hi"]]))
 with serve(app) as url:

@@ -6,10 +6,10 @@ import time
 
 import httpx
 
-from agent.contract import SESSION_HEADER
+from contract.agentcore import SESSION_HEADER
+from fakes.scripted_model import Fail, ScriptedModel
+from fakes.sse import timed_values
 from tests.agent.helpers import SESSION_A, stream_values
-from tests.fixtures.scripted_model import Fail, ScriptedModel
-from tests.fixtures.sse import timed_values
 
 TRICKY_DELTAS = ['She said "hi"', " \\ back\\slash", "\nnew line\n", " naïve café ☕ 日本語", " \t tab", "\u2028end"]
 

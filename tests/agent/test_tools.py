@@ -15,8 +15,8 @@ import pytest
 from agent.config import Settings
 from agent.toolbox import Calculator, calculator_tool
 from agent.weather_tool import make_get_weather
+from fakes.scripted_model import ScriptedModel, ToolCall
 from tests.agent.helpers import stream_values
-from tests.fixtures.scripted_model import ScriptedModel, ToolCall
 
 
 def tool_result(http, url) -> dict:
@@ -172,7 +172,7 @@ def test_get_weather__unknown_city_is_a_clear_error(open_meteo):
 
 
 def test_get_weather__unreachable_service_is_a_clear_error_not_a_hang():
-    from tests.fixtures.live_server import free_port
+    from fakes.live_server import free_port
 
     get_weather = make_get_weather(weather_settings(f"http://127.0.0.1:{free_port()}", timeout=1.0))
 

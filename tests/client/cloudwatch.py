@@ -11,8 +11,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.contract import INVOCATION_RECORD, runtime_log_group
-from tests.fixtures.dataplane import ACCOUNT, RUNTIME_ARN, RUNTIME_ID
+from contract.agentcore import runtime_log_group
+from contract.record import INVOCATION_RECORD
+from fakes.dataplane import ACCOUNT, RUNTIME_ARN, RUNTIME_ID
 
 RUNTIME_STREAM = "2026/11/26/[runtime-logs]0123456789abcdef"
 OTEL_STREAM = "otel-rt-logs"

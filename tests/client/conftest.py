@@ -12,10 +12,10 @@ from starlette.types import ASGIApp
 
 from agent.config import Settings
 from agent.server import create_app
-from client.stack import STACK_NAME_ENV
-from tests.fixtures.dataplane import RUNTIME_ARN, DataPlane
-from tests.fixtures.live_server import free_port, serve
-from tests.fixtures.scripted_model import ScriptedModel
+from contract.deployment import STACK_NAME_ENV
+from fakes.dataplane import RUNTIME_ARN, DataPlane
+from fakes.live_server import free_port, serve
+from fakes.scripted_model import ScriptedModel
 
 
 @pytest.fixture(autouse=True)

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from client import cli
-from client.stack import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN, STACK_NAME_ENV
-from tests.fixtures.dataplane import Reject
-from tests.fixtures.live_server import free_port
-from tests.fixtures.scripted_model import Fail, ScriptedModel, ToolCall
+from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN, STACK_NAME_ENV
+from fakes.dataplane import Reject
+from fakes.live_server import free_port
+from fakes.scripted_model import Fail, ScriptedModel, ToolCall
 
 TRICKY_DELTAS = ['She said "hi"', " \\ back\\slash", "\nnew line\n", " naïve café ☕ 日本語", " \t tab", "\u2028end"]
 ROOT = Path(__file__).resolve().parents[2]

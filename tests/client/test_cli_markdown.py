@@ -19,7 +19,7 @@ import tty
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.fixtures.scripted_model import ScriptedModel, ToolCall
+from fakes.scripted_model import ScriptedModel, ToolCall
 
 ROOT = Path(__file__).resolve().parents[2]
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

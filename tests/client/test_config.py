@@ -8,18 +8,11 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from agent.contract import MIN_SESSION_ID_LENGTH
 from client import DEFAULT_READ_TIMEOUT, ConfigurationError, InvocationError, Runtime, RuntimeArn, cli, new_session_id
-from client.stack import (
-    DEFAULT_STACK_NAME,
-    OUTPUT_RUNTIME_ARN,
-    OUTPUT_RUNTIME_ID,
-    STACK_NAME_ENV,
-    runtime_arn,
-    stack_name,
-    stack_outputs,
-)
+from client.stack import runtime_arn, stack_name, stack_outputs
 from client.status import RuntimeStatus
+from contract.agentcore import MIN_SESSION_ID_LENGTH
+from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN, OUTPUT_RUNTIME_ID, STACK_NAME_ENV
 
 ARN = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/streaming_agent-AbCdEf1234"
 

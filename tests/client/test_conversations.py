@@ -6,11 +6,11 @@ import io
 import time
 from collections.abc import Callable
 
-from agent.contract import DEFAULT_ACTOR_ID
 from client import cli
-from client.stack import DEFAULT_STACK_NAME, OUTPUT_MEMORY_ID, OUTPUT_RUNTIME_ARN
-from tests.fixtures.memory_plane import MEMORY_ID, MemoryPlane
-from tests.fixtures.scripted_model import ScriptedModel
+from contract.agentcore import DEFAULT_ACTOR_ID
+from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_MEMORY_ID, OUTPUT_RUNTIME_ARN
+from fakes.memory_plane import MEMORY_ID, MemoryPlane
+from fakes.scripted_model import ScriptedModel
 
 SESSION = "resumed-session-" + "r" * 24
 OTHER = "another-session-" + "o" * 24

@@ -10,7 +10,6 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from agent.contract import MIN_SESSION_ID_LENGTH
 from client import (
     ConfigurationError,
     EndpointUnreachableError,
@@ -20,9 +19,10 @@ from client import (
     ThrottledError,
     new_session_id,
 )
-from tests.fixtures.dataplane import CutOff, Reject
-from tests.fixtures.live_server import free_port
-from tests.fixtures.scripted_model import Fail, ScriptedModel, ToolCall
+from contract.agentcore import MIN_SESSION_ID_LENGTH
+from fakes.dataplane import CutOff, Reject
+from fakes.live_server import free_port
+from fakes.scripted_model import Fail, ScriptedModel, ToolCall
 
 TRICKY_DELTAS = ['She said "hi"', " \\ back\\slash", "\nnew line\n", " naïve café ☕ 日本語", " \t tab", "\u2028end"]
 

@@ -7,8 +7,8 @@ import time
 import pytest
 
 from client import EndpointUnreachableError, InvocationError, LocalAgent, StreamError, connect, new_session_id
-from tests.fixtures.live_server import free_port
-from tests.fixtures.scripted_model import Fail, ScriptedModel
+from fakes.live_server import free_port
+from fakes.scripted_model import Fail, ScriptedModel
 
 TRICKY_DELTAS = ['She said "hi"', " \\ back\\slash", "\nnew line\n", " naïve café ☕ 日本語", " \t tab", "\u2028end"]
 

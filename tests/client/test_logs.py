@@ -11,18 +11,18 @@ from moto import mock_aws
 from moto.core.exceptions import JsonRESTError
 from moto.logs.models import LogsBackend
 
-from agent import contract
 from client import cli, logs
 from client.records import LogEvent
-from client.stack import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN
+from contract import agentcore
+from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN
+from fakes.dataplane import RUNTIME_ARN
+from fakes.live_server import free_port
+from fakes.memory_plane import MEMORY_ID
+from fakes.scripted_model import ScriptedModel, ToolCall
 from infra.runtime_provider import properties
 from tests.agent.helpers import stream_values
 from tests.client.cloudwatch import OTEL_STREAM, SESSION_A, SESSION_B, RuntimeLogs, record
 from tests.client.test_cli import assert_one_error_line, run
-from tests.fixtures.dataplane import RUNTIME_ARN
-from tests.fixtures.live_server import free_port
-from tests.fixtures.memory_plane import MEMORY_ID
-from tests.fixtures.scripted_model import ScriptedModel, ToolCall
 
 TARGET = ["--arn", RUNTIME_ARN]
 
@@ -403,4 +403,4 @@ def wait_for(condition, timeout=10.0):
 
 
 def test_log_group_prefix__is_the_one_the_stacks_handler_deletes_on_destroy():
-    assert contract.RUNTIME_LOG_GROUP_PREFIX == properties.RUNTIME_LOG_GROUP_PREFIX
+    assert agentcore.RUNTIME_LOG_GROUP_PREFIX == properties.RUNTIME_LOG_GROUP_PREFIX

@@ -10,7 +10,7 @@ from botocore.response import StreamingBody
 
 from client import Runtime, new_session_id
 from client.stream import Stream
-from tests.fixtures.scripted_model import ScriptedModel
+from fakes.scripted_model import ScriptedModel
 
 TRICKY_DELTAS = ['She said "hi"', " \\ back\\slash", "\nnew line\n", " naïve café ☕ 日本語", " \t tab", "\u2028end"]
 

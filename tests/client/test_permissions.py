@@ -13,9 +13,9 @@ import pytest
 from moto import mock_aws
 
 from client import cli
-from client.stack import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN
+from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN
+from fakes.scripted_model import ScriptedModel
 from tests.client.cloudwatch import RuntimeLogs, create_runtime, record
-from tests.fixtures.scripted_model import ScriptedModel
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 _SERVICES = {"bedrock-agentcore": "bedrock-agentcore-control", "logs": "logs", "cloudformation": "cloudformation"}

@@ -16,9 +16,9 @@ import pytest
 
 import client.retry
 from client import EndpointUnreachableError, InvocationError, Runtime, ThrottledError
-from tests.fixtures.dataplane import RUNTIME_ARN, DataPlane, Reject, Stall
-from tests.fixtures.live_server import free_port, serve
-from tests.fixtures.scripted_model import ScriptedModel
+from fakes.dataplane import RUNTIME_ARN, DataPlane, Reject, Stall
+from fakes.live_server import free_port, serve
+from fakes.scripted_model import ScriptedModel
 
 
 @pytest.fixture(autouse=True)

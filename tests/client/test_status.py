@@ -7,9 +7,9 @@ import pytest
 from moto import mock_aws
 
 from client import cli
+from fakes.live_server import free_port
 from tests.client.cloudwatch import SESSION_A, SESSION_B, RuntimeLogs, create_runtime, record
 from tests.client.test_cli import run
-from tests.fixtures.live_server import free_port
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/cdk-hnb659fds-container-assets-123456789012-us-east-1:0123abcd"
 

@@ -28,11 +28,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from fakes.control_plane import ACCOUNT, REGION, Caller, ControlPlane
+from fakes.iam import NOTHING, Policy
 from infra.runtime import PROVIDER_QUERY_INTERVAL, PROVIDER_TOTAL_TIMEOUT
 from infra.runtime_provider import handler
 from infra.runtime_provider import properties as p
-from tests.fixtures.control_plane import ACCOUNT, REGION, Caller, ControlPlane
-from tests.fixtures.iam import NOTHING, Policy
 from tests.infra.handler_policies import HANDLERS, StackTemplates
 
 EXECUTION_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/ExecutionRole"

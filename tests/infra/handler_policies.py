@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from fakes.control_plane import ACCOUNT, REGION
+from fakes.iam import Policy, role_policy
 from infra.runtime_provider import properties as p
-from tests.fixtures.control_plane import ACCOUNT, REGION
-from tests.fixtures.iam import Policy, role_policy
 
 HANDLERS = ("on_event", "is_complete")
 """The Lambda handlers of the provider, by their function name in ``handler.py``."""

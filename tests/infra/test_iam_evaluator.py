@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.fixtures.iam import Policy, Statement, resolve, role_policy
+from fakes.iam import Policy, Statement, resolve, role_policy
 
 RUNTIMES = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime"
 OWNER = "aws:ResourceTag/agentcore-runtime:cfn-stack-id"

@@ -9,9 +9,9 @@ import copy
 
 import pytest
 
+from fakes.control_plane import ACCOUNT, REGION, ControlPlane, runtime_arn
 from infra.runtime_provider import handler
 from infra.runtime_provider import properties as p
-from tests.fixtures.control_plane import ACCOUNT, REGION, ControlPlane, runtime_arn
 from tests.infra.cloudformation import EXECUTION_ROLE_ARN as ROLE_ARN
 from tests.infra.cloudformation import MAX_POLLS, CloudFormation, runtime_properties
 from tests.infra.handler_policies import handler_policy_resources, runtime_resource

@@ -10,12 +10,12 @@ import pytest
 from aws_cdk.assertions import Match, Template
 from cdk_nag import AwsSolutionsChecks
 
-from agent.contract import ACTOR_HEADER, MEMORY_ID_ENV
-from client.stack import OUTPUT_MEMORY_ID
+from contract.agentcore import ACTOR_HEADER
+from contract.deployment import MEMORY_ID_ENV, OUTPUT_MEMORY_ID
+from fakes.control_plane import ControlPlane
 from infra.config import Settings, SettingsError
 from infra.memory import ConversationMemory
 from infra.runtime_provider import properties as p
-from tests.fixtures.control_plane import ControlPlane
 from tests.infra.cloudformation import CloudFormation
 from tests.infra.conftest import build_app
 from tests.infra.test_lifecycle import NAME, props

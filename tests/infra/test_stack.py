@@ -13,7 +13,8 @@ from aws_cdk import aws_ecr_assets as ecr_assets
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Match, Template
 
-from agent.contract import DEFAULT_MODEL_ID
+from contract.deployment import DEFAULT_MODEL_ID
+from fakes.iam import resolve
 from infra.config import Settings, SettingsError
 from infra.runtime import (
     ON_EVENT_TIMEOUT,
@@ -23,7 +24,6 @@ from infra.runtime import (
     model_statements,
 )
 from infra.runtime_provider import properties as p
-from tests.fixtures.iam import resolve
 from tests.infra.conftest import ACCOUNT, REGION, build_app
 
 PARTITION = {"Ref": "AWS::Partition"}

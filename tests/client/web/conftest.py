@@ -10,8 +10,8 @@ import pytest
 from selenium import webdriver
 
 from client.web.server import create_app
-from tests.fixtures.browser import start_chromium
-from tests.fixtures.live_server import serve
+from fakes.browser import start_chromium
+from fakes.live_server import serve
 
 ARTEFACTS = Path(__file__).resolve().parents[3] / "artefacts" / "web"
 """Screenshots the page tests leave behind (gitignored); CI can keep them."""

@@ -22,8 +22,8 @@ import pytest
 
 from client.invoke import LocalAgent
 from client.web.access import COOKIE_PREFIX, Access
-from tests.fixtures.live_server import free_port
-from tests.fixtures.scripted_model import ScriptedModel
+from fakes.live_server import free_port
+from fakes.scripted_model import ScriptedModel
 
 ROOT = Path(__file__).resolve().parents[3]
 TOKEN = "launch-token-for-the-access-tests-0123456789"

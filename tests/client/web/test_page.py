@@ -15,8 +15,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from client.invoke import LocalAgent, Runtime
 from client.web.access import COOKIE_PREFIX, Access
-from tests.fixtures.dataplane import Reject
-from tests.fixtures.scripted_model import Fail, ScriptedModel, ToolCall
+from fakes.dataplane import Reject
+from fakes.scripted_model import Fail, ScriptedModel, ToolCall
 
 WAIT_SECONDS = 15
 

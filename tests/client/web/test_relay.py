@@ -21,13 +21,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from agent.contract import SESSION_HEADER
 from client import cli
 from client.invoke import LocalAgent, Runtime
 from client.web import relay
 from client.web.server import CONTENT_SECURITY_POLICY, SESSION_ID_HEADER, STATIC_DIR
-from tests.fixtures.live_server import free_port
-from tests.fixtures.scripted_model import ScriptedModel, ToolCall
+from contract.agentcore import SESSION_HEADER
+from fakes.live_server import free_port
+from fakes.scripted_model import ScriptedModel, ToolCall
 
 ROOT = Path(__file__).resolve().parents[3]
 SESSION = "relay-test-session-" + "x" * 24

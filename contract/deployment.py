@@ -1,0 +1,28 @@
+"""What the stack hands on: the container's environment, and the outputs the client finds the runtime by.
+
+``infra/`` writes these and ``agent/`` and ``client/`` read them; a name changed here changes on both sides at once.
+"""
+
+DEFAULT_MODEL_ID = "us.anthropic.claude-sonnet-4-20250514-v1:0"
+"""Cross-region inference profile the agent uses unless the deployment (or ``MODEL_ID``) names another."""
+
+# Environment variables the stack sets on the runtime, read by the agent (agent/config.py).
+MODEL_ID_ENV = "MODEL_ID"
+"""The model (or inference profile) the agent calls."""
+MODEL_REGION_ENV = "BEDROCK_REGION"
+"""The Region to call Bedrock in; the stack sets it to its own Region, the one its execution role is scoped to.
+Without it the agent uses ``AWS_REGION``."""
+MEMORY_ID_ENV = "MEMORY_ID"
+"""The AgentCore Memory that keeps conversations; unset, they live in process only."""
+
+DEFAULT_STACK_NAME = "AgentCoreStreamingAgent"
+"""Name of the CDK stack unless the deployment chose another."""
+STACK_NAME_ENV = "AGENTCORE_STACK_NAME"
+"""Environment variable naming the stack, for a deployment under another name (the CDK app and the client)."""
+
+# ``OutputKey`` of each CloudFormation output the stack declares and the client reads.
+OUTPUT_RUNTIME_ARN = "RuntimeArn"
+OUTPUT_RUNTIME_ID = "RuntimeId"
+OUTPUT_REGION = "Region"
+OUTPUT_INVOKE_COMMAND = "InvokeCommand"
+OUTPUT_MEMORY_ID = "MemoryId"
