@@ -1,23 +1,28 @@
 """Deployment settings, read from CDK context first, then the environment, then the defaults.
 
-``npx cdk deploy -c runtimeName=my_agent`` and ``AGENTCORE_RUNTIME_NAME=my_agent make deploy`` do the same.
+``make deploy CDK_ARGS="-c runtimeName=my_agent"`` and ``AGENTCORE_RUNTIME_NAME=my_agent make deploy`` do the same.
+Free of ``aws_cdk``: the preflight, ``make destroy`` and ``make local`` read the settings without starting jsii.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+import boto3
+from botocore.exceptions import ProfileNotFound
+
 from agent.contract import DEFAULT_MODEL_ID, runtime_name_problem
 from client.stack import DEFAULT_STACK_NAME, STACK_NAME_ENV
-from infra.memory import DEFAULT_EXPIRY, EXPIRY_DAYS
 
 DEFAULT_RUNTIME_NAME = "agentcore_streaming_agent"
-DEFAULT_MEMORY_EXPIRY_DAYS = int(DEFAULT_EXPIRY.to_days())
+MEMORY_EXPIRY_DAYS = (3, 365)
+"""``EventExpiryDuration`` bounds of an AgentCore Memory, in days (the CloudFormation resource schema)."""
+DEFAULT_MEMORY_EXPIRY_DAYS = 30
 
 CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
 """The app's ``cdk.json``: its ``context`` counts, after the command line's ``-c``, as ``cdk`` itself counts it."""
@@ -101,7 +106,7 @@ class Settings:
         if problem:
             raise SettingsError(
                 f"{problem}. Fix: pick a name such as {DEFAULT_RUNTIME_NAME!r} and pass it with "
-                "`npx cdk deploy -c runtimeName=<name>` or `AGENTCORE_RUNTIME_NAME=<name> make deploy`."
+                '`make deploy CDK_ARGS="-c runtimeName=<name>"` or `AGENTCORE_RUNTIME_NAME=<name> make deploy`.'
             )
         if not self.model_id.strip():
             raise SettingsError("model id is empty. Fix: `-c modelId=<id>` or `MODEL_ID=<id>`, or leave both unset.")
@@ -115,7 +120,7 @@ class Settings:
                 f"images to keep must be a whole number of at least 1, not {self.images_to_keep!r}. "
                 f"Fix: `-c imagesToKeep=10` or AGENTCORE_IMAGES_TO_KEEP=10 (default {DEFAULT_IMAGES_TO_KEEP})."
             )
-        low, high = EXPIRY_DAYS
+        low, high = MEMORY_EXPIRY_DAYS
         if not low <= self.memory_expiry_days <= high:
             raise SettingsError(
                 f"memory expiry of {self.memory_expiry_days} days is outside what AgentCore Memory keeps ({low} to "
@@ -167,3 +172,21 @@ def _days(field: str, value: object) -> int:
         raise SettingsError(
             f"{field}={value!r} is not a whole number of days. Fix: `-c memoryExpiryDays=30`."
         ) from None
+
+
+def profile_region() -> str | None:
+    """The Region of the AWS profile in use (``AWS_PROFILE``, else ``default``), as the CDK CLI falls back to it."""
+    try:
+        return boto3.session.Session().region_name
+    except ProfileNotFound:  # the credentials check names the missing profile
+        return None
+
+
+def deployment_region(settings: Settings, profile: Callable[[], str | None] = profile_region) -> str | None:
+    """The Region a deployment of ``settings`` goes to, or None when nothing names one.
+
+    Context ``region``, then ``AWS_REGION``, ``AWS_DEFAULT_REGION``, ``CDK_DEFAULT_REGION`` (``Settings``), then the
+    profile's: the order in which the stack and the CDK CLI take it. The preflight, ``make destroy`` and the local
+    launcher all ask here, so none of them can disagree with the stack about where it is.
+    """
+    return settings.region or profile()

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from infra.config import CDK_JSON, CommandLineContext, Settings, SettingsError
+from infra.config import CDK_JSON, CommandLineContext, Settings, SettingsError, deployment_region
 from infra.runtime_provider.properties import RESOURCE_TYPE as RUNTIME_RESOURCE_TYPE
 
 RUNTIME_LOG_GROUP_PREFIX = "/aws/bedrock-agentcore/runtimes/"
@@ -131,7 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"destroy: {error}", file=sys.stderr)
         return 1
-    session = boto3.session.Session()
+    # The stack's own Region (AWS_REGION included), not only boto3's: the preflight has checked this one.
+    session = boto3.session.Session(region_name=deployment_region(settings))
     return destroy(
         settings.stack_name,
         cdk_args,

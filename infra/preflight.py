@@ -23,7 +23,16 @@ from infra.config import (
     CommandLineContext,
     Settings,
     SettingsError,
+    deployment_region,
 )
+
+NO_REGION = "no AWS Region is configured. Fix: export AWS_REGION=us-east-1 (or any Region with AgentCore)"
+NO_CREDENTIALS = (
+    "no AWS credentials found. Fix: aws configure (or aws sso login --profile NAME && export AWS_PROFILE=NAME)"
+)
+REFUSED_CREDENTIALS = "AWS credentials were refused{why}. Fix: aws sso login, or renew them with aws configure"
+"""The verdicts on account and Region, word for word the same wherever they are given: here, in the CDK app before
+CDK's own error, and when ``make local`` starts."""
 
 BOOTSTRAP_VERSION_PARAMETER = "/cdk-bootstrap/hnb659fds/version"
 """Written by ``cdk bootstrap`` with the default qualifier; the CDK CLI reads the same parameter."""
@@ -60,7 +69,7 @@ def check(
     """
     problems: list[str] = []
     if not region:
-        problems.append("no AWS Region is configured. Fix: export AWS_REGION=us-east-1 (or any Region with AgentCore)")
+        problems.append(NO_REGION)
     account = _account(client, region, problems)
     if command == "deploy":
         if image_build == IMAGE_BUILD_LOCAL:
@@ -74,11 +83,9 @@ def _account(client: ClientFactory, region: str | None, problems: list[str]) -> 
     try:
         return client("sts", region).get_caller_identity()["Account"]
     except NoCredentialsError:
-        problems.append(
-            "no AWS credentials found. Fix: aws configure (or aws sso login --profile NAME && export AWS_PROFILE=NAME)"
-        )
+        problems.append(NO_CREDENTIALS)
     except (ClientError, BotoCoreError) as error:
-        problems.append(f"AWS credentials were refused ({error}). Fix: aws sso login, or renew them with aws configure")
+        problems.append(REFUSED_CREDENTIALS.format(why=f" ({error})"))
     return None
 
 
@@ -114,8 +121,8 @@ def _bootstrap_problems(client: ClientFactory, account: str, region: str) -> lis
     return []
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Print each problem on its own line; exit 1 if there is any."""
+def main(argv: Sequence[str] | None = None, *, client: ClientFactory = _client) -> int:
+    """Print each problem on its own line; exit 1 if there is any. ``client`` makes the STS and SSM clients."""
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] not in ("deploy", "destroy"):
         print("usage: python -m infra.preflight deploy|destroy [cdk arguments]", file=sys.stderr)
@@ -126,12 +133,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"preflight: {error}", file=sys.stderr)
         return 1
-    problems = check(command, region=boto3.session.Session().region_name, image_build=settings.image_build)
+    region = deployment_region(settings)
+    problems = check(command, region=region, image_build=settings.image_build, client=client)
     for problem in problems:
         print(f"preflight: {problem}", file=sys.stderr)
     if not problems:
-        how = "" if command == "destroy" else f" (image build: {_IMAGE_BUILD_WHERE[settings.image_build]})"
-        print(f"preflight: ready to {command}{how}")
+        how = "" if command == "destroy" else f"; image build: {_IMAGE_BUILD_WHERE[settings.image_build]}"
+        print(f"preflight: ready to {command} stack {settings.stack_name} in {region}{how}")
     return 1 if problems else 0
 
 

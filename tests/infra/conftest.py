@@ -44,6 +44,24 @@ def stubber(control) -> Iterator[Stubber]:
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 
+REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION", "CDK_DEFAULT_REGION")
+"""Where the stack reads a Region from the environment, in its order."""
+
+
+@pytest.fixture
+def aws_config(monkeypatch, tmp_path):
+    """No Region, profile or credentials from this machine: an empty AWS config file the test may write a profile to."""
+    for name in (*REGION_VARIABLES, "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "CDK_DEFAULT_ACCOUNT"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AGENTCORE_STACK_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    config = tmp_path / "aws-config"
+    config.write_text("")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    return config
+
 
 def build_app(outdir: str, *, bundle: bool, flags: dict | None = None, **settings: str):
     """A CDK app with the stack, for a fixed account and Region; ``bundle=False`` skips Lambda bundling."""
