@@ -34,12 +34,16 @@ IMAGE_BUILD_LOCAL = "local"
 IMAGE_BUILD_MODES = (IMAGE_BUILD_REMOTE, IMAGE_BUILD_LOCAL)
 DEFAULT_IMAGES_TO_KEEP = 10
 
+CDK_REGION_VARIABLE = "CDK_DEFAULT_REGION"
+"""Set by the CDK CLI for the app, always, to the Region it resolved itself: a value exported in the shell never
+reaches the app under ``cdk``."""
+
 # setting: (context key, environment variables in order of precedence)
 SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
     "stack_name": ("stackName", (STACK_NAME_ENV,)),
     "runtime_name": ("runtimeName", ("AGENTCORE_RUNTIME_NAME",)),
     "model_id": ("modelId", ("MODEL_ID",)),
-    "region": ("region", ("AWS_REGION", "AWS_DEFAULT_REGION", "CDK_DEFAULT_REGION")),
+    "region": ("region", ("AWS_REGION", "AWS_DEFAULT_REGION", CDK_REGION_VARIABLE)),
     "image_build": ("imageBuild", ("AGENTCORE_IMAGE_BUILD",)),
     "images_to_keep": ("imagesToKeep", ("AGENTCORE_IMAGES_TO_KEEP",)),
     "memory": ("memory", ("AGENTCORE_MEMORY",)),
@@ -182,11 +186,19 @@ def profile_region() -> str | None:
         return None
 
 
-def deployment_region(settings: Settings, profile: Callable[[], str | None] = profile_region) -> str | None:
-    """The Region a deployment of ``settings`` goes to, or None when nothing names one.
+def deployment_region(
+    context: _Context, environ: Mapping[str, str] | None = None, profile: Callable[[], str | None] = profile_region
+) -> str | None:
+    """The Region ``cdk deploy`` will deploy the stack to, or None when nothing names one.
 
-    Context ``region``, then ``AWS_REGION``, ``AWS_DEFAULT_REGION``, ``CDK_DEFAULT_REGION`` (``Settings``), then the
-    profile's: the order in which the stack and the CDK CLI take it. The preflight, ``make destroy`` and the local
-    launcher all ask here, so none of them can disagree with the stack about where it is.
+    Context ``region``, then ``AWS_REGION``, ``AWS_DEFAULT_REGION``, then the profile's: under the CDK CLI the stack
+    reads ``CDK_DEFAULT_REGION`` after the first three, and the CLI always sets that variable for the app to the Region
+    it finds in the same places (else us-east-1), whatever the shell exported. The preflight, ``make destroy``, the
+    app's own notice and the local launcher all ask here, so none of them can disagree with the stack.
     """
-    return settings.region or profile()
+    environ = os.environ if environ is None else environ
+    context_key, variables = SOURCES["region"]
+    named = context.try_get_context(context_key) or next(
+        (environ[name] for name in variables if name != CDK_REGION_VARIABLE and environ.get(name)), None
+    )
+    return str(named) if named else profile()

@@ -126,13 +126,14 @@ def _left_behind(stack_id: str, removed: list[Removed], logs: Any) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Destroy the stack that ``cdk`` would destroy with these arguments, and report."""
     cdk_args = list(sys.argv[1:] if argv is None else argv)
+    context = CommandLineContext(cdk_args, CDK_JSON)
     try:
-        settings = Settings.load(CommandLineContext(cdk_args, CDK_JSON))
+        settings = Settings.load(context)
     except SettingsError as error:
         print(f"destroy: {error}", file=sys.stderr)
         return 1
     # The stack's own Region (AWS_REGION included), not only boto3's: the preflight has checked this one.
-    session = boto3.session.Session(region_name=deployment_region(settings))
+    session = boto3.session.Session(region_name=deployment_region(context))
     return destroy(
         settings.stack_name,
         cdk_args,

@@ -7,6 +7,7 @@ the local Docker build, and only then is Docker checked.
 
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from infra.config import (
     CDK_JSON,
+    CDK_REGION_VARIABLE,
     IMAGE_BUILD_LOCAL,
     IMAGE_BUILD_REMOTE,
     CommandLineContext,
@@ -31,6 +33,10 @@ NO_CREDENTIALS = (
     "no AWS credentials found. Fix: aws configure (or aws sso login --profile NAME && export AWS_PROFILE=NAME)"
 )
 REFUSED_CREDENTIALS = "AWS credentials were refused{why}. Fix: aws sso login, or renew them with aws configure"
+CDK_REGION_IGNORED = (
+    f"{CDK_REGION_VARIABLE} is set, but the CDK CLI replaces it with the Region it finds itself (AWS_REGION, "
+    "AWS_DEFAULT_REGION, the profile's, else us-east-1) before the app sees it"
+)
 """The verdicts on account and Region, word for word the same wherever they are given: here, in the CDK app before
 CDK's own error, and when ``make local`` starts."""
 
@@ -128,15 +134,18 @@ def main(argv: Sequence[str] | None = None, *, client: ClientFactory = _client) 
         print("usage: python -m infra.preflight deploy|destroy [cdk arguments]", file=sys.stderr)
         return 2
     command, cdk_args = args[0], args[1:]
+    context = CommandLineContext(cdk_args, CDK_JSON)
     try:
-        settings = Settings.load(CommandLineContext(cdk_args, CDK_JSON))
+        settings = Settings.load(context)
     except SettingsError as error:
         print(f"preflight: {error}", file=sys.stderr)
         return 1
-    region = deployment_region(settings)
+    region = deployment_region(context)
     problems = check(command, region=region, image_build=settings.image_build, client=client)
     for problem in problems:
         print(f"preflight: {problem}", file=sys.stderr)
+    if not region and os.environ.get(CDK_REGION_VARIABLE):
+        print(f"preflight: {CDK_REGION_IGNORED}", file=sys.stderr)
     if not problems:
         how = "" if command == "destroy" else f"; image build: {_IMAGE_BUILD_WHERE[settings.image_build]}"
         print(f"preflight: ready to {command} stack {settings.stack_name} in {region}{how}")

@@ -44,16 +44,15 @@ def stubber(control) -> Iterator[Stubber]:
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 
-REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION", "CDK_DEFAULT_REGION")
-"""Where the stack reads a Region from the environment, in its order."""
-
 
 @pytest.fixture
 def aws_config(monkeypatch, tmp_path):
     """No Region, profile or credentials from this machine: an empty AWS config file the test may write a profile to."""
-    for name in (*REGION_VARIABLES, "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "CDK_DEFAULT_ACCOUNT"):
-        monkeypatch.delenv(name, raising=False)
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AGENTCORE_STACK_NAME"):
+    for name in (
+        *("AWS_REGION", "AWS_DEFAULT_REGION", "CDK_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"),
+        *("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "CDK_DEFAULT_ACCOUNT"),
+        *("AGENTCORE_STACK_NAME", "AGENTCORE_IMAGE_BUILD"),
+    ):
         monkeypatch.delenv(name, raising=False)
     config = tmp_path / "aws-config"
     config.write_text("")

@@ -8,7 +8,7 @@ from botocore.stub import Stubber
 
 from infra import preflight
 from infra.config import IMAGE_BUILD_LOCAL, IMAGE_BUILD_REMOTE
-from tests.infra.conftest import ACCOUNT, REGION, REGION_VARIABLES, stubbed_client
+from tests.infra.conftest import ACCOUNT, REGION, stubbed_client
 
 IDENTITY = {"Account": ACCOUNT, "Arn": f"arn:aws:iam::{ACCOUNT}:user/dev", "UserId": "AIDAEXAMPLE"}
 
@@ -229,7 +229,8 @@ def test_main__unknown_build_mode_fails_with_the_fix(checked, capsys):
 # --- the Region, taken as the stack takes it -------------------------------------------------------------------------
 
 ELSEWHERE = "eu-west-1"
-REGION_SOURCES = ["context", *REGION_VARIABLES, "profile"]
+REGION_SOURCES = ["context", "AWS_REGION", "AWS_DEFAULT_REGION", "profile"]
+"""Where ``cdk deploy`` takes the stack's Region from, in its order (``CDK_DEFAULT_REGION`` is the CLI's own)."""
 
 
 def set_region(source, region, monkeypatch, aws_config):
@@ -296,26 +297,28 @@ def test_main__without_any_region_says_to_export_aws_region(regional, aws_config
     assert capsys.readouterr().err == f"preflight: {preflight.NO_REGION}\n"
 
 
-def test_main__the_context_region_wins_over_the_environment_and_the_profile(regional, aws_config, monkeypatch, capsys):
+def test_main__cdk_default_region_alone_is_refused_because_the_cdk_cli_replaces_it(
+    regional, aws_config, monkeypatch, capsys
+):
+    stubbers, client, _ = regional
+    stubbers["sts"].add_response("get_caller_identity", IDENTITY)
+    monkeypatch.setenv("CDK_DEFAULT_REGION", ELSEWHERE)
+
+    status = preflight.main(["deploy"], client=client)
+
+    assert status == 1
+    assert capsys.readouterr().err == f"preflight: {preflight.NO_REGION}\npreflight: {preflight.CDK_REGION_IGNORED}\n"
+
+
+@pytest.mark.parametrize("winner", REGION_SOURCES[:-1])
+def test_main__each_source_wins_over_those_after_it(winner, regional, aws_config, monkeypatch):
     stubbers, client, asked = regional
     bootstrapped(stubbers)
-    for source in REGION_SOURCES[1:]:
+    for source in REGION_SOURCES[REGION_SOURCES.index(winner) + 1 :]:
         set_region(source, "ap-southeast-2", monkeypatch, aws_config)
+    monkeypatch.setenv("CDK_DEFAULT_REGION", "ca-central-1")
+    cdk_args = set_region(winner, ELSEWHERE, monkeypatch, aws_config)
 
-    assert preflight.main(["deploy", "-c", f"region={ELSEWHERE}"], client=client) == 0
-
-    assert asked == [ELSEWHERE, ELSEWHERE]
-
-
-@pytest.mark.parametrize("winner", REGION_VARIABLES)
-def test_main__each_region_variable_wins_over_those_after_it_and_the_profile(winner, regional, aws_config, monkeypatch):
-    stubbers, client, asked = regional
-    bootstrapped(stubbers)
-    later = REGION_SOURCES[REGION_SOURCES.index(winner) + 1 :]
-    for source in later:
-        set_region(source, "ap-southeast-2", monkeypatch, aws_config)
-    monkeypatch.setenv(winner, ELSEWHERE)
-
-    assert preflight.main(["deploy"], client=client) == 0
+    assert preflight.main(["deploy", *cdk_args], client=client) == 0
 
     assert asked == [ELSEWHERE, ELSEWHERE]
