@@ -51,8 +51,11 @@ SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-class _Context(Protocol):
-    def try_get_context(self, key: str) -> object: ...
+class Context(Protocol):
+    """Where CDK context is read: an app's ``node``, or ``CommandLineContext`` before ``cdk`` runs."""
+
+    def try_get_context(self, key: str) -> object:  # noqa: D102
+        ...
 
 
 class CommandLineContext:
@@ -132,7 +135,7 @@ class Settings:
             )
 
     @classmethod
-    def load(cls, node: _Context, environ: Mapping[str, str] | None = None) -> Settings:
+    def load(cls, node: Context, environ: Mapping[str, str] | None = None) -> Settings:
         """Read every setting from context (``-c key=value`` or cdk.json) or else the environment."""
         environ = os.environ if environ is None else environ
         values: dict[str, object] = {}
@@ -187,7 +190,7 @@ def profile_region() -> str | None:
 
 
 def deployment_region(
-    context: _Context, environ: Mapping[str, str] | None = None, profile: Callable[[], str | None] = profile_region
+    context: Context, environ: Mapping[str, str] | None = None, profile: Callable[[], str | None] = profile_region
 ) -> str | None:
     """The Region ``cdk deploy`` will deploy the stack to, or None when nothing names one.
 

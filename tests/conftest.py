@@ -12,12 +12,13 @@ import pytest
 from agent import invocation_log
 from agent.config import Settings
 from agent.server import create_app
+from infra.jsii_node import quiet_node_warnings
 from tests.fixtures.live_server import serve
 from tests.fixtures.memory_plane import MemoryPlane
 from tests.fixtures.scripted_model import ScriptedModel
 
 os.environ.setdefault("AWS_REGION", "us-east-1")
-os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+quiet_node_warnings()  # before any test imports aws_cdk, as the CDK app does
 
 ServeAgent = Callable[..., str]
 

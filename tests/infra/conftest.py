@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.stub import Stubber
-
-os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-os.environ.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
 
 # One attempt per call: each stubbed response or error is what the handler sees, with no retry in between.
 NO_RETRIES = Config(retries={"mode": "standard", "max_attempts": 1})
