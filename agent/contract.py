@@ -32,6 +32,11 @@ RUNTIME_NAME_PATTERN = re.compile(r"[a-zA-Z][a-zA-Z0-9_]{0,47}")
 STREAM_MODES = ("text", "events")
 """Values of the payload's ``stream`` field: ``text`` (default) or typed ``events``."""
 
+AWS_SETUP_ERROR = "aws_setup"
+"""``code`` of the error event that ends a stream before any answer when the agent cannot call AWS at all (no
+credentials, credentials refused, no Region): its ``error`` says the fix, and a client reports a configuration
+problem rather than an answer that broke off."""
+
 
 def runtime_name_problem(name: str) -> str | None:
     """Say what is wrong with a runtime name, or return None when AgentCore will accept it.

@@ -53,8 +53,8 @@ _EXIT_CODES: list[tuple[type[AgentClientError], int]] = [
 ]
 _EXIT_CODE_HELP = (
     "exit codes: 0 success, 1 unexpected error, 2 bad arguments, 3 configuration (ARN, credentials, region, "
-    "stack), 4 endpoint unreachable or timed out, 5 invocation refused or throttled, 6 error in the stream, "
-    "130 interrupted"
+    "stack; or the agent's own: it cannot call AWS), 4 endpoint unreachable or timed out, 5 invocation refused or "
+    "throttled, 6 the answer began but broke off, 130 interrupted"
 )
 
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from botocore.exceptions import NoCredentialsError, NoRegionError
 
 from client import cli
 from client.stack import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN, STACK_NAME_ENV
@@ -318,6 +319,24 @@ def test_cli__error_event_in_the_stream_exits_6_after_the_partial_answer(agentco
 
     assert (code, out) == (cli.EXIT_STREAM, "partial answer")
     assert_one_error_line(err, "stream_error", "model connection reset")
+
+
+def test_cli__local_agent_without_aws_credentials_exits_3_with_the_agents_fix(serve_agent, capsys):
+    url = serve_agent(ScriptedModel([[Fail(NoCredentialsError())]]))
+
+    code, out, err = run(capsys, "invoke", "--url", url, "hi")
+
+    assert (code, out) == (cli.EXIT_CONFIGURATION, "")
+    assert_one_error_line(err, "the agent found no AWS credentials", "nothing was answered", "aws configure")
+
+
+def test_cli__deployed_agent_whose_model_cannot_be_called_exits_3_not_6(agentcore, capsys):
+    core = agentcore(ScriptedModel([[Fail(NoRegionError())]]))
+
+    code, out, err = run(capsys, "invoke", *core.target(), "hi")
+
+    assert (code, out) == (cli.EXIT_CONFIGURATION, "")
+    assert_one_error_line(err, "no AWS Region", "export AWS_REGION=")
 
 
 def test_cli__unexpected_exception_is_one_line_and_exit_1(serve_agent, capsys, monkeypatch):
