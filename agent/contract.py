@@ -13,6 +13,13 @@ DEFAULT_MODEL_ID = "us.anthropic.claude-sonnet-4-20250514-v1:0"
 MODEL_ID_ENV = "MODEL_ID"
 """Environment variable that names the model (or inference profile) inside the container."""
 
+SYSTEM_PROMPT_ENV = "SYSTEM_PROMPT"
+"""Environment variable holding the agent's system prompt; unset, the agent's own default (``agent.config``)."""
+
+SECRET_IDS_ENV = "SECRET_IDS"  # noqa: S105 - the name of a variable holding secret ids, not a secret
+"""Environment variable holding a JSON object: the name the agent's code reads a secret by -> the Secrets Manager
+secret id (name or ARN) to read it from, at run time (``agent.secrets``). Only ids, never a secret's value."""
+
 MODEL_REGION_ENV = "BEDROCK_REGION"
 """Environment variable that names the Region to call Bedrock in; the stack sets it to its own Region, the one
 its execution role is scoped to. Without it the agent uses ``AWS_REGION``."""

@@ -8,15 +8,24 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 import boto3
 from botocore.exceptions import ProfileNotFound
 
-from agent.contract import DEFAULT_MODEL_ID, runtime_name_problem
+from agent.contract import (
+    DEFAULT_MODEL_ID,
+    MEMORY_ID_ENV,
+    MODEL_ID_ENV,
+    MODEL_REGION_ENV,
+    SECRET_IDS_ENV,
+    SYSTEM_PROMPT_ENV,
+    runtime_name_problem,
+)
 from client.stack import DEFAULT_STACK_NAME, STACK_NAME_ENV
 
 DEFAULT_RUNTIME_NAME = "agentcore_streaming_agent"
@@ -34,6 +43,16 @@ IMAGE_BUILD_LOCAL = "local"
 IMAGE_BUILD_MODES = (IMAGE_BUILD_REMOTE, IMAGE_BUILD_LOCAL)
 DEFAULT_IMAGES_TO_KEEP = 10
 
+STACK_VARIABLES = frozenset({MODEL_ID_ENV, MODEL_REGION_ENV, MEMORY_ID_ENV, SYSTEM_PROMPT_ENV, SECRET_IDS_ENV})
+"""The container's variables the stack sets from its own settings; ``agentEnvironment`` may not set them."""
+VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
+MAX_VARIABLES = 50
+MAX_VALUE_CHARS = 5000
+"""``CreateAgentRuntime``'s ``environmentVariables``: at most 50, names of 1-100 characters, values of at most 5,000
+(botocore's service model)."""
+SECRET_ID = re.compile(r"arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+|[\w/+=.@-]{1,512}")
+"""A Secrets Manager secret's name, or its ARN (the complete one, with the 6 characters the service appends)."""
+
 CDK_REGION_VARIABLE = "CDK_DEFAULT_REGION"
 """Set by the CDK CLI for the app, always, to the Region it resolved itself: a value exported in the shell never
 reaches the app under ``cdk``."""
@@ -42,7 +61,10 @@ reaches the app under ``cdk``."""
 SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
     "stack_name": ("stackName", (STACK_NAME_ENV,)),
     "runtime_name": ("runtimeName", ("AGENTCORE_RUNTIME_NAME",)),
-    "model_id": ("modelId", ("MODEL_ID",)),
+    "model_id": ("modelId", (MODEL_ID_ENV,)),
+    "system_prompt": ("systemPrompt", (SYSTEM_PROMPT_ENV,)),
+    "environment": ("agentEnvironment", ("AGENTCORE_AGENT_ENVIRONMENT",)),
+    "secrets": ("agentSecrets", ("AGENTCORE_AGENT_SECRETS",)),
     "region": ("region", ("AWS_REGION", "AWS_DEFAULT_REGION", CDK_REGION_VARIABLE)),
     "image_build": ("imageBuild", ("AGENTCORE_IMAGE_BUILD",)),
     "images_to_keep": ("imagesToKeep", ("AGENTCORE_IMAGES_TO_KEEP",)),
@@ -106,6 +128,12 @@ class Settings:
     """Keep conversations in an AgentCore Memory (`-c memory=false`: in each session's process only)."""
     memory_expiry_days: int = DEFAULT_MEMORY_EXPIRY_DAYS
     """Days a conversation's turns are kept in memory."""
+    system_prompt: str | None = None
+    """The agent's system prompt; None keeps the agent's own default (``agent.config``)."""
+    environment: Mapping[str, str] = field(default_factory=dict)
+    """More environment variables for the agent, in the template as they are: nothing secret."""
+    secrets: Mapping[str, str] = field(default_factory=dict)
+    """Name the agent's code reads a secret by -> Secrets Manager secret name or ARN; the role may read only these."""
 
     def __post_init__(self) -> None:
         """Refuse at synth time what the service would refuse minutes into a deployment."""
@@ -133,18 +161,68 @@ class Settings:
                 f"memory expiry of {self.memory_expiry_days} days is outside what AgentCore Memory keeps ({low} to "
                 f"{high} days). Fix: `-c memoryExpiryDays=30` or `AGENTCORE_MEMORY_EXPIRY_DAYS=30`."
             )
+        if self.system_prompt is not None and not 0 < len(self.system_prompt.strip()) <= MAX_VALUE_CHARS:
+            raise SettingsError(
+                f"the system prompt must hold 1 to {MAX_VALUE_CHARS} characters (AgentCore's limit for an environment "
+                f"variable), not {len(self.system_prompt)}. Fix: shorten `systemPrompt`, or leave it unset for the "
+                "agent's own."
+            )
+        self._check_environment()
+        for name, secret_id in self.secrets.items():
+            if not VARIABLE_NAME.fullmatch(name) or not SECRET_ID.fullmatch(secret_id):
+                raise SettingsError(
+                    f"agentSecrets entry {name!r}: {secret_id!r} is not a name the agent's code can read a secret by, "
+                    "and a Secrets Manager secret name or ARN. Fix: "
+                    '"agentSecrets": {"WEATHER_API_KEY": "my-agent/weather-api-key"} in cdk.json\'s context.'
+                )
+
+    def _check_environment(self) -> None:
+        for name, value in self.environment.items():
+            if not VARIABLE_NAME.fullmatch(name):
+                raise SettingsError(
+                    f"agentEnvironment: {name!r} is not an environment variable name (letters, digits and _, not "
+                    "starting with a digit, at most 100). Fix: rename it in agentEnvironment."
+                )
+            if name in STACK_VARIABLES:
+                raise SettingsError(
+                    f"agentEnvironment must not set {name}, which the stack sets from its own settings. Fix: use "
+                    "modelId, systemPrompt or agentSecrets (the README's Settings table) and remove it there."
+                )
+            if not isinstance(value, str) or len(value) > MAX_VALUE_CHARS:
+                raise SettingsError(
+                    f"agentEnvironment: {name} must be a string of at most {MAX_VALUE_CHARS} characters. Fix: quote "
+                    f'it in cdk.json ("{name}": "...").'
+                )
+        if len(self.environment) + len(STACK_VARIABLES) > MAX_VARIABLES:
+            raise SettingsError(
+                f"agentEnvironment sets {len(self.environment)} variables; with the stack's own, AgentCore takes at "
+                f"most {MAX_VARIABLES}. Fix: pass fewer."
+            )
+
+    def container_environment(self) -> dict[str, str]:
+        """The agent's environment variables that follow from these settings, deployed or local alike.
+
+        The stack adds the model and its Region through ``AgentCoreRuntime`` and the memory it creates; ``make local``
+        adds the model and its Region itself.
+        """
+        variables = dict(self.environment)
+        if self.system_prompt is not None:
+            variables[SYSTEM_PROMPT_ENV] = self.system_prompt
+        if self.secrets:
+            variables[SECRET_IDS_ENV] = json.dumps(dict(self.secrets), separators=(",", ":"))
+        return variables
 
     @classmethod
     def load(cls, node: Context, environ: Mapping[str, str] | None = None) -> Settings:
         """Read every setting from context (``-c key=value`` or cdk.json) or else the environment."""
         environ = os.environ if environ is None else environ
         values: dict[str, object] = {}
-        for field, (context_key, env_keys) in SOURCES.items():
+        for name, (context_key, env_keys) in SOURCES.items():
             value = node.try_get_context(context_key)
             if value is None:
                 value = next((environ[key] for key in env_keys if environ.get(key)), None)
             if value is not None:
-                values[field] = str(value)
+                values[name] = _mapping(context_key, value) if name in _MAPPINGS else str(value)
         if "images_to_keep" in values:
             values["images_to_keep"] = _whole_number(values["images_to_keep"])
         if "memory" in values:
@@ -153,6 +231,25 @@ class Settings:
             values["memory_expiry_days"] = _days("memory_expiry_days", values["memory_expiry_days"])
         account = environ.get("CDK_DEFAULT_ACCOUNT") or None
         return cls(**values, account=account)  # type: ignore[arg-type]
+
+
+_MAPPINGS = frozenset({"environment", "secrets"})
+"""Settings that are JSON objects: in cdk.json as they are, on the command line (``-c``) or in a variable as JSON."""
+
+
+def _mapping(context_key: str, value: object) -> Mapping[str, str]:
+    """A JSON object setting, from cdk.json (already an object) or from ``-c``/a variable (JSON text)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            value = None
+    if not isinstance(value, dict):
+        raise SettingsError(
+            f"{context_key} must be a JSON object of names to strings. Fix: in cdk.json's context, "
+            f'"{context_key}": {{"NAME": "value"}}, or -c \'{context_key}={{"NAME": "value"}}\'.'
+        )
+    return value
 
 
 def _whole_number(text: object) -> int | object:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from agent.contract import ACTOR_HEADER, MEMORY_ID_ENV
@@ -44,6 +45,9 @@ class AgentCoreStack(cdk.Stack):
                 self, "AgentImage", directory=image_directory, images_to_keep=settings.images_to_keep
             )
         self.memory = _memory(self, settings)
+        environment = settings.container_environment()  # the same variables `make local` gives the agent
+        if self.memory:
+            environment[MEMORY_ID_ENV] = self.memory.memory_id
         self.runtime = AgentCoreRuntime(
             self,
             "AgentRuntime",
@@ -51,9 +55,17 @@ class AgentCoreStack(cdk.Stack):
             image=image,
             model_id=settings.model_id,
             description="Streaming Strands agent",
-            environment={MEMORY_ID_ENV: self.memory.memory_id} if self.memory else None,
+            environment=environment or None,
             request_headers=[ACTOR_HEADER],
         )
+        if settings.secrets:
+            self.runtime.role.add_to_principal_policy(
+                iam.PolicyStatement(
+                    sid="ReadAgentSecrets",
+                    actions=["secretsmanager:GetSecretValue"],
+                    resources=sorted({secret_arn(self, secret_id) for secret_id in settings.secrets.values()}),
+                )
+            )
         if self.memory:
             self.memory.grant_conversations(self.runtime.role)
             cdk.CfnOutput(self, OUTPUT_MEMORY_ID, value=self.memory.memory_id, description="AgentCore Memory id")
@@ -70,6 +82,18 @@ class AgentCoreStack(cdk.Stack):
             ),
             description="Invoke the deployed agent from this repository",
         )
+
+
+def secret_arn(stack: cdk.Stack, secret_id: str) -> str:
+    """The ARN IAM needs for a secret named by name or ARN: a name matches the 6 characters the service appends."""
+    if secret_id.startswith("arn:"):
+        return secret_id
+    return stack.format_arn(
+        service="secretsmanager",
+        resource="secret",
+        resource_name=f"{secret_id}-??????",
+        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+    )
 
 
 def _memory(stack: cdk.Stack, settings: Settings) -> ConversationMemory | None:
