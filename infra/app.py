@@ -13,25 +13,14 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 
-import boto3
-from botocore.exceptions import BotoCoreError
-
 from infra.config import Context, Settings, SettingsError, deployment_region, profile_region
 from infra.jsii_node import quiet_node_warnings
-from infra.preflight import NO_CREDENTIALS, NO_REGION, REFUSED_CREDENTIALS
+from infra.preflight import NO_CREDENTIALS, NO_REGION, REFUSED_CREDENTIALS, has_credentials
 
 CDK_CLI_MARKER = "CDK_OUTDIR"
 """Set by the CDK CLI for every app it runs; without it nothing synthesized here is about to be deployed."""
 CDK_ACCOUNT_VARIABLE = "CDK_DEFAULT_ACCOUNT"
 DESCRIPTION = "Streaming Strands agent on Amazon Bedrock AgentCore Runtime (image, execution role, runtime)"
-
-
-def has_credentials() -> bool:
-    """Whether boto3 finds any AWS credentials here (it does not check that AWS accepts them)."""
-    try:
-        return boto3.session.Session().get_credentials() is not None
-    except BotoCoreError:  # a profile that does not exist, a broken config: none that work
-        return False
 
 
 def notices(

@@ -52,6 +52,14 @@ Run = Callable[[Sequence[str]], subprocess.CompletedProcess]
 ClientFactory = Callable[[str, str | None], Any]
 
 
+def has_credentials() -> bool:
+    """Whether boto3 finds any AWS credentials here, without asking AWS whether it accepts them."""
+    try:
+        return boto3.session.Session().get_credentials() is not None
+    except BotoCoreError:  # a profile that does not exist, a broken config: none that work
+        return False
+
+
 def _run(command: Sequence[str]) -> subprocess.CompletedProcess:
     return subprocess.run(list(command), capture_output=True, text=True, timeout=60, check=False)  # noqa: S603
 
