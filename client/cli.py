@@ -31,7 +31,15 @@ from client.live_markdown import MarkdownRenderer
 from client.logs import DEFAULT_SINCE, LogFilter, current_ms, follow_events, parse_since, read_events
 from client.render import Renderer, Stats
 from client.session import check_session_id, new_session_id
-from client.stack import DEFAULT_STACK_NAME, OUTPUT_MEMORY_ID, STACK_NAME_ENV, runtime_arn, stack_name, stack_outputs
+from client.stack import (
+    CLI_COMMAND,
+    DEFAULT_STACK_NAME,
+    OUTPUT_MEMORY_ID,
+    STACK_NAME_ENV,
+    runtime_arn,
+    stack_name,
+    stack_outputs,
+)
 from client.status import runtime_status
 from client.web import DEFAULT_HOST as WEB_DEFAULT_HOST
 from client.web import DEFAULT_PORT as WEB_DEFAULT_PORT
@@ -336,7 +344,7 @@ def _sessions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for conversation in found:
         print(conversation.line(), file=out)
     if found and err.isatty():
-        print(f"continue one with: python -m client chat --session {found[0].session_id}", file=err)
+        print(f"continue one with: {CLI_COMMAND} chat --session {found[0].session_id}", file=err)
     return EXIT_OK
 
 

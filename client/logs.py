@@ -22,6 +22,7 @@ from agent.contract import INVOCATION_RECORD, OUTCOMES
 from client.aws import aws_errors
 from client.errors import ConfigurationError, ThrottledError
 from client.records import COMPLETED, LogEvent
+from client.stack import CLI_COMMAND
 
 DEFAULT_SINCE = "1h"
 POLL_SECONDS = 2.0
@@ -166,6 +167,6 @@ class LogGroupMissing(ConfigurationError):
     def __init__(self, group: str) -> None:
         super().__init__(
             f"no logs yet: log group {group} does not exist, so the runtime has never been invoked (or its logs "
-            'were deleted); invoke it with `python -m client invoke "Hello"`, then try again'
+            f'were deleted); invoke it with `{CLI_COMMAND} invoke "Hello"`, then try again'
         )
         self.group = group

@@ -19,6 +19,10 @@ DEFAULT_STACK_NAME = "AgentCoreStreamingAgent"
 STACK_NAME_ENV = "AGENTCORE_STACK_NAME"
 """Environment variable naming the stack, for a deployment under another name."""
 
+CLI_COMMAND = ".venv/bin/python -m client"
+"""The client's command line as a user types it from the repository, in any shell, after ``make install``: the
+commands this project prints for a user to run next start with it."""
+
 OUTPUT_RUNTIME_ARN = "RuntimeArn"
 OUTPUT_RUNTIME_ID = "RuntimeId"
 OUTPUT_REGION = "Region"

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 
 from agent.contract import MODEL_ID_ENV, MODEL_REGION_ENV, PORT
+from client.stack import CLI_COMMAND
 from infra.config import CDK_JSON, CommandLineContext, Settings, SettingsError, deployment_region, profile_region
 from infra.preflight import NO_CREDENTIALS, NO_REGION, has_credentials
 
@@ -74,7 +75,7 @@ def main(
     url = f"http://{args.host}:{args.port}"
     print(
         f"local: the agent ({settings.model_id} in {region or 'no Region'}) on {url}; ask it with: "
-        f'.venv/bin/python -m client invoke --url {url} "Hello"',
+        f'{CLI_COMMAND} invoke --url {url} "Hello"',
         file=sys.stderr,
         flush=True,
     )

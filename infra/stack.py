@@ -10,7 +10,14 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from agent.contract import ACTOR_HEADER, MEMORY_ID_ENV
-from client.stack import OUTPUT_INVOKE_COMMAND, OUTPUT_MEMORY_ID, OUTPUT_REGION, OUTPUT_RUNTIME_ARN, OUTPUT_RUNTIME_ID
+from client.stack import (
+    CLI_COMMAND,
+    OUTPUT_INVOKE_COMMAND,
+    OUTPUT_MEMORY_ID,
+    OUTPUT_REGION,
+    OUTPUT_RUNTIME_ARN,
+    OUTPUT_RUNTIME_ID,
+)
 from infra.config import IMAGE_BUILD_LOCAL, Settings
 from infra.image import ContainerImage, RemoteImageBuild, local_image
 from infra.memory import ConversationMemory
@@ -78,7 +85,7 @@ class AgentCoreStack(cdk.Stack):
             self,
             OUTPUT_INVOKE_COMMAND,
             value=cdk.Fn.join(
-                "", ["python -m client invoke --region ", self.region, " --arn ", self.runtime.runtime_arn, ' "Hello"']
+                "", [f"{CLI_COMMAND} invoke --region ", self.region, " --arn ", self.runtime.runtime_arn, ' "Hello"']
             ),
             description="Invoke the deployed agent from this repository",
         )
