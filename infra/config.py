@@ -171,8 +171,8 @@ class Settings:
         for name, secret_id in self.secrets.items():
             if not VARIABLE_NAME.fullmatch(name) or not SECRET_ID.fullmatch(secret_id):
                 raise SettingsError(
-                    f"agentSecrets entry {name!r}: {secret_id!r} is not a name the agent's code can read a secret by, "
-                    "and a Secrets Manager secret name or ARN. Fix: "
+                    f"agentSecrets entry {name!r}: {secret_id!r} must map a name the code reads the secret by "
+                    "(letters, digits and _) to a Secrets Manager secret name or ARN. Fix: "
                     '"agentSecrets": {"WEATHER_API_KEY": "my-agent/weather-api-key"} in cdk.json\'s context.'
                 )
 
