@@ -21,21 +21,22 @@ ENV OTEL_PYTHON_DISABLED_INSTRUMENTATIONS=aws_mcp
 
 WORKDIR /app
 
-# Dependencies first: this layer is rebuilt only when the pins change, not on every code change.
+# Dependencies first: this layer is rebuilt only when the pins or the kept AWS services change, not on every code
+# change.
 # agent/requirements.txt is the complete lock with every wheel's hash: --require-hashes refuses a wheel that is not
 # the one locked, and --no-deps installs exactly the lock (see its header; `make check-image` proves the agent works
 # without what it leaves out). In the same layer, so that nothing deleted still takes space below it, dead weight
 # goes: the packages' own test suites (nothing imports them), and botocore's models of the ~440 AWS services the
-# image never calls. Kept: bedrock-runtime (the model), bedrock-agentcore and -control (the SDK), logs (ADOT's
-# CloudWatch exporter), and sts, sso, sso-oidc, signin (botocore's credential providers); `make image-test` checks
-# that a client for each still builds. The agent user gets a real home directory, where HOME points.
-COPY agent/requirements.txt agent/requirements.txt
+# image never calls. The services kept are listed, each with its reason, in agent/aws_services.txt: a tool that calls
+# another AWS service adds it there (a test fails until it does), and `make image-test` checks that exactly those
+# models are left and a client for each still builds. The agent user gets a real home directory, where HOME points.
+COPY agent/requirements.txt agent/aws_services.txt agent/
 RUN pip install --no-cache-dir --no-compile --no-deps --require-hashes -r agent/requirements.txt \
     && site="$(python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" \
     && find "$site" -depth -type d \( -name tests -o -name test \) -exec rm -rf {} + \
-    && find "$site/botocore/data" -mindepth 1 -maxdepth 1 -type d \
-        -not -name bedrock-runtime -not -name bedrock-agentcore -not -name bedrock-agentcore-control -not -name logs \
-        -not -name sts -not -name sso -not -name sso-oidc -not -name signin -exec rm -rf {} + \
+    && for model in "$site"/botocore/data/*/; do \
+        grep -qE "^$(basename "$model")([[:space:]]|#|$)" agent/aws_services.txt || rm -rf "$model"; \
+    done \
     && useradd --uid 1000 --create-home --shell /usr/sbin/nologin agent
 
 # The code belongs to root and the process runs as uid 1000: the agent cannot rewrite itself. contract/ holds the

@@ -3,7 +3,6 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
 .PHONY: install browser test lint check-image image-test local dev synth deploy destroy bench clean
 
@@ -60,16 +59,16 @@ check-image: install
 image-test: install
 	$(PY) scripts/image/image_test.py
 
-# The agent on http://127.0.0.1:8080 with your AWS credentials and region (it calls Amazon Bedrock).
+# The agent on http://127.0.0.1:8080 with your AWS credentials and Region (it calls Amazon Bedrock), and the settings
+# the stack would give it: cdk.json's context, CDK_ARGS="-c key=value", the environment (infra/local.py).
 local: install
-	$(PY) -m agent.server --host 127.0.0.1
+	$(PY) -m infra.local $(CDK_ARGS)
 
-# The agent on http://127.0.0.1:8080 (your AWS credentials, as in `make local`), restarted whenever a file under
-# agent/ changes, and the chat page on http://127.0.0.1:8501 talking to it. Ctrl-C stops both.
+# As `make local`, restarted whenever a file under agent/ changes, and the chat page on http://127.0.0.1:8501 talking
+# to it. Ctrl-C stops both.
 dev: install
 	@trap 'kill $$agent 2>/dev/null' EXIT; \
-	$(VENV)/bin/uvicorn agent.server:create_app --factory --reload --reload-dir agent --host 127.0.0.1 --port 8080 \
-		--log-level warning & agent=$$!; \
+	$(PY) -m infra.local --reload $(CDK_ARGS) & agent=$$!; \
 	$(PY) -m client web --url http://127.0.0.1:8080
 
 # Synthesis needs neither Docker nor AWS credentials, in either image build mode; the handler bundle is pip-installed

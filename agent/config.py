@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from contract.agentcore import MEMORY_ID_PATTERN
-from contract.deployment import DEFAULT_MODEL_ID, MEMORY_ID_ENV, MODEL_ID_ENV, MODEL_REGION_ENV
+from contract.deployment import DEFAULT_MODEL_ID, MEMORY_ID_ENV, MODEL_ID_ENV, MODEL_REGION_ENV, SYSTEM_PROMPT_ENV
 
 DEFAULT_SYSTEM_PROMPT = (
     "You are a helpful assistant. Use the tools you have for weather, time and arithmetic rather than guessing, "
@@ -55,6 +55,12 @@ def _memory_id(env: Mapping[str, str]) -> str | None:
     return raw
 
 
+def aws_region(env: Mapping[str, str] | None = None) -> str | None:
+    """The Region the agent calls AWS in: the stack's (``BEDROCK_REGION``), else the process's own."""
+    env = os.environ if env is None else env
+    return env.get(MODEL_REGION_ENV) or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the agent needs to know about its environment."""
@@ -86,8 +92,8 @@ class Settings:
         defaults = cls()
         return cls(
             model_id=env.get(MODEL_ID_ENV) or defaults.model_id,
-            region=env.get(MODEL_REGION_ENV) or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
-            system_prompt=env.get("SYSTEM_PROMPT") or defaults.system_prompt,
+            region=aws_region(env),
+            system_prompt=env.get(SYSTEM_PROMPT_ENV) or defaults.system_prompt,
             max_sessions=_positive(env, "MAX_SESSIONS", defaults.max_sessions, int, "whole number"),
             max_prompt_chars=_positive(env, "MAX_PROMPT_CHARS", defaults.max_prompt_chars, int, "whole number"),
             weather_timeout_seconds=_positive(

@@ -1,9 +1,13 @@
-"""The server's log format, and one correction to what the AgentCore SDK logs.
+"""The server's log format, and two corrections to what the AgentCore SDK logs.
 
 ``BedrockAgentCoreApp`` logs "Invocation completed successfully" when the handler *returns*; for a stream that is
 when it starts, so a stream that later ends in an error would read as a success. The record is kept, with its
 timing, and says what it measures: the stream started. A stream that fails later is logged at ERROR by
 ``agent.streaming`` ("stream failed after it began").
+
+The SDK's logger also has a handler of its own, which writes each record as JSON with the request and session ids;
+passed on to the root logger as well, every SDK record was printed twice, once as JSON and once as plain text. The
+JSON line is the one kept: ``python -m client logs --session`` finds it by its session id.
 """
 
 from __future__ import annotations
@@ -29,5 +33,6 @@ def configure(level: str) -> None:
     """Log to stderr at ``level`` in the ``LEVEL logger message`` format the README shows."""
     logging.basicConfig(level=level.upper(), format="%(levelname)s %(name)s %(message)s")
     sdk = logging.getLogger(SDK_LOGGER)
+    sdk.propagate = False  # its own JSON handler writes it, once
     if not any(isinstance(existing, StreamStartFilter) for existing in sdk.filters):
         sdk.addFilter(StreamStartFilter())

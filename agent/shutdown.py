@@ -128,6 +128,12 @@ class _Server(uvicorn.Server):
         self._loop = asyncio.get_running_loop()
         await super().serve(sockets)
 
+    async def startup(self, sockets: list | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:  # bound: say where, with the port the system gave when asked for port 0
+            host, port = self.servers[0].sockets[0].getsockname()[:2]
+            logger.info("serving url=<http://%s:%d> paths=<POST /invocations, GET /ping>", host, port)
+
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGTERM, signal.SIGINT)}

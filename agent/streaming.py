@@ -2,7 +2,9 @@
 
 Two formats: ``text`` (each ``data:`` line a JSON string holding one text delta, what AWS's tutorials emit) and
 ``events`` (typed JSON objects: text, tool use, tool result, done). In both, a failure after the stream began
-ends it with one JSON error object, so a client never mistakes a truncated answer for a complete one.
+ends it with one JSON error object, so a client never mistakes a truncated answer for a complete one; when the
+model could not be called at all (no AWS credentials or Region here), that object names the fix and its ``code`` is
+``AWS_SETUP_ERROR``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from typing import Any
 
 from strands import Agent
 
+from agent.aws_setup import setup_problem
 from agent.invocation_log import RECORDER_KEY, InvocationRecorder
+from contract.stream import AWS_SETUP_ERROR
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +70,7 @@ async def agent_values(
     started = time.perf_counter()
     events_mode = mode == "events"
     recorder = recorder or InvocationRecorder()
+    answered = False  # whether any value has gone out: a setup failure before that has answered nothing
     try:
         # aclosing: closing this generator closes the agent's now, in the task that iterated it, so the turn ends
         # at once and OpenTelemetry contexts attached inside it are detached in the context they were attached in.
@@ -75,6 +80,7 @@ async def agent_values(
                 text = event.get("data")
                 if text:
                     recorder.chunk()
+                    answered = True
                     yield {"type": "text", "text": text} if events_mode else text
                 elif "result" in event:
                     result = event["result"]
@@ -86,12 +92,20 @@ async def agent_values(
                         yield done
                 elif events_mode and "message" in event:
                     for value in _message_events(event["message"]):
+                        answered = True
                         yield value
     except Exception as error:
-        logger.exception("stream failed after it began")
         recorder.failed(error)
-        progress.error = f"{type(error).__name__}: {error}"
-        yield {"error": progress.error, "type": STREAM_ERROR}
+        problem = None if answered else setup_problem(error)
+        if problem is None:
+            logger.exception("stream failed after it began")
+            progress.error = f"{type(error).__name__}: {error}"
+            yield {"error": progress.error, "type": STREAM_ERROR}
+        else:
+            # The same for every prompt until the agent is restarted with credentials: one line, not a traceback.
+            logger.error("model not called, nothing answered error=<%s> | %s", type(error).__name__, problem)
+            progress.error = problem
+            yield {"error": problem, "type": STREAM_ERROR, "code": AWS_SETUP_ERROR}
 
 
 async def sse_body(

@@ -13,6 +13,7 @@ from client.arn import RuntimeArn
 from client.aws import DEFAULT_READ_TIMEOUT, boto_config
 from client.errors import (
     AgentClientError,
+    AgentSetupError,
     ConfigurationError,
     EndpointUnreachableError,
     InvocationError,
@@ -32,6 +33,7 @@ __all__ = [
     "DEFAULT_READ_TIMEOUT",
     "DEFAULT_STACK_NAME",
     "AgentClientError",
+    "AgentSetupError",
     "ConfigurationError",
     "EndpointUnreachableError",
     "InvocationError",

@@ -16,7 +16,7 @@ from typing import TextIO
 import boto3
 
 from client.arn import EXAMPLE_ARN, RuntimeArn
-from client.aws import DEFAULT_READ_TIMEOUT, boto_session, make_client
+from client.aws import CALL_READ_TIMEOUT, DEFAULT_READ_TIMEOUT, boto_session, make_client
 from client.conversations import recent_conversations
 from client.errors import (
     AgentClientError,
@@ -35,7 +35,7 @@ from client.status import runtime_status
 from client.web import DEFAULT_HOST as WEB_DEFAULT_HOST
 from client.web import DEFAULT_PORT as WEB_DEFAULT_PORT
 from contract.agentcore import DEFAULT_ACTOR_ID, PORT, actor_id_problem, runtime_log_group
-from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_MEMORY_ID, STACK_NAME_ENV
+from contract.deployment import CLI_COMMAND, DEFAULT_STACK_NAME, OUTPUT_MEMORY_ID, STACK_NAME_ENV
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
@@ -54,8 +54,8 @@ _EXIT_CODES: list[tuple[type[AgentClientError], int]] = [
 ]
 _EXIT_CODE_HELP = (
     "exit codes: 0 success, 1 unexpected error, 2 bad arguments, 3 configuration (ARN, credentials, region, "
-    "stack), 4 endpoint unreachable or timed out, 5 invocation refused or throttled, 6 error in the stream, "
-    "130 interrupted"
+    "stack; or the agent's own: it cannot call AWS), 4 endpoint unreachable or timed out, 5 invocation refused or "
+    "throttled, 6 the answer began but broke off, 130 interrupted"
 )
 
 
@@ -71,7 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, unknown = parser.parse_known_args(argv)
+        if unknown:  # said by the command's own parser, with its usage, not the top-level one
+            args.parser.error(f"unrecognized arguments: {' '.join(unknown)}")
         return args.run(args, sys.stdout, sys.stderr)
     except SystemExit as exit_:  # argparse has printed the usage and the problem (or the help)
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
@@ -112,7 +114,10 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--region", help="AWS region (default: the ARN's region, else AWS_REGION or the profile's)")
     where.add_argument("--endpoint-url", help="AgentCore endpoint to call instead of the region's, like the AWS CLI")
     where.add_argument("--profile", help="AWS profile for credentials and region (default: the environment's)")
-    where.add_argument(
+
+    # Only where an answer streams: status reads one short reply.
+    streaming = argparse.ArgumentParser(add_help=False)
+    streaming.add_argument(
         "--read-timeout",
         type=_positive_seconds,
         default=DEFAULT_READ_TIMEOUT,
@@ -137,19 +142,39 @@ def build_parser() -> argparse.ArgumentParser:
         "piped output is always raw)",
     )
 
-    invoke = commands.add_parser(
-        "invoke", parents=[target, output], help="send one prompt and stream the answer", epilog=_EXIT_CODE_HELP
+    invoke = _command(
+        commands,
+        "invoke",
+        parents=[target, streaming, output],
+        help="send one prompt and stream the answer",
+        description="Send one prompt and print the answer as it streams: live Markdown on a terminal, the exact text "
+        "when piped (or with --raw).",
     )
     invoke.add_argument("prompt", metavar="PROMPT", help="what to ask; '-' reads it from stdin")
     invoke.set_defaults(run=_invoke)
 
-    chat = commands.add_parser(
-        "chat", parents=[target, output], help="a conversation in one session, one prompt per line of stdin"
+    chat = _command(
+        commands,
+        "chat",
+        parents=[target, streaming, output],
+        help="a conversation in one session, one prompt per line of stdin",
+        description="Hold a conversation in one session: one prompt per line typed at the terminal (or piped in), "
+        "each answer streamed as it comes. An empty line does nothing; /exit or Ctrl-D leaves.",
     )
     chat.set_defaults(run=_chat)
 
-    sessions = commands.add_parser(
-        "sessions", help="recent conversations kept in the deployment's AgentCore Memory", epilog=_EXIT_CODE_HELP
+    sessions = _command(
+        commands,
+        "sessions",
+        help="recent conversations kept in the deployment's AgentCore Memory",
+        description="List recent conversations of one actor kept in the deployment's AgentCore Memory, newest first, "
+        "each with the session id that continues it (chat --session ID).",
+    )
+    sessions.add_argument(
+        "--url",
+        action=_Refused,
+        reason="sessions lists the conversations kept in the deployment's AgentCore Memory; a local agent keeps "
+        "its conversations in its own process, where nothing lists them",
     )
     memory = sessions.add_argument_group("memory (default: the MemoryId output of the deployed stack)")
     memory.add_argument("--memory-id", metavar="ID", help="the AgentCore Memory to list")
@@ -169,15 +194,23 @@ def build_parser() -> argparse.ArgumentParser:
     memory.add_argument("--limit", type=_positive_count, default=10, metavar="N", help="how many (default: 10)")
     sessions.set_defaults(run=_sessions)
 
-    status = commands.add_parser(
+    status = _command(
+        commands,
         "status",
         parents=[target],
         help="is it healthy and what is running: runtime and endpoint status, versions, image, last hour's invocations",
+        description="Show whether the runtime is healthy and what it runs: runtime and DEFAULT endpoint status, "
+        "versions, image, and the last hour's invocations by outcome. With --url: a local agent's /ping.",
     )
     status.set_defaults(run=_status)
 
-    web = commands.add_parser(
-        "web", parents=[target], help="a chat page in the browser, relaying to the agent; credentials stay here"
+    web = _command(
+        commands,
+        "web",
+        parents=[target, streaming],
+        help="a chat page in the browser, relaying to the agent; credentials stay here",
+        description="Serve a chat page in the browser that relays each turn to the agent and renders the answer as it "
+        "streams. AWS credentials stay in this process; the page only talks to it. Ctrl-C stops it.",
     )
     page = web.add_argument_group("the page")
     page.add_argument(
@@ -210,13 +243,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command(commands: argparse._SubParsersAction, name: str, **kwargs: object) -> argparse.ArgumentParser:
+    """A subcommand whose ``--help`` says what it does and ends with the exit codes, as every one's does."""
+    kwargs.setdefault("epilog", _EXIT_CODE_HELP)
+    return commands.add_parser(name, **kwargs)  # type: ignore[arg-type]
+
+
+class _Refused(argparse.Action):
+    """An option a command does not offer but users reach for: refused with the reason, not as an unknown option."""
+
+    def __init__(self, option_strings: list[str], dest: str, *, reason: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs="?", help=argparse.SUPPRESS, **kwargs)  # type: ignore[arg-type]
+        self.reason = reason
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: object, values: object, option: object) -> None:
+        parser.error(f"{option} does not apply: {self.reason}")
+
+
 def _logs_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    logs = commands.add_parser(
+    logs = _command(
+        commands,
         "logs",
         help="the runtime's logs: one line per invocation record, and the agent's own lines",
         description="Show the runtime's CloudWatch logs, oldest first: each invocation record as one line (time UTC, "
         "session, outcome, time to first chunk, tokens, tools), every other line as the agent printed it.",
         epilog=_EXIT_CODE_HELP + "; --follow ends with 0 on Ctrl-C",
+    )
+    logs.add_argument(
+        "--url",
+        action=_Refused,
+        reason="logs reads the deployed runtime's CloudWatch Logs; a local agent prints its logs in the terminal "
+        "running it (make local)",
     )
     where = logs.add_argument_group("runtime (default: the runtime of the deployed stack)")
     where.add_argument("--arn", help=f"runtime ARN, e.g. {EXAMPLE_ARN}")
@@ -294,7 +351,7 @@ def _sessions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for conversation in found:
         print(conversation.line(), file=out)
     if found and err.isatty():
-        print(f"continue one with: python -m client chat --session {found[0].session_id}", file=err)
+        print(f"continue one with: {CLI_COMMAND} chat --session {found[0].session_id}", file=err)
     return EXIT_OK
 
 
@@ -312,7 +369,7 @@ def _discover_memory(args: argparse.Namespace, session: boto3.session.Session) -
 def _status(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.url:
         _refuse_aws_options_with_url(args)
-        health = LocalAgent(args.url, read_timeout=args.read_timeout).ping()
+        health = LocalAgent(args.url, read_timeout=CALL_READ_TIMEOUT).ping()
         print(f"{'agent':<9} {args.url}\n{'status':<9} {health.get('status', '?')}", file=out)
         return EXIT_OK
     session, arn = _aws_target(args, err)

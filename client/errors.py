@@ -19,6 +19,13 @@ class ConfigurationError(AgentClientError):
     """The target cannot be called as configured: malformed ARN, no credentials, no region, no deployed stack."""
 
 
+class AgentSetupError(ConfigurationError):
+    """The agent answered nothing because it cannot call AWS where it runs: no credentials, refused ones, no Region.
+
+    Its message, the agent's own, says how to fix that; every prompt fails the same way until the agent is restarted.
+    """
+
+
 class EndpointUnreachableError(AgentClientError):
     """No answer from the endpoint: connection refused, unknown host, or a timeout before the answer began."""
 

@@ -23,6 +23,9 @@ DEFAULT_QUALIFIER = "DEFAULT"
 """The runtime endpoint AgentCore creates with every runtime; it follows the latest version."""
 
 _ACCEPT = "text/event-stream, application/json"
+_NO_ROUTE = frozenset({404, 405, 501})
+"""What a server without the agent's routes answers ``POST /invocations`` or ``GET /ping`` with (not found, method
+not allowed, or not implemented, as Python's own http.server says it)."""
 
 
 class Runtime:
@@ -127,7 +130,7 @@ class LocalAgent:
             headers={"Content-Type": "application/json", "Accept": _ACCEPT, SESSION_HEADER: session_id, **self._actor},
         )
         if response.status >= 400:
-            raise _agent_error(response)
+            raise self._not_an_agent(response, "POST /invocations") or _agent_error(response)
         return Stream(
             response,
             content_type=response.headers.get("Content-Type", ""),
@@ -139,11 +142,21 @@ class LocalAgent:
         """The agent's health, from ``GET /ping`` (``{"status": "Healthy"}`` or ``"HealthyBusy"``)."""
         response = self._request("GET", "/ping")
         if response.status >= 400:
-            raise _agent_error(response)
+            raise self._not_an_agent(response, "GET /ping") or _agent_error(response)
         try:
             return json.loads(response.read())
         finally:
             response.release_conn()
+
+    def _not_an_agent(self, response: urllib3.BaseHTTPResponse, request: str) -> ConfigurationError | None:
+        """The error for a server that has no such route: the agent always has both, so the URL is another server's."""
+        if response.status not in _NO_ROUTE:
+            return None
+        response.release_conn()
+        return ConfigurationError(
+            f"{self.url} is not an agent: it answered {request} with HTTP {response.status}. Check the URL and its "
+            f"port: make local serves the agent on http://127.0.0.1:{PORT}"
+        )
 
     def _request(self, method: str, path: str, **kwargs: Any) -> urllib3.BaseHTTPResponse:
         try:
@@ -190,6 +203,6 @@ def _agent_error(response: urllib3.BaseHTTPResponse) -> InvocationError:
     if isinstance(body, dict) and "error" in body:
         message, hint = str(body["error"]), body.get("hint")
     else:
-        message, hint = raw.decode("utf-8", errors="replace").strip()[:500], None
+        message, hint = " ".join(raw.decode("utf-8", errors="replace").split())[:500], None  # one line
     kind = ThrottledError if response.status == 429 else InvocationError
     return kind(f"HTTP {response.status}", message, status=response.status, hint=hint)

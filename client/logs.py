@@ -21,6 +21,7 @@ from botocore.exceptions import ClientError
 from client.aws import aws_errors
 from client.errors import ConfigurationError, ThrottledError
 from client.records import LogEvent
+from contract.deployment import CLI_COMMAND
 from contract.record import INVOCATION_RECORD, Outcome
 
 DEFAULT_SINCE = "1h"
@@ -166,6 +167,6 @@ class LogGroupMissing(ConfigurationError):
     def __init__(self, group: str) -> None:
         super().__init__(
             f"no logs yet: log group {group} does not exist, so the runtime has never been invoked (or its logs "
-            'were deleted); invoke it with `python -m client invoke "Hello"`, then try again'
+            f'were deleted); invoke it with `{CLI_COMMAND} invoke "Hello"`, then try again'
         )
         self.group = group

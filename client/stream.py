@@ -17,8 +17,9 @@ from typing import Any, Protocol
 from urllib3.exceptions import HTTPError as URLLib3HTTPError
 from urllib3.exceptions import ReadTimeoutError as URLLib3ReadTimeoutError
 
-from client.errors import StreamError
+from client.errors import AgentSetupError, StreamError
 from client.sse import iter_values
+from contract.stream import AWS_SETUP_ERROR
 
 _READ_SIZE = 64 * 1024
 _EVENT_TYPES = frozenset({"text", "tool_use", "tool_result", "done"})
@@ -56,7 +57,8 @@ class Stream:
     In text mode each value is a string (one text delta); in events mode each is a typed event dict
     (``{"type": "text", "text": ...}``, ``tool_use``, ``tool_result``, ``done``). A non-streaming JSON answer is
     one value. An error event, or a stream that breaks off, raises ``StreamError`` where it happens, so a
-    truncated answer is never mistaken for a complete one.
+    truncated answer is never mistaken for a complete one; the agent's event for a machine that cannot call AWS at
+    all raises ``AgentSetupError`` (nothing was answered).
 
     Attributes:
         session_id: the runtime session the answer belongs to; pass it again to continue the conversation.
@@ -126,6 +128,8 @@ class Stream:
                 values = iter([_whole_body_value(b"".join(read_chunks(raw)))])
             for value in values:
                 failure = error_event(value)
+                if failure is not None and failure.get("code") == AWS_SETUP_ERROR:
+                    raise AgentSetupError(str(failure["error"]))
                 if failure is not None:
                     code = str(failure.get("type") or failure.get("error_type") or "stream_error")
                     raise StreamError(code, str(failure["error"]), event=failure)

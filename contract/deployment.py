@@ -12,6 +12,11 @@ MODEL_ID_ENV = "MODEL_ID"
 MODEL_REGION_ENV = "BEDROCK_REGION"
 """The Region to call Bedrock in; the stack sets it to its own Region, the one its execution role is scoped to.
 Without it the agent uses ``AWS_REGION``."""
+SYSTEM_PROMPT_ENV = "SYSTEM_PROMPT"
+"""The agent's system prompt; unset, the agent's own default (``agent.config``)."""
+SECRET_IDS_ENV = "SECRET_IDS"  # noqa: S105 - the name of a variable holding secret ids, not a secret
+"""A JSON object: the name the agent's code reads a secret by -> the Secrets Manager secret id (name or ARN) to read
+it from, at run time (``agent.secrets``). Only ids, never a secret's value."""
 MEMORY_ID_ENV = "MEMORY_ID"
 """The AgentCore Memory that keeps conversations; unset, they live in process only."""
 
@@ -19,6 +24,10 @@ DEFAULT_STACK_NAME = "AgentCoreStreamingAgent"
 """Name of the CDK stack unless the deployment chose another."""
 STACK_NAME_ENV = "AGENTCORE_STACK_NAME"
 """Environment variable naming the stack, for a deployment under another name (the CDK app and the client)."""
+
+CLI_COMMAND = ".venv/bin/python -m client"
+"""The client's command line as a user types it from the repository, in any shell, after ``make install``: the
+commands this project prints for a user to run next (the stack's ``InvokeCommand`` output included) start with it."""
 
 # ``OutputKey`` of each CloudFormation output the stack declares and the client reads.
 OUTPUT_RUNTIME_ARN = "RuntimeArn"

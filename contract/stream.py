@@ -35,6 +35,12 @@ ANSWER_EVENTS = frozenset(EventType) - {EventType.STREAM_ERROR}
 """The event types of an answer that is still going well."""
 
 
+AWS_SETUP_ERROR = "aws_setup"
+"""``code`` of the error event that ends a stream before any answer when the agent cannot call AWS at all (no
+credentials, credentials refused, no Region): its ``error`` says the fix, and a client reports a configuration
+problem rather than an answer that broke off."""
+
+
 def error_event(message: str) -> dict[str, Any]:
     """The value that ends a stream which failed after it began."""
     return {"error": message, "type": EventType.STREAM_ERROR}

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from infra.config import CDK_JSON, CommandLineContext, Settings, SettingsError
+from infra.config import CDK_JSON, CommandLineContext, Settings, SettingsError, deployment_region
 from infra.runtime_provider.properties import RESOURCE_TYPE as RUNTIME_RESOURCE_TYPE
 
 RUNTIME_LOG_GROUP_PREFIX = "/aws/bedrock-agentcore/runtimes/"
@@ -126,12 +126,14 @@ def _left_behind(stack_id: str, removed: list[Removed], logs: Any) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Destroy the stack that ``cdk`` would destroy with these arguments, and report."""
     cdk_args = list(sys.argv[1:] if argv is None else argv)
+    context = CommandLineContext(cdk_args, CDK_JSON)
     try:
-        settings = Settings.load(CommandLineContext(cdk_args, CDK_JSON))
+        settings = Settings.load(context)
     except SettingsError as error:
         print(f"destroy: {error}", file=sys.stderr)
         return 1
-    session = boto3.session.Session()
+    # The stack's own Region (AWS_REGION included), not only boto3's: the preflight has checked this one.
+    session = boto3.session.Session(region_name=deployment_region(context))
     return destroy(
         settings.stack_name,
         cdk_args,

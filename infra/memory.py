@@ -13,14 +13,12 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from contract.agentcore import RUNTIME_NAME_PATTERN
+from infra.config import DEFAULT_MEMORY_EXPIRY_DAYS, MEMORY_EXPIRY_DAYS
 
 CONVERSATION_ACTIONS = ["bedrock-agentcore:CreateEvent", "bedrock-agentcore:ListEvents"]
 """The data-plane calls the agent makes (``agent.memory_store``): write a turn, read a conversation back."""
 
-EXPIRY_DAYS = (3, 365)
-"""``EventExpiryDuration`` bounds, in days (the CloudFormation resource schema)."""
-
-DEFAULT_EXPIRY = cdk.Duration.days(30)
+DEFAULT_EXPIRY = cdk.Duration.days(DEFAULT_MEMORY_EXPIRY_DAYS)
 
 
 class ConversationMemory(Construct):
@@ -49,7 +47,7 @@ class ConversationMemory(Construct):
                 "only letters, digits and underscores, at most 48 characters"
             )
         days = event_expiry.to_days(integral=False)
-        low, high = EXPIRY_DAYS
+        low, high = MEMORY_EXPIRY_DAYS
         if days != int(days) or not low <= days <= high:
             raise ValueError(f"event_expiry must be a whole number of days from {low} to {high}, got {days:g} days")
         self.event_expiry_days = int(days)

@@ -7,6 +7,7 @@ the local Docker build, and only then is Docker checked.
 
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
 import sys
@@ -18,12 +19,26 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from infra.config import (
     CDK_JSON,
+    CDK_REGION_VARIABLE,
     IMAGE_BUILD_LOCAL,
     IMAGE_BUILD_REMOTE,
     CommandLineContext,
     Settings,
     SettingsError,
+    deployment_region,
 )
+
+NO_REGION = "no AWS Region is configured. Fix: export AWS_REGION=us-east-1 (or any Region with AgentCore)"
+NO_CREDENTIALS = (
+    "no AWS credentials found. Fix: aws configure (or aws sso login --profile NAME && export AWS_PROFILE=NAME)"
+)
+REFUSED_CREDENTIALS = "AWS credentials were refused{why}. Fix: aws sso login, or renew them with aws configure"
+CDK_REGION_IGNORED = (
+    f"{CDK_REGION_VARIABLE} is set, but the CDK CLI replaces it with the Region it finds itself (AWS_REGION, "
+    "AWS_DEFAULT_REGION, the profile's, else us-east-1) before the app sees it"
+)
+"""The verdicts on account and Region, word for word the same wherever they are given: here, in the CDK app before
+CDK's own error, and when ``make local`` starts."""
 
 BOOTSTRAP_VERSION_PARAMETER = "/cdk-bootstrap/hnb659fds/version"
 """Written by ``cdk bootstrap`` with the default qualifier; the CDK CLI reads the same parameter."""
@@ -35,6 +50,14 @@ _IMAGE_BUILD_WHERE = {
 
 Run = Callable[[Sequence[str]], subprocess.CompletedProcess]
 ClientFactory = Callable[[str, str | None], Any]
+
+
+def has_credentials() -> bool:
+    """Whether boto3 finds any AWS credentials here, without asking AWS whether it accepts them."""
+    try:
+        return boto3.session.Session().get_credentials() is not None
+    except BotoCoreError:  # a profile that does not exist, a broken config: none that work
+        return False
 
 
 def _run(command: Sequence[str]) -> subprocess.CompletedProcess:
@@ -60,7 +83,7 @@ def check(
     """
     problems: list[str] = []
     if not region:
-        problems.append("no AWS Region is configured. Fix: export AWS_REGION=us-east-1 (or any Region with AgentCore)")
+        problems.append(NO_REGION)
     account = _account(client, region, problems)
     if command == "deploy":
         if image_build == IMAGE_BUILD_LOCAL:
@@ -74,11 +97,9 @@ def _account(client: ClientFactory, region: str | None, problems: list[str]) -> 
     try:
         return client("sts", region).get_caller_identity()["Account"]
     except NoCredentialsError:
-        problems.append(
-            "no AWS credentials found. Fix: aws configure (or aws sso login --profile NAME && export AWS_PROFILE=NAME)"
-        )
+        problems.append(NO_CREDENTIALS)
     except (ClientError, BotoCoreError) as error:
-        problems.append(f"AWS credentials were refused ({error}). Fix: aws sso login, or renew them with aws configure")
+        problems.append(REFUSED_CREDENTIALS.format(why=f" ({error})"))
     return None
 
 
@@ -114,24 +135,28 @@ def _bootstrap_problems(client: ClientFactory, account: str, region: str) -> lis
     return []
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Print each problem on its own line; exit 1 if there is any."""
+def main(argv: Sequence[str] | None = None, *, client: ClientFactory = _client) -> int:
+    """Print each problem on its own line; exit 1 if there is any. ``client`` makes the STS and SSM clients."""
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] not in ("deploy", "destroy"):
         print("usage: python -m infra.preflight deploy|destroy [cdk arguments]", file=sys.stderr)
         return 2
     command, cdk_args = args[0], args[1:]
+    context = CommandLineContext(cdk_args, CDK_JSON)
     try:
-        settings = Settings.load(CommandLineContext(cdk_args, CDK_JSON))
+        settings = Settings.load(context)
     except SettingsError as error:
         print(f"preflight: {error}", file=sys.stderr)
         return 1
-    problems = check(command, region=boto3.session.Session().region_name, image_build=settings.image_build)
+    region = deployment_region(context)
+    problems = check(command, region=region, image_build=settings.image_build, client=client)
     for problem in problems:
         print(f"preflight: {problem}", file=sys.stderr)
+    if not region and os.environ.get(CDK_REGION_VARIABLE):
+        print(f"preflight: {CDK_REGION_IGNORED}", file=sys.stderr)
     if not problems:
-        how = "" if command == "destroy" else f" (image build: {_IMAGE_BUILD_WHERE[settings.image_build]})"
-        print(f"preflight: ready to {command}{how}")
+        how = "" if command == "destroy" else f"; image build: {_IMAGE_BUILD_WHERE[settings.image_build]}"
+        print(f"preflight: ready to {command} stack {settings.stack_name} in {region}{how}")
     return 1 if problems else 0
 
 

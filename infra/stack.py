@@ -6,10 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from contract.agentcore import ACTOR_HEADER
 from contract.deployment import (
+    CLI_COMMAND,
     MEMORY_ID_ENV,
     OUTPUT_INVOKE_COMMAND,
     OUTPUT_MEMORY_ID,
@@ -51,6 +53,9 @@ class AgentCoreStack(cdk.Stack):
                 self, "AgentImage", directory=image_directory, images_to_keep=settings.images_to_keep
             )
         self.memory = _memory(self, settings)
+        environment = settings.container_environment()  # the same variables `make local` gives the agent
+        if self.memory:
+            environment[MEMORY_ID_ENV] = self.memory.memory_id
         self.runtime = AgentCoreRuntime(
             self,
             "AgentRuntime",
@@ -58,9 +63,17 @@ class AgentCoreStack(cdk.Stack):
             image=image,
             model_id=settings.model_id,
             description="Streaming Strands agent",
-            environment={MEMORY_ID_ENV: self.memory.memory_id} if self.memory else None,
+            environment=environment or None,
             request_headers=[ACTOR_HEADER],
         )
+        if settings.secrets:
+            self.runtime.role.add_to_principal_policy(
+                iam.PolicyStatement(
+                    sid="ReadAgentSecrets",
+                    actions=["secretsmanager:GetSecretValue"],
+                    resources=sorted({secret_arn(self, secret_id) for secret_id in settings.secrets.values()}),
+                )
+            )
         if self.memory:
             self.memory.grant_conversations(self.runtime.role)
             cdk.CfnOutput(self, OUTPUT_MEMORY_ID, value=self.memory.memory_id, description="AgentCore Memory id")
@@ -73,10 +86,22 @@ class AgentCoreStack(cdk.Stack):
             self,
             OUTPUT_INVOKE_COMMAND,
             value=cdk.Fn.join(
-                "", ["python -m client invoke --region ", self.region, " --arn ", self.runtime.runtime_arn, ' "Hello"']
+                "", [f"{CLI_COMMAND} invoke --region ", self.region, " --arn ", self.runtime.runtime_arn, ' "Hello"']
             ),
             description="Invoke the deployed agent from this repository",
         )
+
+
+def secret_arn(stack: cdk.Stack, secret_id: str) -> str:
+    """The ARN IAM needs for a secret named by name or ARN: a name matches the 6 characters the service appends."""
+    if secret_id.startswith("arn:"):
+        return secret_id
+    return stack.format_arn(
+        service="secretsmanager",
+        resource="secret",
+        resource_name=f"{secret_id}-??????",
+        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+    )
 
 
 def _memory(stack: cdk.Stack, settings: Settings) -> ConversationMemory | None:

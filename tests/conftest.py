@@ -15,9 +15,10 @@ from agent.server import create_app
 from fakes.live_server import serve
 from fakes.memory_plane import MemoryPlane
 from fakes.scripted_model import ScriptedModel
+from infra.jsii_node import quiet_node_warnings
 
 os.environ.setdefault("AWS_REGION", "us-east-1")
-os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+quiet_node_warnings()  # before any test imports aws_cdk, as the CDK app does
 
 ServeAgent = Callable[..., str]
 

@@ -53,6 +53,8 @@ HERE = Path(__file__).resolve().parent
 STANDIN_SCRIPT = HERE / "standin_base.sh"
 FIGURES = ROOT / "build" / "image-test.json"
 LOCK = ROOT / "agent" / "requirements.txt"
+AWS_SERVICES = ROOT / "agent" / "aws_services.txt"
+"""The AWS services whose botocore models the Dockerfile keeps, one per line, ``#`` comments."""
 ROOTFS_REPO = "agentcore-image-test/debian-rootfs"
 STANDIN_REPO = "agentcore-image-test/python-standin"
 IMAGE_REPO = "agentcore-image-test/agent"
@@ -457,6 +459,12 @@ def normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def kept_services() -> list[str]:
+    """The services ``agent/aws_services.txt`` lists, sorted as ``get_available_services`` sorts them."""
+    lines = AWS_SERVICES.read_text(encoding="utf-8").splitlines()
+    return sorted(name for line in lines if (name := line.partition("#")[0].strip()))
+
+
 def lock_pins() -> dict[str, str]:
     """The lock's ``name -> version`` pins."""
     pins = {}
@@ -560,9 +568,9 @@ def check_contents(image: str, base: str, arch: str) -> dict[str, Any]:
         problems.append(f"HOME={facts['home']} is not a directory owned by uid {facts['uid']}")
     if facts["app"] != ["agent", "contract"]:
         problems.append(f"/app holds {facts['app']}, expected only agent/ and contract/")
-    kept = sorted(re.findall(r"-not -name (\S+)", (ROOT / "Dockerfile").read_text(encoding="utf-8")))
+    kept = kept_services()
     if facts["services"] != kept:
-        problems.append(f"botocore models in the image: {facts['services']}, the Dockerfile keeps {kept}")
+        problems.append(f"botocore models in the image: {facts['services']}, agent/aws_services.txt lists {kept}")
     if facts["uid"] != 1000:
         problems.append(f"the image runs as uid {facts['uid']}, expected 1000")
     if problems:

@@ -11,11 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from botocore.exceptions import NoCredentialsError, NoRegionError
 
 from client import cli
 from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN, STACK_NAME_ENV
 from fakes.dataplane import Reject
-from fakes.live_server import free_port
+from fakes.live_server import free_port, serve
 from fakes.scripted_model import Fail, ScriptedModel, ToolCall
 
 TRICKY_DELTAS = ['She said "hi"', " \\ back\\slash", "\nnew line\n", " naïve café ☕ 日本語", " \t tab", "\u2028end"]
@@ -270,6 +271,84 @@ def test_cli__a_session_id_no_header_can_carry_is_a_usage_error_before_anything_
     assert model.calls == []
 
 
+def subcommands() -> dict:
+    """Each subcommand's parser, by name (argparse keeps them in its subparsers action)."""
+    (action,) = [action for action in cli.build_parser()._actions if action.choices and action.dest == "==SUPPRESS=="]
+    return action.choices
+
+
+@pytest.mark.parametrize("command", sorted(subcommands()))
+def test_cli_help__every_command_says_what_it_does_and_lists_the_exit_codes(capsys, command):
+    parser = subcommands()[command]
+
+    code, out, _ = run(capsys, command, "--help")
+
+    assert code == cli.EXIT_OK
+    assert parser.description and " ".join(parser.description.split()[:6]) in " ".join(out.split())
+    assert "exit codes: 0 success" in out and "130 interrupted" in out
+
+
+def test_cli_status__offers_no_read_timeout_since_it_streams_nothing(capsys):
+    code, _, err = run(capsys, "status", "--read-timeout", "5")
+
+    assert code == cli.EXIT_USAGE
+    assert "--read-timeout" not in run(capsys, "status", "--help")[1]
+    assert err.startswith("usage: python -m client status")
+    assert "unrecognized arguments: --read-timeout 5" in err
+
+
+@pytest.mark.parametrize(
+    ("command", "reason"),
+    [("logs", "a local agent prints its logs in the terminal running it"), ("sessions", "a local agent keeps")],
+)
+def test_cli__url_where_it_has_no_meaning_is_refused_with_the_reason(capsys, command, reason):
+    code, out, err = run(capsys, command, "--url", "http://localhost:8080")
+
+    assert (code, out) == (cli.EXIT_USAGE, "")
+    assert err.startswith(f"usage: python -m client {command}")
+    assert f"python -m client {command}: error: --url does not apply: " in err
+    assert reason in err
+    assert "--url" not in run(capsys, command, "--help")[1]
+
+
+def test_cli__an_unknown_option_shows_the_commands_usage_not_the_top_levels(capsys):
+    code, _, err = run(capsys, "logs", "--region", "us-east-1", "--colour")
+
+    assert code == cli.EXIT_USAGE
+    assert err.startswith("usage: python -m client logs")
+    assert err.rstrip().endswith("unrecognized arguments: --colour")
+
+
+def not_found(status, body="Not Found"):
+    async def app(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"text/html")]})
+        await send({"type": "http.response.body", "body": body.encode()})
+
+    return app
+
+
+@pytest.mark.parametrize("status", [404, 405, 501])
+def test_cli__a_local_url_that_is_not_an_agent_says_so_and_to_check_the_port(capsys, status):
+    with serve(not_found(status)) as url:
+        invoked = run(capsys, "invoke", "--url", url, "hi")
+        pinged = run(capsys, "status", "--url", url)
+
+    for (code, out, err), request in ((invoked, "POST /invocations"), (pinged, "GET /ping")):
+        assert (code, out) == (cli.EXIT_CONFIGURATION, "")
+        assert_one_error_line(err, f"{url} is not an agent: it answered {request} with HTTP {status}", "port")
+
+
+def test_cli__a_servers_html_error_page_is_one_line(capsys):
+    page = "<html>\n  <body>\n    <h1>Bad gateway</h1>\n  </body>\n</html>\n"
+    with serve(not_found(502, page)) as url:
+        code, _, err = run(capsys, "invoke", "--url", url, "hi")
+
+    assert code == cli.EXIT_REFUSED
+    assert_one_error_line(err, "HTTP 502: <html> <body> <h1>Bad gateway</h1> </body> </html>")
+
+
 def test_cli__malformed_arn_exits_3(capsys):
     code, _, err = run(capsys, "invoke", "--arn", "arn:aws:lambda:us-east-1:123456789012:function:f", "hi")
 
@@ -343,6 +422,24 @@ def test_cli__error_event_in_the_stream_exits_6_after_the_partial_answer(agentco
 
     assert (code, out) == (cli.EXIT_STREAM, "partial answer")
     assert_one_error_line(err, "stream_error", "model connection reset")
+
+
+def test_cli__local_agent_without_aws_credentials_exits_3_with_the_agents_fix(serve_agent, capsys):
+    url = serve_agent(ScriptedModel([[Fail(NoCredentialsError())]]))
+
+    code, out, err = run(capsys, "invoke", "--url", url, "hi")
+
+    assert (code, out) == (cli.EXIT_CONFIGURATION, "")
+    assert_one_error_line(err, "the agent found no AWS credentials", "nothing was answered", "aws configure")
+
+
+def test_cli__deployed_agent_whose_model_cannot_be_called_exits_3_not_6(agentcore, capsys):
+    core = agentcore(ScriptedModel([[Fail(NoRegionError())]]))
+
+    code, out, err = run(capsys, "invoke", *core.target(), "hi")
+
+    assert (code, out) == (cli.EXIT_CONFIGURATION, "")
+    assert_one_error_line(err, "no AWS Region", "export AWS_REGION=")
 
 
 def test_cli__unexpected_exception_is_one_line_and_exit_1(serve_agent, capsys, monkeypatch):

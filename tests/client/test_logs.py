@@ -255,7 +255,9 @@ def test_cli_logs__no_log_group_says_the_runtime_was_never_invoked(cloudwatch, c
     code, out, err = run(capsys, "logs", *TARGET)
 
     assert (code, out) == (cli.EXIT_CONFIGURATION, "")
-    assert_one_error_line(err, "no logs yet", cloudwatch.group, "never been invoked", "python -m client invoke")
+    assert_one_error_line(
+        err, "no logs yet", cloudwatch.group, "never been invoked", ".venv/bin/python -m client invoke"
+    )
 
 
 def test_cli_logs__throttling_exits_5_with_the_services_message(cloudwatch, capsys, throttle):

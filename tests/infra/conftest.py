@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.stub import Stubber
-
-os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-os.environ.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
 
 # One attempt per call: each stubbed response or error is what the handler sees, with no retry in between.
 NO_RETRIES = Config(retries={"mode": "standard", "max_attempts": 1})
@@ -43,6 +39,23 @@ def stubber(control) -> Iterator[Stubber]:
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
+
+
+@pytest.fixture
+def aws_config(monkeypatch, tmp_path):
+    """No Region, profile or credentials from this machine: an empty AWS config file the test may write a profile to."""
+    for name in (
+        *("AWS_REGION", "AWS_DEFAULT_REGION", "CDK_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"),
+        *("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "CDK_DEFAULT_ACCOUNT"),
+        *("AGENTCORE_STACK_NAME", "AGENTCORE_IMAGE_BUILD"),
+    ):
+        monkeypatch.delenv(name, raising=False)
+    config = tmp_path / "aws-config"
+    config.write_text("")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    return config
 
 
 def build_app(outdir: str, *, bundle: bool, flags: dict | None = None, **settings: str):

@@ -186,7 +186,7 @@ def test_destroy__no_stack_means_nothing_to_do_and_cdk_is_not_run(aws):
     assert f"there is no stack {STACK}" in out
 
 
-def test_main__destroys_the_stack_named_in_the_cdk_arguments(monkeypatch):
+def test_main__destroys_the_stack_named_in_the_cdk_arguments(monkeypatch, aws_config):
     called = {}
 
     def fake_destroy(stack_name, cdk_args, **clients):
@@ -198,3 +198,17 @@ def test_main__destroys_the_stack_named_in_the_cdk_arguments(monkeypatch):
 
     assert destroy.main(["-c", "stackName=Other"]) == 0
     assert called == {"stack_name": "Other", "cdk_args": ["-c", "stackName=Other"]}
+
+
+def test_main__calls_cloudformation_and_logs_in_the_region_of_aws_region_alone(monkeypatch, aws_config):
+    called = {}
+
+    def fake_destroy(stack_name, cdk_args, **clients):
+        called.update({name: client.meta.region_name for name, client in clients.items()})
+        return 0
+
+    monkeypatch.setattr(destroy, "destroy", fake_destroy)
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+
+    assert destroy.main([]) == 0
+    assert called == {"cloudformation": "eu-west-1", "logs": "eu-west-1"}

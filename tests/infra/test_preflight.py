@@ -169,9 +169,7 @@ def test_check__destroy_needs_only_credentials_and_region(aws):
 
 
 def test_main__on_this_machine_prints_actionable_lines_and_fails(monkeypatch, capsys):
-    monkeypatch.setattr(
-        preflight, "check", lambda command, region, image_build: ["no AWS credentials found. Fix: aws configure"]
-    )
+    monkeypatch.setattr(preflight, "check", lambda command, **_: ["no AWS credentials found. Fix: aws configure"])
 
     status = preflight.main(["deploy"])
 
@@ -188,7 +186,7 @@ def checked(monkeypatch):
     """Records how ``main`` calls ``check``, which reports no problem."""
     calls = []
 
-    def check(command, region, image_build):
+    def check(command, region, image_build, **_):
         calls.append((command, image_build))
         return []
 
@@ -226,3 +224,101 @@ def test_main__unknown_build_mode_fails_with_the_fix(checked, capsys):
 
     assert checked == []
     assert "-c imageBuild=local" in capsys.readouterr().err
+
+
+# --- the Region, taken as the stack takes it -------------------------------------------------------------------------
+
+ELSEWHERE = "eu-west-1"
+REGION_SOURCES = ["context", "AWS_REGION", "AWS_DEFAULT_REGION", "profile"]
+"""Where ``cdk deploy`` takes the stack's Region from, in its order (``CDK_DEFAULT_REGION`` is the CLI's own)."""
+
+
+def set_region(source, region, monkeypatch, aws_config):
+    """Name ``region`` through one source; return the cdk arguments that source needs."""
+    if source == "context":
+        return ["-c", f"region={region}"]
+    if source == "profile":
+        aws_config.write_text(f"[default]\nregion = {region}\n")
+    else:
+        monkeypatch.setenv(source, region)
+    return []
+
+
+@pytest.fixture
+def regional(aws):
+    """The stubbed clients, recording the Region each was asked for."""
+    stubbers, client = aws
+    asked = []
+
+    def make(service, region):
+        asked.append(region)
+        return client(service, region)
+
+    return stubbers, make, asked
+
+
+@pytest.mark.parametrize("source", REGION_SOURCES)
+def test_main__deploy_takes_the_region_from_each_source_the_stack_reads(
+    source, regional, aws_config, monkeypatch, capsys
+):
+    stubbers, client, asked = regional
+    bootstrapped(stubbers)
+    cdk_args = set_region(source, ELSEWHERE, monkeypatch, aws_config)
+
+    status = preflight.main(["deploy", *cdk_args], client=client)
+
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, "")
+    assert asked == [ELSEWHERE, ELSEWHERE]
+    assert f"ready to deploy stack AgentCoreStreamingAgent in {ELSEWHERE}" in out
+
+
+@pytest.mark.parametrize("source", REGION_SOURCES)
+def test_main__destroy_takes_the_region_from_each_source_the_stack_reads(
+    source, regional, aws_config, monkeypatch, capsys
+):
+    stubbers, client, asked = regional
+    stubbers["sts"].add_response("get_caller_identity", IDENTITY)
+    cdk_args = set_region(source, ELSEWHERE, monkeypatch, aws_config)
+
+    status = preflight.main(["destroy", *cdk_args], client=client)
+
+    assert status == 0
+    assert asked == [ELSEWHERE]
+
+
+def test_main__without_any_region_says_to_export_aws_region(regional, aws_config, capsys):
+    stubbers, client, _ = regional
+    stubbers["sts"].add_response("get_caller_identity", IDENTITY)
+
+    status = preflight.main(["deploy"], client=client)
+
+    assert status == 1
+    assert capsys.readouterr().err == f"preflight: {preflight.NO_REGION}\n"
+
+
+def test_main__cdk_default_region_alone_is_refused_because_the_cdk_cli_replaces_it(
+    regional, aws_config, monkeypatch, capsys
+):
+    stubbers, client, _ = regional
+    stubbers["sts"].add_response("get_caller_identity", IDENTITY)
+    monkeypatch.setenv("CDK_DEFAULT_REGION", ELSEWHERE)
+
+    status = preflight.main(["deploy"], client=client)
+
+    assert status == 1
+    assert capsys.readouterr().err == f"preflight: {preflight.NO_REGION}\npreflight: {preflight.CDK_REGION_IGNORED}\n"
+
+
+@pytest.mark.parametrize("winner", REGION_SOURCES[:-1])
+def test_main__each_source_wins_over_those_after_it(winner, regional, aws_config, monkeypatch):
+    stubbers, client, asked = regional
+    bootstrapped(stubbers)
+    for source in REGION_SOURCES[REGION_SOURCES.index(winner) + 1 :]:
+        set_region(source, "ap-southeast-2", monkeypatch, aws_config)
+    monkeypatch.setenv("CDK_DEFAULT_REGION", "ca-central-1")
+    cdk_args = set_region(winner, ELSEWHERE, monkeypatch, aws_config)
+
+    assert preflight.main(["deploy", *cdk_args], client=client) == 0
+
+    assert asked == [ELSEWHERE, ELSEWHERE]

@@ -446,7 +446,7 @@ def test_outputs__arn_id_region_and_invoke_command(template):
     assert set(outputs) == {"RuntimeArn", "RuntimeId", "Region", "InvokeCommand", "MemoryId"}
     assert outputs["Region"]["Value"] == REGION
     command = outputs["InvokeCommand"]["Value"]["Fn::Join"][1]
-    assert command[0] == f"python -m client invoke --region {REGION} --arn "
+    assert command[0] == f".venv/bin/python -m client invoke --region {REGION} --arn "
     assert command[1]["Fn::GetAtt"][1] == p.ATTR_ARN
     assert command[2] == ' "Hello"'
 
