@@ -17,7 +17,7 @@ from strands import Agent
 from strands.models import Model
 
 from agent import logs, toolbox
-from agent.actor import actor_id
+from agent.actor import actor_id, session_id
 from agent.config import ConfigError, Settings
 from agent.contract import PORT
 from agent.http_errors import answer_framework_errors_as_json
@@ -70,29 +70,29 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
         try:
             invocation = parse_invocation(payload, settings.max_prompt_chars)
             actor = actor_id(context.request_headers)
+            session = session_id(context.session_id)
         except BadRequest as error:
             logger.info("rejected invocation status=<%d> reason=<%s>", error.status, error.message)
             return JSONResponse(error.body(), status_code=error.status)
         recorder = recorder_of(context.request)
         recorder.stream = invocation.stream
-        session_id = (context.session_id or "").strip() or None  # an empty header is no session, not a shared one
         logger.info(
             "invocation session=<%s> stream=<%s> prompt_chars=<%d>",
-            session_id,
+            session,
             invocation.stream,
             len(invocation.prompt),
         )
         logger.debug("prompt=<%s>", invocation.prompt)
-        if session_id is None:
+        if session is None:
             agent, release = new_agent(), _nothing
         else:
-            key = ConversationKey(actor, session_id)  # one actor never continues another's conversation
+            key = ConversationKey(actor, session)  # one actor never continues another's conversation
             try:
                 agent = sessions.acquire(key)
             except SessionBusy:
                 return JSONResponse(
                     {
-                        "error": f"session {session_id} is still answering a previous request",
+                        "error": f"session {session} is still answering a previous request",
                         "hint": "wait for that stream to finish, or use another session id for a separate conversation",
                     },
                     status_code=409,
@@ -103,7 +103,7 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
                 sessions.release(key)
                 return JSONResponse(
                     {
-                        "error": f"the conversation of session {session_id} could not be read from AgentCore Memory "
+                        "error": f"the conversation of session {session} could not be read from AgentCore Memory "
                         f"({error}); nothing was answered, so that it is not answered without its history",
                         "hint": "send the request again in a moment",
                     },

@@ -161,3 +161,19 @@ def test_empty_session_header__is_no_session_so_callers_never_share_a_conversati
         assert response.status_code == 200
 
     assert model.calls[1] == [{"role": "user", "content": [{"text": "what is my secret?"}]}]
+
+
+def test_control_character_in_the_session_id__is_refused_before_the_session_is_used(serve_agent, http):
+    model = ScriptedModel([["first"], ["second"]])
+    url = serve_agent(model)
+    http.post(f"{url}/invocations", json={"prompt": "mine"}, headers={SESSION_HEADER: SESSION_A})
+
+    forged = SESSION_A[:10] + "\t" + SESSION_A[10:]
+
+    refused = http.post(f"{url}/invocations", json={"prompt": "theirs"}, headers={SESSION_HEADER: forged})
+
+    assert refused.status_code == 400
+    assert refused.json()["error"] == (
+        f"header {SESSION_HEADER}: session id {forged!r} holds a control character (U+0009); an id is printable text"
+    )
+    assert len(model.calls) == 1, "the refused request never reached the model"
