@@ -72,6 +72,10 @@ class Settings:
     memory_record_wait_seconds: float = 5.0
     """How long an invocation's record waits for its turn's memory write (after the client has the answer) before
     it says ``pending``: a hung memory call must not hold the request open for as long as botocore would retry."""
+    calculator_timeout_seconds: float = 10.0
+    """Wall-clock time of one calculation (its CPU time, rounded up, too) before its worker process is killed."""
+    calculator_memory_mb: int = 512
+    """Address space of a calculator worker process, the interpreter and sympy included (175 MiB of it on x86_64)."""
 
     @property
     def max_body_bytes(self) -> int:
@@ -100,5 +104,11 @@ class Settings:
             memory_id=_memory_id(env),
             memory_record_wait_seconds=_positive(
                 env, "MEMORY_RECORD_WAIT_SECONDS", defaults.memory_record_wait_seconds, float, "number of seconds"
+            ),
+            calculator_timeout_seconds=_positive(
+                env, "CALCULATOR_TIMEOUT_SECONDS", defaults.calculator_timeout_seconds, float, "number of seconds"
+            ),
+            calculator_memory_mb=_positive(
+                env, "CALCULATOR_MEMORY_MB", defaults.calculator_memory_mb, int, "whole number of MiB"
             ),
         )

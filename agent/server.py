@@ -7,6 +7,7 @@ and benchmarks pass a scripted ``Model`` and get the same server, event loop and
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 
@@ -18,6 +19,8 @@ from strands.models import Model
 
 from agent import logs, toolbox
 from agent.actor import actor_id, session_id
+from agent.calculator import Calculator
+from agent.calculator_pool import POOL
 from agent.config import ConfigError, Settings
 from agent.contract import PORT
 from agent.http_errors import answer_framework_errors_as_json
@@ -43,7 +46,7 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
     """Build the AgentCore app; ``model=None`` means the Bedrock model named by the settings."""
     settings = settings or Settings.from_env()
     model = model or bedrock_model(settings)
-    tools = toolbox.build_tools(settings)  # cheap: the calculator is imported when first called, or after /ping
+    tools = toolbox.build_tools(settings)  # cheap: the calculator's worker starts after the first /ping
 
     def new_agent() -> Agent:
         return Agent(
@@ -62,7 +65,7 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
 
     @app.ping
     def ping() -> None:
-        toolbox.start_warm_up()  # after the first healthy answer, never before it
+        toolbox.start_warm_up()  # after the first healthy answer, never before it; then again after a worker died
         return None  # no opinion: the SDK reports Healthy, or HealthyBusy while work is in flight
 
     @app.entrypoint
@@ -153,14 +156,23 @@ def main(argv: list[str] | None = None, *, model: Model | None = None) -> None:
 
     logs.configure(os.environ.get("LOG_LEVEL", "INFO"))
     try:
-        app = create_app(model)
+        settings = Settings.from_env()
+        app = create_app(model, settings=settings)
     except ConfigError as error:
         raise SystemExit(f"agent: {error}") from None
     if args.prepare:
         load_server(app)
-        toolbox.calculator_tool()
+        asyncio.run(_calculate_once(settings))  # the calculator's worker imports, and so prepares, what it needs
+        POOL.stop_all()
         os._exit(0)  # no telemetry to flush, and no exporter may hold the build
     serve_until_signalled(app, args.host, args.port)  # exits: SIGTERM ends open streams, then the process
+
+
+async def _calculate_once(settings: Settings) -> None:
+    use = {"toolUseId": "prepare", "name": "calculator", "input": {"expression": "2 + 3 * 4"}}
+    async for event in Calculator(settings).stream(use, {}):
+        if event.tool_result["status"] != "success":
+            raise SystemExit(f"agent: the calculator failed while preparing: {event.tool_result['content']}")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
 Left alone, uvicorn waits for every open stream to finish, then re-raises SIGTERM (exit status 143), and the
 OpenTelemetry exporters that ``opentelemetry-instrument`` installed retry an unreachable collector for up to 10 s
 per signal at interpreter exit: the process outlived Docker's 10 s grace and was killed. Here a SIGTERM ends every
-open stream at once with the JSON error event (so a client never mistakes the cut answer for a whole one), gives
-the telemetry what is left of ``SHUTDOWN_BUDGET_SECONDS`` to flush, and exits with status 0.
+open stream at once with the JSON error event (so a client never mistakes the cut answer for a whole one), kills the
+calculator's worker processes, gives the telemetry what is left of ``SHUTDOWN_BUDGET_SECONDS`` to flush, and exits
+with status 0.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from types import FrameType
 import uvicorn
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from agent.calculator_pool import POOL
 from agent.streaming import STREAM_ERROR, encode_sse
 
 logger = logging.getLogger(__name__)
@@ -141,6 +143,7 @@ class _Server(uvicorn.Server):
         if self.signalled_at is None:
             self.signalled_at = time.monotonic()
             logger.info("shutting down signal=<%s>", signal.Signals(sig).name)
+            POOL.stop_all()
             if self._loop is not None:
                 asyncio.run_coroutine_threadsafe(self._ender.end_all(), self._loop)
         super().handle_exit(sig, frame)
@@ -167,6 +170,7 @@ def serve_until_signalled(app: ASGIApp, host: str, port: int) -> None:
     ender = StreamEnder(app)
     server = _Server(_config(ender, host, port), ender)
     server.run()
+    POOL.stop_all()  # however uvicorn stopped: no worker outlives the server
     if server.signalled_at is None:
         raise SystemExit(1)  # uvicorn stopped by itself: it could not start (it has said why)
     _exit_by(server.signalled_at + SHUTDOWN_BUDGET_SECONDS)

@@ -1,4 +1,4 @@
-"""``python -m agent.server`` answers ``/ping`` quickly: sympy (the calculator) loads only after the first ping."""
+"""``python -m agent.server`` answers ``/ping`` quickly: the calculator's worker (sympy) starts after the first ping."""
 
 from __future__ import annotations
 
@@ -19,23 +19,25 @@ ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = """
 import json, sys, time, urllib.request
+import psutil
+from agent.calculator_pool import POOL
 from agent.server import create_app
 from tests.fixtures.live_server import serve
 from tests.fixtures.scripted_model import ScriptedModel
 
 app = create_app(model=ScriptedModel([["hi"]]))
-before_ping = "sympy" in sys.modules
 with serve(app) as url:
+    before_ping = {"workers": len(psutil.Process().children()), "warm": POOL.warm()}
     urllib.request.urlopen(url + "/ping", timeout=5).read()
     deadline = time.monotonic() + 30
-    while "strands_tools.calculator" not in sys.modules and time.monotonic() < deadline:
+    while POOL.warm() == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
-    warmed = "strands_tools.calculator" in sys.modules
-print(json.dumps({"before_ping": before_ping, "warmed": warmed}))
+    after_ping = {"workers": len(psutil.Process().children()), "warm": POOL.warm()}
+print(json.dumps({"before_ping": before_ping, "after_ping": after_ping, "sympy": "sympy" in sys.modules}))
 """
 
 
-def test_start_up__does_not_import_sympy_until_ping_has_answered_then_warms_it_up():
+def test_start_up__starts_no_calculator_worker_until_ping_has_answered_then_keeps_one_warm():
     env = {**os.environ, "AWS_REGION": "us-east-1"}
 
     output = subprocess.run(
@@ -43,8 +45,9 @@ def test_start_up__does_not_import_sympy_until_ping_has_answered_then_warms_it_u
     )
 
     facts = json.loads(output.stdout.strip().splitlines()[-1])
-    assert facts["before_ping"] is False
-    assert facts["warmed"] is True
+    assert facts["before_ping"] == {"workers": 0, "warm": 0}
+    assert facts["after_ping"] == {"workers": 1, "warm": 1}
+    assert facts["sympy"] is False, "sympy is imported in the worker, never in the server"
 
 
 FIRST_ANSWER_PROBE = """

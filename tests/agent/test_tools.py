@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from agent.calculator import Calculator, calculator_tool
 from agent.config import Settings
-from agent.toolbox import Calculator, calculator_tool
 from agent.weather_tool import MAX_BODY_BYTES, WeatherServiceError, make_get_weather
 from tests.agent.helpers import stream_values
 from tests.fixtures.scripted_model import ScriptedModel, ToolCall
@@ -53,7 +53,7 @@ def test_calculator__a_bad_expression_is_the_real_tools_error(serve_agent, http)
 def test_calculator__offers_the_model_exactly_the_installed_tools_spec():
     real = calculator_tool()
 
-    offered = Calculator()
+    offered = Calculator(Settings())
 
     assert offered.tool_spec == real.tool_spec, "agent/calculator_spec.json is stale: scripts/record_calculator_spec.py"
     assert offered.tool_name == real.tool_name
