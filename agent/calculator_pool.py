@@ -4,8 +4,8 @@ A calculation is model-chosen input: ``9**9**9`` asks sympy for minutes of CPU a
 server it would hold the interpreter lock, stall ``/ping`` and every other stream, and ignore a hang-up and SIGTERM
 alike. So each calculation runs in a worker process (``agent.calculator_worker``) that the kernel limits (CPU time,
 address space) and that this module kills when the calculation overruns its wall-clock time, when the turn that
-asked for it is cancelled (a hang-up, shutdown) or when it hits a limit. A killed worker is replaced in the
-background, so the next call finds a warm one again.
+asked for it is cancelled (a hang-up, ``TOOL_TIMEOUT_SECONDS``, shutdown) or when it hits a limit. A killed worker
+is replaced in the background, so the next call finds a warm one again.
 
 The design: one worker is kept warm (sympy and the tool imported, started after the first ``/ping``); a call takes
 it, or starts a fresh worker when none is idle, so concurrent calls from different sessions never queue behind a
@@ -231,7 +231,7 @@ class CalculatorPool:
     async def calculate(self, tool_use: dict[str, Any], limits: Limits) -> Reply:
         """Run the real tool on ``tool_use`` in a worker, within ``limits``; a worker that overran is killed.
 
-        Cancelling the caller (a hang-up, shutdown) kills the worker too: a calculation nobody waits
+        Cancelling the caller (a hang-up, a tool timeout, shutdown) kills the worker too: a calculation nobody waits
         for must not go on burning CPU.
         """
         while not self._busy.acquire(blocking=False):

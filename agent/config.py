@@ -72,6 +72,8 @@ class Settings:
     memory_record_wait_seconds: float = 5.0
     """How long an invocation's record waits for its turn's memory write (after the client has the answer) before
     it says ``pending``: a hung memory call must not hold the request open for as long as botocore would retry."""
+    tool_timeout_seconds: float = 30.0
+    """Longest any tool call may take before the model gets an error result instead and the turn goes on."""
     calculator_timeout_seconds: float = 10.0
     """Wall-clock time of one calculation (its CPU time, rounded up, too) before its worker process is killed."""
     calculator_memory_mb: int = 512
@@ -104,6 +106,9 @@ class Settings:
             memory_id=_memory_id(env),
             memory_record_wait_seconds=_positive(
                 env, "MEMORY_RECORD_WAIT_SECONDS", defaults.memory_record_wait_seconds, float, "number of seconds"
+            ),
+            tool_timeout_seconds=_positive(
+                env, "TOOL_TIMEOUT_SECONDS", defaults.tool_timeout_seconds, float, "number of seconds"
             ),
             calculator_timeout_seconds=_positive(
                 env, "CALCULATOR_TIMEOUT_SECONDS", defaults.calculator_timeout_seconds, float, "number of seconds"

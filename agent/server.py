@@ -15,6 +15,7 @@ from bedrock_agentcore.runtime import BedrockAgentCoreApp, RequestContext
 from starlette.middleware import Middleware
 from starlette.responses import JSONResponse, Response
 from strands import Agent
+from strands.middleware import ExecuteToolStage
 from strands.models import Model
 
 from agent import logs, toolbox
@@ -30,6 +31,7 @@ from agent.memory_store import ConversationKey
 from agent.payload import BadRequest, parse_invocation
 from agent.request_guard import RequestGuard
 from agent.sessions import SessionBusy, SessionStore
+from agent.tool_timeout import tool_timeout
 from agent.turn import Afterwards, TurnEnd, TurnResponse
 
 logger = logging.getLogger(__name__)
@@ -47,15 +49,18 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
     settings = settings or Settings.from_env()
     model = model or bedrock_model(settings)
     tools = toolbox.build_tools(settings)  # cheap: the calculator's worker starts after the first /ping
+    time_limit = tool_timeout(settings.tool_timeout_seconds)
 
     def new_agent() -> Agent:
-        return Agent(
+        agent = Agent(
             model=model,
             tools=tools,
             system_prompt=settings.system_prompt,
             callback_handler=None,
             hooks=[ToolTimings()],
         )
+        agent.add_middleware(ExecuteToolStage, time_limit)
+        return agent
 
     sessions: SessionStore[Agent] = SessionStore(new_agent, settings.max_sessions)
     conversations = conversations_for(settings.memory_id, settings.region)

@@ -5,7 +5,8 @@ OpenTelemetry exporters that ``opentelemetry-instrument`` installed retry an unr
 per signal at interpreter exit: the process outlived Docker's 10 s grace and was killed. Here a SIGTERM ends every
 open stream at once with the JSON error event (so a client never mistakes the cut answer for a whole one), kills the
 calculator's worker processes, gives the telemetry what is left of ``SHUTDOWN_BUDGET_SECONDS`` to flush, and exits
-with status 0.
+with status 0. Nor does the exit wait for a tool thread abandoned at its timeout (``agent.tool_timeout``): the event
+loop's default executor leaves its threads behind when it shuts down, where asyncio's would wait for each.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from types import FrameType
 
 import uvicorn
@@ -128,6 +130,7 @@ class _Server(uvicorn.Server):
 
     async def serve(self, sockets: list | None = None) -> None:
         self._loop = asyncio.get_running_loop()
+        self._loop.set_default_executor(_AbandoningExecutor(thread_name_prefix="asyncio"))
         await super().serve(sockets)
 
     @contextlib.contextmanager
@@ -147,6 +150,18 @@ class _Server(uvicorn.Server):
             if self._loop is not None:
                 asyncio.run_coroutine_threadsafe(self._ender.end_all(), self._loop)
         super().handle_exit(sig, frame)
+
+
+class _AbandoningExecutor(ThreadPoolExecutor):
+    """The event loop's default executor (``asyncio.to_thread``), which does not wait for its threads at shutdown.
+
+    asyncio waits for every thread of the default executor when its loop closes (for ever before Python 3.12, up to
+    300 s since); a synchronous tool abandoned at its timeout, blocked on a network call, would hold the exit.
+    """
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Stop taking work and drop what is queued; return without waiting for running threads."""
+        super().shutdown(wait=False, cancel_futures=True)
 
 
 def _config(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> uvicorn.Config:

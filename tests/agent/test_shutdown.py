@@ -21,6 +21,7 @@ from agent.logs import STREAM_STARTED, StreamStartFilter
 from agent.shutdown import SHUTDOWN_EVENT
 from tests.fixtures.agent_process import AgentProcess, agent_process
 from tests.fixtures.live_server import free_port
+from tests.fixtures.scripted_server import AFTER_TOOL, tool_call_prompt
 from tests.fixtures.sse import sse_values
 
 SHUTDOWN_LIMIT_SECONDS = 2.0
@@ -83,6 +84,27 @@ def test_sigterm__with_no_stream_open_exits_0_within_2_s():
 
     assert exit_code == 0
     assert took <= SHUTDOWN_LIMIT_SECONDS
+
+
+def test_sigterm__exits_within_2_s_while_a_tool_thread_abandoned_at_its_timeout_still_waits():
+    with closed_collector() as endpoint, silent_collector() as weather:  # a weather service that never answers
+        env = {
+            "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint,
+            "WEATHER_GEOCODING_URL": weather,
+            "WEATHER_TIMEOUT_SECONDS": "60",
+            "TOOL_TIMEOUT_SECONDS": "0.5",
+        }
+        with agent_process("tools", instrument=True, **env) as agent:
+            prompt = tool_call_prompt("get_weather", {"city": "Paris"})
+            answer = httpx.post(f"{agent.url}/invocations", json={"prompt": prompt}, timeout=10)
+            agent.process.send_signal(signal.SIGTERM)
+            signalled = time.monotonic()
+            exit_code = agent.process.wait(timeout=15)
+            took = time.monotonic() - signalled
+
+    assert list(sse_values(answer.text.split("\n"))) == [AFTER_TOOL], "the turn went on after the tool's timeout"
+    assert exit_code == 0
+    assert took <= SHUTDOWN_LIMIT_SECONDS, f"exit took {took:.2f} s: it waited for the abandoned thread"
 
 
 def test_sdk_success_record__says_the_stream_started_not_that_the_invocation_succeeded():

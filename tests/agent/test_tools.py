@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -93,11 +94,15 @@ def test_get_time__unknown_timezone_is_a_clear_tool_error(serve_agent, http):
     assert "IANA" in result_text(result)
 
 
+SLOW_SECONDS = 3.0
+
+
 class FakeOpenMeteo(BaseHTTPRequestHandler):
     """Answers like Open-Meteo's geocoding and forecast endpoints, on 127.0.0.1; the server keeps every path asked.
 
     Misbehaviours by path prefix: ``/moved/X`` redirects to ``/X`` on the same server, ``/elsewhere/X`` to ``/X`` on
-    ``server.redirect_to``, ``/huge/X`` pads the answer of ``/X`` beyond what the tool reads.
+    ``server.redirect_to``, ``/huge/X`` pads the answer of ``/X`` beyond what the tool reads, ``/slow/X`` answers
+    ``/X`` after ``SLOW_SECONDS``.
     """
 
     server: FakeServer
@@ -117,6 +122,9 @@ class FakeOpenMeteo(BaseHTTPRequestHandler):
         padding = {}
         if prefix == "huge":
             padding = {"padding": "x" * (MAX_BODY_BYTES + 1)}
+            url = url._replace(path=f"/{rest}")
+        elif prefix == "slow":
+            time.sleep(SLOW_SECONDS)
             url = url._replace(path=f"/{rest}")
         if url.path == "/geocoding":
             name = query["name"][0]
@@ -245,6 +253,29 @@ def test_get_weather__refuses_an_answer_larger_than_it_reads(open_meteo):
         WeatherServiceError, match=f"the weather service answered with more than {MAX_BODY_BYTES} bytes"
     ):
         make_get_weather(settings)(city="Paris")
+
+
+def test_tool_that_overruns_its_timeout__gives_the_model_an_error_and_the_turn_goes_on(serve_agent, http, open_meteo):
+    model = ScriptedModel([[ToolCall("get_weather", {"city": "Paris"})], ["The weather service is slow today."]])
+    url = serve_agent(
+        model,
+        geocoding_url=f"{open_meteo}/slow/geocoding",
+        forecast_url=f"{open_meteo}/forecast",
+        weather_timeout_seconds=SLOW_SECONDS * 2,
+        tool_timeout_seconds=0.5,
+    )
+
+    started = time.monotonic()
+    events = stream_values(http, url, {"prompt": "weather?", "stream": "events"})
+    took = time.monotonic() - started
+
+    (result,) = [event for event in events if event["type"] == "tool_result"]
+    assert result["status"] == "error"
+    assert result_text(result).startswith("Error: get_weather did not finish within 0.5 s")
+    assert [event["text"] for event in events if event["type"] == "text"] == ["The weather service is slow today."]
+    assert events[-1]["type"] == "done"
+    assert took < SLOW_SECONDS, "the turn waited for the tool's thread"
+    assert model.calls[1][-1]["content"][0]["toolResult"]["status"] == "error", "the model saw the error"
 
 
 def test_get_weather__runs_as_a_tool_inside_the_agent(serve_agent, http, open_meteo):
