@@ -78,6 +78,10 @@ class Settings:
     """Wall-clock time of one calculation (its CPU time, rounded up, too) before its worker process is killed."""
     calculator_memory_mb: int = 512
     """Address space of a calculator worker process, the interpreter and sympy included (175 MiB of it on x86_64)."""
+    header_timeout_seconds: float = 5.0
+    """Time a connection has to deliver a request's headers, from connecting or from its first byte."""
+    max_connections: int = 100
+    """Open connections the server accepts; a request on one beyond them is answered 503."""
 
     @property
     def max_body_bytes(self) -> int:
@@ -116,4 +120,8 @@ class Settings:
             calculator_memory_mb=_positive(
                 env, "CALCULATOR_MEMORY_MB", defaults.calculator_memory_mb, int, "whole number of MiB"
             ),
+            header_timeout_seconds=_positive(
+                env, "HEADER_TIMEOUT_SECONDS", defaults.header_timeout_seconds, float, "number of seconds"
+            ),
+            max_connections=_positive(env, "MAX_CONNECTIONS", defaults.max_connections, int, "whole number"),
         )

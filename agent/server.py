@@ -166,11 +166,11 @@ def main(argv: list[str] | None = None, *, model: Model | None = None) -> None:
     except ConfigError as error:
         raise SystemExit(f"agent: {error}") from None
     if args.prepare:
-        load_server(app)
+        load_server(app, settings)
         asyncio.run(_calculate_once(settings))  # the calculator's worker imports, and so prepares, what it needs
         POOL.stop_all()
         os._exit(0)  # no telemetry to flush, and no exporter may hold the build
-    serve_until_signalled(app, args.host, args.port)  # exits: SIGTERM ends open streams, then the process
+    serve_until_signalled(app, args.host, args.port, settings)  # exits: SIGTERM ends open streams, then the process
 
 
 async def _calculate_once(settings: Settings) -> None:

@@ -7,6 +7,8 @@ open stream at once with the JSON error event (so a client never mistakes the cu
 calculator's worker processes, gives the telemetry what is left of ``SHUTDOWN_BUDGET_SECONDS`` to flush, and exits
 with status 0. Nor does the exit wait for a tool thread abandoned at its timeout (``agent.tool_timeout``): the event
 loop's default executor leaves its threads behind when it shuts down, where asyncio's would wait for each.
+
+The server itself speaks HTTP through ``agent.connection_guard`` (header timeout, connection cap).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ import uvicorn
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.calculator_pool import POOL
+from agent.config import Settings
+from agent.connection_guard import ConnectionLimits, protocol_class
 from agent.streaming import STREAM_ERROR, encode_sse
 
 logger = logging.getLogger(__name__)
@@ -164,26 +168,28 @@ class _AbandoningExecutor(ThreadPoolExecutor):
         super().shutdown(wait=False, cancel_futures=True)
 
 
-def _config(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> uvicorn.Config:
+def _config(app: ASGIApp, settings: Settings, host: str = "127.0.0.1", port: int = 0) -> uvicorn.Config:
+    limits = ConnectionLimits(settings.header_timeout_seconds, settings.max_connections)
     return uvicorn.Config(
         app,
         host=host,
         port=port,
+        http=protocol_class(limits),
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=_REQUEST_GRACE_SECONDS,
     )
 
 
-def load_server(app: ASGIApp) -> None:
+def load_server(app: ASGIApp, settings: Settings) -> None:
     """Import every module serving ``app`` imports (uvicorn's protocol implementations included), binding nothing."""
-    _config(StreamEnder(app)).load()
+    _config(StreamEnder(app), settings).load()
 
 
-def serve_until_signalled(app: ASGIApp, host: str, port: int) -> None:
+def serve_until_signalled(app: ASGIApp, host: str, port: int, settings: Settings) -> None:
     """Serve ``app``; on SIGTERM or SIGINT end open streams, flush telemetry within the budget, exit with 0."""
     ender = StreamEnder(app)
-    server = _Server(_config(ender, host, port), ender)
+    server = _Server(_config(ender, settings, host, port), ender)
     server.run()
     POOL.stop_all()  # however uvicorn stopped: no worker outlives the server
     if server.signalled_at is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -168,3 +169,43 @@ def test_settings__read_how_long_a_record_waits_for_the_memory_write():
     assert Settings.from_env({"MEMORY_RECORD_WAIT_SECONDS": "0.5"}).memory_record_wait_seconds == 0.5
     with pytest.raises(ConfigError, match="MEMORY_RECORD_WAIT_SECONDS='-1' must be a positive number of seconds"):
         Settings.from_env({"MEMORY_RECORD_WAIT_SECONDS": "-1"})
+
+
+def test_settings__read_the_limits_on_tools_and_connections():
+    settings = Settings.from_env(
+        {
+            "TOOL_TIMEOUT_SECONDS": "12.5",
+            "CALCULATOR_TIMEOUT_SECONDS": "2",
+            "CALCULATOR_MEMORY_MB": "300",
+            "HEADER_TIMEOUT_SECONDS": "0.5",
+            "MAX_CONNECTIONS": "7",
+        }
+    )
+
+    assert settings.tool_timeout_seconds == 12.5
+    assert settings.calculator_timeout_seconds == 2.0
+    assert settings.calculator_memory_mb == 300
+    assert settings.header_timeout_seconds == 0.5
+    assert settings.max_connections == 7
+    defaults = Settings.from_env({})
+    assert (defaults.tool_timeout_seconds, defaults.calculator_timeout_seconds, defaults.calculator_memory_mb) == (
+        30.0,
+        10.0,
+        512,
+    )
+    assert (defaults.header_timeout_seconds, defaults.max_connections) == (5.0, 100)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("TOOL_TIMEOUT_SECONDS", "0", "TOOL_TIMEOUT_SECONDS='0' must be a positive number of seconds"),
+        ("CALCULATOR_TIMEOUT_SECONDS", "soon", "CALCULATOR_TIMEOUT_SECONDS='soon' is not a number"),
+        ("CALCULATOR_MEMORY_MB", "0.5", "CALCULATOR_MEMORY_MB='0.5' is not an integer"),
+        ("HEADER_TIMEOUT_SECONDS", "-1", "HEADER_TIMEOUT_SECONDS='-1' must be a positive number of seconds"),
+        ("MAX_CONNECTIONS", "many", "MAX_CONNECTIONS='many' is not an integer"),
+    ],
+)
+def test_settings__reject_an_unusable_limit_naming_the_variable(name, value, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        Settings.from_env({name: value})
