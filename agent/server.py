@@ -153,8 +153,9 @@ def main(argv: list[str] | None = None, *, model: Model | None = None) -> None:
     parser.add_argument(
         "--prepare",
         action="store_true",
-        help="import everything serving imports, tools included, then exit without serving (the Dockerfile runs it "
-        "so that the bytecode of exactly those modules is written once, at build time)",
+        help="import everything serving imports, and run one calculation in a calculator worker process, which imports "
+        "what calculations need, then exit without serving (the Dockerfile runs it so that the bytecode of exactly "
+        "those modules is written once, at build time)",
     )
     args = parser.parse_args(argv)
     from agent.shutdown import load_server, serve_until_signalled  # only the command line needs uvicorn
