@@ -156,7 +156,9 @@ class _Worker:
             self._serve(process)
         finally:
             process.kill()
-            process.wait()
+            returncode = process.wait()
+            if not self.ready.done():  # it never said it was ready: whoever waits for it learns it is gone
+                self.ready.set_exception(_WorkerGone(returncode))
             self._on_exit(self)
 
     def _start(self) -> subprocess.Popen[bytes]:
@@ -177,8 +179,11 @@ class _Worker:
 
     def _serve(self, process: subprocess.Popen[bytes]) -> None:
         assert process.stdin is not None and process.stdout is not None  # noqa: S101 (both are pipes)
-        if json.loads(process.stdout.readline() or b"null") != READY:
-            self.ready.set_exception(_WorkerGone(process.poll()))
+        try:
+            greeting = json.loads(process.stdout.readline() or b"null")
+        except ValueError:
+            greeting = None
+        if greeting != READY:
             return
         self.ready.set_result(None)
         while (job := self._jobs.get()) is not None:
