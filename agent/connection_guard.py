@@ -63,6 +63,11 @@ class GuardedH11Protocol(H11Protocol):
         if not self._awaiting_head():
             self._cancel_head_timer()
 
+    def handle_websocket_upgrade(self, event: Any) -> None:
+        """A WebSocket's handshake is a whole request head: its connection is the WebSocket protocol's from here."""
+        self._cancel_head_timer()
+        super().handle_websocket_upgrade(event)
+
     def connection_lost(self, exc: Exception | None) -> None:
         """Forget the deadline with the connection."""
         self._cancel_head_timer()

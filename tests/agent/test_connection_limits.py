@@ -12,8 +12,14 @@ import threading
 import time
 
 import httpx
+from starlette.applications import Starlette
+from starlette.routing import WebSocketRoute
+from starlette.websockets import WebSocket
+from websockets.sync.client import connect
 
+from agent.connection_guard import ConnectionLimits, protocol_class
 from tests.fixtures.agent_process import agent_process
+from tests.fixtures.live_server import serve
 
 TRICKLERS = 30
 
@@ -137,3 +143,20 @@ def test_malformed_request__is_answered_400_json_and_the_server_keeps_serving():
     assert body["error"].startswith("the request is not valid HTTP/1.1")
     assert "/invocations" in body["hint"]
     assert after == 200
+
+
+async def echo_socket(websocket: WebSocket) -> None:
+    await websocket.accept()
+    async for text in websocket.iter_text():
+        await websocket.send_text(text)
+
+
+def test_websocket__outlives_the_header_timeout_once_its_handshake_is_done():
+    app = Starlette(routes=[WebSocketRoute("/ws", echo_socket)])
+    limits = ConnectionLimits(header_timeout_seconds=0.3, max_connections=5)
+    with serve(app, http=protocol_class(limits)) as url, connect(f"ws{url[4:]}/ws", open_timeout=5) as websocket:
+        time.sleep(0.6)
+        websocket.send("still open")
+        echoed = websocket.recv(timeout=5)
+
+    assert echoed == "still open"
