@@ -147,7 +147,6 @@ def test_runaway_calculation__ends_in_a_tool_error_within_its_limit_while_the_se
     assert turn.text == AFTER_TOOL, "the turn goes on after the tool error and ends normally"
     assert turn.tool_seconds < LIMIT_SECONDS + 1.0
     assert slowest < RESPONSIVE_SECONDS
-    assert probes >= 1
     assert rss_peak - rss_before < RSS_GROWTH_LIMIT
     assert all(worker.memory_info().rss <= MEMORY_MB * 1024 * 1024 for worker in agent.workers())
 
@@ -175,14 +174,14 @@ def test_hang_up__kills_the_calculation_in_flight():
     with agent_process("tools", CALCULATOR_TIMEOUT_SECONDS="60", LOG_LEVEL="WARNING") as agent:
         warm(agent.url)
         (worker,) = agent.workers()
+        idle_cpu = sum(worker.cpu_times()[:2])
         with socket.create_connection(("127.0.0.1", agent.port), timeout=10) as sock:
             sock.sendall(request)
             received = b""
             while b'"tool_use"' not in received:
                 received += sock.recv(65536)
-            assert worker.cpu_times().user + worker.cpu_times().system < 60
-            time.sleep(0.3)  # computing
-            assert worker.status() != psutil.STATUS_ZOMBIE
+            time.sleep(0.3)
+            assert sum(worker.cpu_times()[:2]) - idle_cpu > 0.1, "the worker is computing when the client hangs up"
         hung_up = time.monotonic()
 
         assert gone([worker.pid], timeout=RESPONSIVE_SECONDS), "the calculation went on after the hang-up"
