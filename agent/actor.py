@@ -1,7 +1,9 @@
-"""Whose conversation a request belongs to: the actor id a client names in a request header.
+"""Whose conversation a request belongs to, and which one: the actor id and the session id its headers name.
 
 AgentCore Memory keeps conversations per actor (``actorId``) and session; a client that serves several users names
-each one in ``ACTOR_HEADER``, and a client that names nobody gets ``DEFAULT_ACTOR_ID``.
+each one in ``ACTOR_HEADER``, and a client that names nobody gets ``DEFAULT_ACTOR_ID``. AgentCore hands the runtime
+session id over in ``SESSION_HEADER``. Both ids end up in logs and in memory, so an id holding a control character
+(CR, LF, ...) is refused before anything uses it.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from agent.payload import BadRequest
-from contract.agentcore import ACTOR_HEADER, DEFAULT_ACTOR_ID, actor_id_problem
+from contract.agentcore import ACTOR_HEADER, DEFAULT_ACTOR_ID, SESSION_HEADER, actor_id_problem, session_id_problem
 
 _HEADER = ACTOR_HEADER.lower()
 
@@ -27,6 +29,18 @@ class BadActor(BadRequest):
         }
 
 
+class BadSessionId(BadRequest):
+    """The session header holds an id the agent will not use."""
+
+    def body(self) -> dict[str, Any]:
+        """The error, and what a session id looks like."""
+        return {
+            "error": self.message,
+            "hint": f"send {SESSION_HEADER} with printable text, such as a UUID, or leave it out for a fresh "
+            "conversation",
+        }
+
+
 def actor_id(headers: Mapping[str, str] | None) -> str:
     """The request's actor id, from ``ACTOR_HEADER`` (any letter case) or else the default one."""
     for name, value in (headers or {}).items():
@@ -36,3 +50,11 @@ def actor_id(headers: Mapping[str, str] | None) -> str:
                 raise BadActor(f"header {ACTOR_HEADER}: {problem}")
             return value
     return DEFAULT_ACTOR_ID
+
+
+def session_id(header: str | None) -> str | None:
+    """The request's session id, or None for none: no header, or one that is empty or blank."""
+    problem = session_id_problem(header or "")
+    if problem:
+        raise BadSessionId(f"header {SESSION_HEADER}: {problem}")
+    return (header or "").strip() or None  # an empty header is no session, not a shared one

@@ -79,6 +79,16 @@ class Settings:
     memory_record_wait_seconds: float = 5.0
     """How long an invocation's record waits for its turn's memory write (after the client has the answer) before
     it says ``pending``: a hung memory call must not hold the request open for as long as botocore would retry."""
+    tool_timeout_seconds: float = 30.0
+    """Longest any tool call may take before the model gets an error result instead and the turn goes on."""
+    calculator_timeout_seconds: float = 10.0
+    """Wall-clock time of one calculation (its CPU time, rounded up, too) before its worker process is killed."""
+    calculator_memory_mb: int = 512
+    """Address space of a calculator worker process, the interpreter and sympy included (175 MiB of it on x86_64)."""
+    header_timeout_seconds: float = 5.0
+    """Time a connection has to deliver a request's headers, from connecting or from its first byte."""
+    max_connections: int = 100
+    """Open connections the server accepts; a request on one beyond them is answered 503."""
 
     @property
     def max_body_bytes(self) -> int:
@@ -108,4 +118,17 @@ class Settings:
             memory_record_wait_seconds=_positive(
                 env, "MEMORY_RECORD_WAIT_SECONDS", defaults.memory_record_wait_seconds, float, "number of seconds"
             ),
+            tool_timeout_seconds=_positive(
+                env, "TOOL_TIMEOUT_SECONDS", defaults.tool_timeout_seconds, float, "number of seconds"
+            ),
+            calculator_timeout_seconds=_positive(
+                env, "CALCULATOR_TIMEOUT_SECONDS", defaults.calculator_timeout_seconds, float, "number of seconds"
+            ),
+            calculator_memory_mb=_positive(
+                env, "CALCULATOR_MEMORY_MB", defaults.calculator_memory_mb, int, "whole number of MiB"
+            ),
+            header_timeout_seconds=_positive(
+                env, "HEADER_TIMEOUT_SECONDS", defaults.header_timeout_seconds, float, "number of seconds"
+            ),
+            max_connections=_positive(env, "MAX_CONNECTIONS", defaults.max_connections, int, "whole number"),
         )

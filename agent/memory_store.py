@@ -39,6 +39,8 @@ CONVERSATIONAL_MAX_CHARS = 100_000
 
 _MEMORY_SESSION_ID = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9-_]{0,99}")
 """AgentCore Memory's ``sessionId``: narrower than a runtime session id (up to 256 characters, any)."""
+HASHED_PREFIX = "sha256-"
+"""What a hashed memory session id starts with; no runtime session id that starts with it is stored unhashed."""
 
 _ROLES = {"user": "USER", "assistant": "ASSISTANT"}
 _PAGE_SIZE = 100
@@ -53,10 +55,16 @@ class ConversationKey:
 
     @property
     def memory_session_id(self) -> str:
-        """The runtime session id as AgentCore Memory's ``sessionId``, hashed when it does not fit."""
-        if _MEMORY_SESSION_ID.fullmatch(self.session_id):
+        """The runtime session id as AgentCore Memory's ``sessionId``: as it is when it fits, else hashed.
+
+        An id that starts with the hashed forms' prefix (in any letter case) is hashed too, although it fits: passed
+        through, a caller could name exactly the hashed form of someone else's id and read or shadow that
+        conversation. So a hashed form comes only from hashing, and two different ids never share a memory session.
+        """
+        fits = _MEMORY_SESSION_ID.fullmatch(self.session_id)
+        if fits and not self.session_id.lower().startswith(HASHED_PREFIX):
             return self.session_id
-        return "sha256-" + hashlib.sha256(self.session_id.encode()).hexdigest()
+        return HASHED_PREFIX + hashlib.sha256(self.session_id.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ and benchmarks pass a scripted ``Model`` and get the same server, event loop and
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 
@@ -14,10 +15,13 @@ from bedrock_agentcore.runtime import BedrockAgentCoreApp, RequestContext
 from starlette.middleware import Middleware
 from starlette.responses import JSONResponse, Response
 from strands import Agent
+from strands.middleware import ExecuteToolStage
 from strands.models import Model
 
 from agent import logs, toolbox
-from agent.actor import actor_id
+from agent.actor import actor_id, session_id
+from agent.calculator import Calculator
+from agent.calculator_pool import POOL
 from agent.config import ConfigError, Settings
 from agent.http_errors import answer_framework_errors_as_json
 from agent.invocation_log import InvocationLog, ToolTimings, recorder_of
@@ -26,6 +30,7 @@ from agent.memory_store import ConversationKey
 from agent.payload import BadRequest, parse_invocation
 from agent.request_guard import RequestGuard
 from agent.sessions import SessionBusy, SessionStore
+from agent.tool_timeout import tool_timeout
 from agent.turn import Afterwards, TurnEnd, TurnResponse
 from contract.agentcore import PORT
 
@@ -43,16 +48,19 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
     """Build the AgentCore app; ``model=None`` means the Bedrock model named by the settings."""
     settings = settings or Settings.from_env()
     model = model or bedrock_model(settings)
-    tools = toolbox.build_tools(settings)  # cheap: the calculator is imported when first called, or after /ping
+    tools = toolbox.build_tools(settings)  # cheap: the calculator's worker starts after the first /ping
+    time_limit = tool_timeout(settings.tool_timeout_seconds)
 
     def new_agent() -> Agent:
-        return Agent(
+        agent = Agent(
             model=model,
             tools=tools,
             system_prompt=settings.system_prompt,
             callback_handler=None,
             hooks=[ToolTimings()],
         )
+        agent.add_middleware(ExecuteToolStage, time_limit)
+        return agent
 
     sessions: SessionStore[Agent] = SessionStore(new_agent, settings.max_sessions)
     conversations = conversations_for(settings.memory_id, settings.region)
@@ -62,7 +70,7 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
 
     @app.ping
     def ping() -> None:
-        toolbox.start_warm_up()  # after the first healthy answer, never before it
+        toolbox.start_warm_up()  # after the first healthy answer, never before it; then again after a worker died
         return None  # no opinion: the SDK reports Healthy, or HealthyBusy while work is in flight
 
     @app.entrypoint
@@ -70,29 +78,29 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
         try:
             invocation = parse_invocation(payload, settings.max_prompt_chars)
             actor = actor_id(context.request_headers)
+            session = session_id(context.session_id)
         except BadRequest as error:
             logger.info("rejected invocation status=<%d> reason=<%s>", error.status, error.message)
             return JSONResponse(error.body(), status_code=error.status)
         recorder = recorder_of(context.request)
         recorder.stream = invocation.stream
-        session_id = (context.session_id or "").strip() or None  # an empty header is no session, not a shared one
         logger.info(
             "invocation session=<%s> stream=<%s> prompt_chars=<%d>",
-            session_id,
+            session,
             invocation.stream,
             len(invocation.prompt),
         )
         logger.debug("prompt=<%s>", invocation.prompt)
-        if session_id is None:
+        if session is None:
             agent, release = new_agent(), _nothing
         else:
-            key = ConversationKey(actor, session_id)  # one actor never continues another's conversation
+            key = ConversationKey(actor, session)  # one actor never continues another's conversation
             try:
                 agent = sessions.acquire(key)
             except SessionBusy:
                 return JSONResponse(
                     {
-                        "error": f"session {session_id} is still answering a previous request",
+                        "error": f"session {session} is still answering a previous request",
                         "hint": "wait for that stream to finish, or use another session id for a separate conversation",
                     },
                     status_code=409,
@@ -103,7 +111,7 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
                 sessions.release(key)
                 return JSONResponse(
                     {
-                        "error": f"the conversation of session {session_id} could not be read from AgentCore Memory "
+                        "error": f"the conversation of session {session} could not be read from AgentCore Memory "
                         f"({error}); nothing was answered, so that it is not answered without its history",
                         "hint": "send the request again in a moment",
                     },
@@ -145,22 +153,32 @@ def main(argv: list[str] | None = None, *, model: Model | None = None) -> None:
     parser.add_argument(
         "--prepare",
         action="store_true",
-        help="import everything serving imports, tools included, then exit without serving (the Dockerfile runs it "
-        "so that the bytecode of exactly those modules is written once, at build time)",
+        help="import everything serving imports, and run one calculation in a calculator worker process, which imports "
+        "what calculations need, then exit without serving (the Dockerfile runs it so that the bytecode of exactly "
+        "those modules is written once, at build time)",
     )
     args = parser.parse_args(argv)
     from agent.shutdown import load_server, serve_until_signalled  # only the command line needs uvicorn
 
     logs.configure(os.environ.get("LOG_LEVEL", "INFO"))
     try:
-        app = create_app(model)
+        settings = Settings.from_env()
+        app = create_app(model, settings=settings)
     except ConfigError as error:
         raise SystemExit(f"agent: {error}") from None
     if args.prepare:
-        load_server(app)
-        toolbox.calculator_tool()
+        load_server(app, settings)
+        asyncio.run(_calculate_once(settings))  # the calculator's worker imports, and so prepares, what it needs
+        POOL.stop_all()
         os._exit(0)  # no telemetry to flush, and no exporter may hold the build
-    serve_until_signalled(app, args.host, args.port)  # exits: SIGTERM ends open streams, then the process
+    serve_until_signalled(app, args.host, args.port, settings)  # exits: SIGTERM ends open streams, then the process
+
+
+async def _calculate_once(settings: Settings) -> None:
+    use = {"toolUseId": "prepare", "name": "calculator", "input": {"expression": "2 + 3 * 4"}}
+    async for event in Calculator(settings).stream(use, {}):
+        if event.tool_result["status"] != "success":
+            raise SystemExit(f"agent: the calculator failed while preparing: {event.tool_result['content']}")
 
 
 if __name__ == "__main__":

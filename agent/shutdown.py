@@ -3,8 +3,12 @@
 Left alone, uvicorn waits for every open stream to finish, then re-raises SIGTERM (exit status 143), and the
 OpenTelemetry exporters that ``opentelemetry-instrument`` installed retry an unreachable collector for up to 10 s
 per signal at interpreter exit: the process outlived Docker's 10 s grace and was killed. Here a SIGTERM ends every
-open stream at once with the JSON error event (so a client never mistakes the cut answer for a whole one), gives
-the telemetry what is left of ``SHUTDOWN_BUDGET_SECONDS`` to flush, and exits with status 0.
+open stream at once with the JSON error event (so a client never mistakes the cut answer for a whole one), kills the
+calculator's worker processes, gives the telemetry what is left of ``SHUTDOWN_BUDGET_SECONDS`` to flush, and exits
+with status 0. Nor does the exit wait for a tool thread abandoned at its timeout (``agent.tool_timeout``): the event
+loop's default executor leaves its threads behind when it shuts down, where asyncio's would wait for each.
+
+The server itself speaks HTTP through ``agent.connection_guard`` (header timeout, connection cap).
 """
 
 from __future__ import annotations
@@ -18,11 +22,15 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from types import FrameType
 
 import uvicorn
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from agent.calculator_pool import POOL
+from agent.config import Settings
+from agent.connection_guard import ConnectionLimits, protocol_class
 from agent.streaming import STREAM_ERROR, encode_sse
 
 logger = logging.getLogger(__name__)
@@ -126,6 +134,7 @@ class _Server(uvicorn.Server):
 
     async def serve(self, sockets: list | None = None) -> None:
         self._loop = asyncio.get_running_loop()
+        self._loop.set_default_executor(_AbandoningExecutor(thread_name_prefix="asyncio"))
         await super().serve(sockets)
 
     async def startup(self, sockets: list | None = None) -> None:
@@ -147,32 +156,48 @@ class _Server(uvicorn.Server):
         if self.signalled_at is None:
             self.signalled_at = time.monotonic()
             logger.info("shutting down signal=<%s>", signal.Signals(sig).name)
+            POOL.stop_all()
             if self._loop is not None:
                 asyncio.run_coroutine_threadsafe(self._ender.end_all(), self._loop)
         super().handle_exit(sig, frame)
 
 
-def _config(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> uvicorn.Config:
+class _AbandoningExecutor(ThreadPoolExecutor):
+    """The event loop's default executor (``asyncio.to_thread``), which does not wait for its threads at shutdown.
+
+    asyncio waits for every thread of the default executor when its loop closes (for ever before Python 3.12, up to
+    300 s since); a synchronous tool abandoned at its timeout, blocked on a network call, would hold the exit.
+    """
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Stop taking work and drop what is queued; return without waiting for running threads."""
+        super().shutdown(wait=False, cancel_futures=True)
+
+
+def _config(app: ASGIApp, settings: Settings, host: str = "127.0.0.1", port: int = 0) -> uvicorn.Config:
+    limits = ConnectionLimits(settings.header_timeout_seconds, settings.max_connections)
     return uvicorn.Config(
         app,
         host=host,
         port=port,
+        http=protocol_class(limits),
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=_REQUEST_GRACE_SECONDS,
     )
 
 
-def load_server(app: ASGIApp) -> None:
+def load_server(app: ASGIApp, settings: Settings) -> None:
     """Import every module serving ``app`` imports (uvicorn's protocol implementations included), binding nothing."""
-    _config(StreamEnder(app)).load()
+    _config(StreamEnder(app), settings).load()
 
 
-def serve_until_signalled(app: ASGIApp, host: str, port: int) -> None:
+def serve_until_signalled(app: ASGIApp, host: str, port: int, settings: Settings) -> None:
     """Serve ``app``; on SIGTERM or SIGINT end open streams, flush telemetry within the budget, exit with 0."""
     ender = StreamEnder(app)
-    server = _Server(_config(ender, host, port), ender)
+    server = _Server(_config(ender, settings, host, port), ender)
     server.run()
+    POOL.stop_all()  # however uvicorn stopped: no worker outlives the server
     if server.signalled_at is None:
         raise SystemExit(1)  # uvicorn stopped by itself: it could not start (it has said why)
     _exit_by(server.signalled_at + SHUTDOWN_BUDGET_SECONDS)

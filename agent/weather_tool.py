@@ -2,6 +2,10 @@
 
 The tool says where its figures come from and fails with a message the model can relay, because a weather
 answer the model made up is worse than an honest "the weather service did not answer".
+
+What comes back is read with suspicion: a redirect to another origin (scheme, host and port) is not followed, since
+the configured endpoint, not whoever answers it, decides where the agent's requests go; a redirect within the same
+origin is followed (urllib's limit of 10 applies). A body longer than ``MAX_BODY_BYTES`` is not read to its end.
 """
 
 from __future__ import annotations
@@ -50,19 +54,49 @@ _WMO_CODES = {
 }
 
 
+MAX_BODY_BYTES = 256 * 1024
+"""Largest answer read from the weather service; Open-Meteo's are under 2 KiB."""
+
+
 class WeatherServiceError(RuntimeError):
     """Open-Meteo could not be reached or answered something unusable."""
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only within the origin of the request it answers."""
+
+    def redirect_request(
+        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> urllib.request.Request | None:
+        if _origin(newurl) != _origin(req.full_url):
+            raise WeatherServiceError(
+                f"the weather service redirected to another site ({_origin(newurl)}), which is not followed"
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _origin(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    default_port = {"http": 80, "https": 443}.get(parts.scheme)
+    return f"{parts.scheme}://{parts.hostname}:{parts.port or default_port}"
+
+
+_OPENER = urllib.request.build_opener(_SameOriginRedirects)
 
 
 def _get_json(url: str, params: dict[str, Any], timeout: float) -> Any:
     query = urllib.parse.urlencode(params)
     try:
-        with urllib.request.urlopen(f"{url}?{query}", timeout=timeout) as response:  # noqa: S310 (https URL from settings)
-            return json.load(response)
+        with _OPENER.open(f"{url}?{query}", timeout=timeout) as response:
+            body = response.read(MAX_BODY_BYTES + 1)
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise WeatherServiceError(f"the weather service did not answer ({reason}); try again later") from None
-    except json.JSONDecodeError:
+    if len(body) > MAX_BODY_BYTES:
+        raise WeatherServiceError(f"the weather service answered with more than {MAX_BODY_BYTES} bytes, not read")
+    try:
+        return json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
         raise WeatherServiceError("the weather service answered with something that is not JSON") from None
 
 

@@ -21,8 +21,8 @@ async def _round(port: int, sessions: list[str]) -> None:
 
 
 def _settled(rss: Callable[[], int], step: float = 0.2, tolerance: int = 512 * 1024, limit: float = 10.0) -> int:
-    """RSS once it stops moving: the agent imports the calculator in the background after its first ``/ping``, and
-    that import is start-up work, not growth per invocation."""
+    """RSS once it stops moving: work the server finishes after its first answers is start-up work, not growth per
+    invocation."""
     deadline = time.monotonic() + limit
     previous = rss()
     while time.monotonic() < deadline:

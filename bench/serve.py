@@ -8,6 +8,7 @@
 ``memoryplane``: the offline stand-in for AgentCore Memory's data plane (``fakes/memory_plane.py``), each
 call taking 30 to 80 ms like a call to the service.
 ``memory-agent``: ``agent`` with ``MEMORY_ID`` set, its memory calls going to ``AWS_ENDPOINT_URL_BEDROCK_AGENTCORE``.
+``calculator``: the agent with a model that calls the calculator (17 * 23) at once, then answers "391".
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from agent.config import Settings
 from agent.server import create_app
 from fakes.dataplane import DataPlane
 from fakes.memory_plane import MEMORY_ID, MemoryPlane
-from fakes.scripted_model import ScriptedModel
+from fakes.scripted_model import ScriptedModel, Step, ToolCall
 
 MEMORY_LATENCY = (0.03, 0.08)
 """Seconds each call to the memory stand-in takes: a call to a service in the same Region, TLS included."""
@@ -80,6 +81,12 @@ class ClockModel(ScriptedModel):
         yield {"metadata": {"usage": dict(self.usage), "metrics": {"latencyMs": 1}}}
 
 
+def _calculate_then_answer(messages: Any) -> list[Step]:
+    if any("toolResult" in block for block in messages[-1]["content"]):
+        return ["391"]
+    return [ToolCall("calculator", {"expression": "17 * 23"}, tool_use_id=f"tooluse_{len(messages)}")]
+
+
 def build(kind: str, count: int, delay: float, agent_url: str | None = None) -> Any:
     """The ASGI app of the given kind."""
     if kind == "dataplane":
@@ -96,12 +103,16 @@ def build(kind: str, count: int, delay: float, agent_url: str | None = None) -> 
         return create_app(model=ScriptedModel([tokens(count)], repeat=True), settings=Settings())
     if kind == "clock":
         return create_app(model=ClockModel(count, delay), settings=Settings())
+    if kind == "calculator":
+        return create_app(model=ScriptedModel([_calculate_then_answer], repeat=True), settings=Settings())
     raise SystemExit(f"unknown server kind {kind!r}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("kind", choices=["floor", "agent", "clock", "dataplane", "memoryplane", "memory-agent"])
+    parser.add_argument(
+        "kind", choices=["floor", "agent", "clock", "dataplane", "memoryplane", "memory-agent", "calculator"]
+    )
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--chunks", type=int, default=2000)
     parser.add_argument("--delay", type=float, default=0.02)

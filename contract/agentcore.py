@@ -16,6 +16,22 @@ MIN_SESSION_ID_LENGTH = 33
 MAX_SESSION_ID_LENGTH = 256
 """``InvokeAgentRuntime`` rejects shorter and longer ``runtimeSessionId`` values (botocore's service model)."""
 
+CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""C0 controls (CR and LF among them), DEL and C1 controls: part of no id, and in a log line they forge others."""
+
+
+def session_id_problem(session_id: str) -> str | None:
+    """Say what is wrong with a runtime session id as the agent receives it, or return None when it can be used."""
+    return _control_character("session id", session_id)
+
+
+def _control_character(what: str, value: str) -> str | None:
+    found = CONTROL_CHARACTER.search(value)
+    if found is None:
+        return None
+    return f"{what} {value!r} holds a control character (U+{ord(found.group()):04X}); an id is printable text"
+
+
 RUNTIME_NAME_PATTERN = re.compile(r"[a-zA-Z][a-zA-Z0-9_]{0,47}")
 """``CreateAgentRuntime`` accepts only names that match this pattern in full (no hyphens)."""
 
@@ -61,6 +77,8 @@ def actor_id_problem(actor_id: str) -> str | None:
     """Say what is wrong with an actor id, or return None when AgentCore Memory will accept it."""
     if 0 < len(actor_id) <= MAX_ACTOR_ID_LENGTH and ACTOR_ID_PATTERN.fullmatch(actor_id):
         return None
+    if problem := _control_character("actor id", actor_id):
+        return problem
     return (
         f"actor id {actor_id!r} is not accepted by AgentCore Memory: 1 to {MAX_ACTOR_ID_LENGTH} characters, "
         "starting with a letter or digit, then letters, digits, '-', '_', '/' or ':'"

@@ -12,8 +12,9 @@
    with a scripted model, checks ``/ping``, and has the agent really call ``calculator`` and ``get_time``. It
    also loads every OpenTelemetry plug-in (exporters, propagators, samplers, detectors) and ADOT's AWS
    exporters, so a setting that selects any of them cannot hit a missing module. An import hook records every
-   attempt, successful or not, to import a module of a package deliberately left out of the lock; any attempt
-   fails the check, because an optional import that silently falls back would change behaviour.
+   attempt, successful or not, to import a module of a package deliberately left out of the lock, in the server's
+   process and in the calculator's worker processes alike; any attempt fails the check, because an optional
+   import that silently falls back would change behaviour.
 3. **consistency**: ``pip check`` in that environment reports nothing but the left-out packages.
 
 Nothing is cached outside temporary directories. ``python scripts/check_image.py --smoke`` is the smoke
@@ -110,14 +111,17 @@ STDERR_PROBLEMS = re.compile(
     r"|configuration failed|Configuration of \S+ failed|Traceback"
 )
 
-WATCH_HOOK = '''"""Installed by scripts/check_image.py in its temporary venv: records imports of left-out packages."""
-import atexit
+WATCH_HOOK = '''"""Installed by scripts/check_image.py in its temporary venv: records imports of left-out packages.
+
+Every Python process of the venv loads it, the calculator's worker processes too; each attempt is written the moment it
+is seen, because a worker ends by SIGKILL, with no exit handlers.
+"""
 import os
 import sys
 
 _WATCH = frozenset(filter(None, os.environ.get("CHECK_IMAGE_WATCH", "").split(",")))
 _LOG = os.environ.get("CHECK_IMAGE_IMPORT_LOG")
-_SEEN = []
+_SEEN = set()
 
 
 class _Watcher:
@@ -125,18 +129,15 @@ class _Watcher:
     def find_spec(name, path=None, target=None):
         watched = any(name == prefix or name.startswith(prefix + ".") for prefix in _WATCH)
         if watched and name not in _SEEN:
-            _SEEN.append(name)
+            _SEEN.add(name)
+            with open(_LOG, "a", encoding="utf-8") as log:
+                log.write(name + "\\n")
         return None
 
 
-def _write():
-    with open(_LOG, "w", encoding="utf-8") as log:
-        log.write("\\n".join(_SEEN))
-
-
 if _LOG and _WATCH:
+    open(_LOG, "a", encoding="utf-8").close()  # the log exists once a process has the hook, even with nothing in it
     sys.meta_path.insert(0, _Watcher)
-    atexit.register(_write)
 '''
 
 
@@ -275,7 +276,7 @@ def prove_function(venv: Path, work: Path) -> list[str]:
         if problems:
             raise CheckFailed(f"stderr of the smoke program shows import or set-up errors ({label}):\n{result.stderr}")
         if not log.exists():
-            raise CheckFailed(f"the import watcher wrote no log ({label}); did the smoke program exit abruptly?")
+            raise CheckFailed(f"the import watcher wrote no log ({label}); was the hook not loaded?")
         attempts = [name for name in log.read_text(encoding="utf-8").splitlines() if name]
         if attempts:
             raise CheckFailed(

@@ -1,6 +1,6 @@
 """Write ``agent/calculator_spec.json`` from the installed ``strands_tools.calculator``.
 
-The agent offers the calculator's spec before importing the tool (``agent/toolbox.py`` says why); run this after
+The agent offers the calculator's spec before importing the tool (``agent/calculator.py`` says why); run this after
 changing the ``strands-agents-tools`` pin. ``tests/agent/test_tools.py`` fails while the recording is stale.
 
     .venv/bin/python scripts/record_calculator_spec.py
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from agent.toolbox import CALCULATOR_SPEC, calculator_tool
+from agent.calculator import CALCULATOR_SPEC, calculator_tool
 
 
 def main() -> None:

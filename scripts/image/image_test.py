@@ -496,6 +496,7 @@ print(json.dumps({"test_dirs": test_dirs, "compilers": compilers, "home": home,
 
 BYTECODE_PROBE = """
 import importlib.machinery, importlib.util, json, os, sys, urllib.request
+from agent.config import Settings
 from agent.server import create_app
 from agent.shutdown import load_server
 from fakes.live_server import serve
@@ -512,7 +513,8 @@ def uncompiled():
                 missing.append(name)
     return sorted(missing)
 
-load_server(create_app())
+settings = Settings.from_env()
+load_server(create_app(settings=settings), settings)
 at_start = uncompiled()
 with serve(create_app(model=scripted("demo"))) as url:
     urllib.request.urlopen(url + "/ping").read()

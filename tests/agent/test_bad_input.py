@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import time
@@ -10,7 +11,8 @@ import httpx
 import pytest
 
 from agent.config import Settings
-from contract.agentcore import SESSION_HEADER
+from contract.agentcore import ACTOR_HEADER, SESSION_HEADER
+from fakes.agent_process import agent_process
 from fakes.scripted_model import ScriptedModel
 from tests.agent.helpers import SESSION_A, stream_values
 
@@ -161,3 +163,75 @@ def test_empty_session_header__is_no_session_so_callers_never_share_a_conversati
         assert response.status_code == 200
 
     assert model.calls[1] == [{"role": "user", "content": [{"text": "what is my secret?"}]}]
+
+
+CONTROL_CHARACTERS = {
+    "CR": b"\r",
+    "LF": b"\n",
+    "NUL": b"\x00",
+    "SOH": b"\x01",
+    "DEL": b"\x7f",
+    "TAB": b"\t",
+    "C1 NEL as a byte": b"\x85",
+    "C1 NEL in UTF-8": b"\xc2\x85",
+    "C1 CSI": b"\x9b",
+}
+
+
+@pytest.fixture(scope="module")
+def agent_server():
+    """The agent as the container runs it: its HTTP parser answers what never reaches the app."""
+    with agent_process("tools") as agent:
+        yield agent
+
+
+def raw_invocation(port: int, headers: list[bytes]) -> tuple[int, str, dict]:
+    body = b'{"prompt": "hello"}'
+    head = b"POST /invocations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nConnection: close\r\n"
+    head += b"".join(header + b"\r\n" for header in headers)
+    head += b"Content-Length: %d\r\n\r\n" % len(body)
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(head + body)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    status_line, _, rest = answer.partition(b"\r\n")
+    head_lines, _, payload = rest.partition(b"\r\n\r\n")
+    content_type = next(
+        line.split(b":", 1)[1].strip().decode()
+        for line in head_lines.split(b"\r\n")
+        if line.lower().startswith(b"content-type:")
+    )
+    return int(status_line.split()[1]), content_type, json.loads(payload)
+
+
+@pytest.mark.parametrize("character", CONTROL_CHARACTERS.values(), ids=CONTROL_CHARACTERS.keys())
+@pytest.mark.parametrize("header", [SESSION_HEADER, ACTOR_HEADER], ids=["session id", "actor id"])
+def test_control_character_in_an_id_header__is_a_400_json_error_and_the_server_keeps_serving(
+    agent_server, header, character
+):
+    value = b"session-" + b"a" * 30 + character + b"b" * 5
+
+    status, content_type, body = raw_invocation(agent_server.port, [header.encode() + b": " + value])
+
+    assert status == 400
+    assert content_type == "application/json"
+    assert "control character" in body["error"]
+    assert body["hint"]
+    assert stream_values(httpx.Client(timeout=10), agent_server.url, {"prompt": "still serving"}) == ["still serving"]
+
+
+def test_control_character_in_the_session_id__is_refused_before_the_session_is_used(serve_agent, http):
+    model = ScriptedModel([["first"], ["second"]])
+    url = serve_agent(model)
+    http.post(f"{url}/invocations", json={"prompt": "mine"}, headers={SESSION_HEADER: SESSION_A})
+
+    forged = SESSION_A[:10] + "\t" + SESSION_A[10:]
+
+    refused = http.post(f"{url}/invocations", json={"prompt": "theirs"}, headers={SESSION_HEADER: forged})
+
+    assert refused.status_code == 400
+    assert refused.json()["error"] == (
+        f"header {SESSION_HEADER}: session id {forged!r} holds a control character (U+0009); an id is printable text"
+    )
+    assert len(model.calls) == 1, "the refused request never reached the model"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from agent.memory_store import ConversationKey
 from contract.agentcore import ACTOR_HEADER, DEFAULT_ACTOR_ID, SESSION_HEADER
 from fakes.converse_rules import converse_problems
 from fakes.memory_plane import MEMORY_ID, Fault
@@ -236,6 +237,29 @@ def test_bad_actor_header__is_refused_with_400_naming_the_header(serve_agent, ht
     assert ACTOR_HEADER in response.json()["error"]
     assert "leave it out" in response.json()["hint"]
     assert memory_plane.calls == []
+
+
+def test_session_id_shaped_like_a_hashed_one__can_neither_read_that_conversation_nor_drop_its_next_turn(
+    serve_agent, http, memory_plane, agent_records
+):
+    victim = "runtime.session:" + "v" * 40  # memory cannot take it as it is: it is stored under its hash
+    victims_memory_session = ConversationKey(DEFAULT_ACTOR_ID, victim).memory_session_id
+    attacker = victims_memory_session  # a caller may name any id, this one too
+    victims_server = serve_agent(ScriptedModel([["noted"]], repeat=True), memory_id=MEMORY_ID)
+    attackers_model = ScriptedModel([["nothing to see"]])
+    attackers_server = serve_agent(attackers_model, memory_id=MEMORY_ID)
+
+    stream_values(http, victims_server, {"prompt": "my secret is 42"}, session=victim)
+    records(agent_records, 1)
+    stream_values(http, attackers_server, {"prompt": "what is the secret?"}, session=attacker)
+    records(agent_records, 2)
+    stream_values(http, victims_server, {"prompt": "and my PIN is 1234"}, session=victim)
+    victims_next = records(agent_records, 3)[2]
+
+    assert user_prompts(attackers_model.calls[0]) == ["what is the secret?"]
+    assert victims_next["memory"] == "saved"
+    victims_turns = user_prompts(memory_plane.messages(DEFAULT_ACTOR_ID, victims_memory_session))
+    assert victims_turns == ["my secret is 42", "and my PIN is 1234"]
 
 
 def test_no_memory_id__keeps_conversations_in_process_only(serve_agent, http, memory_plane):

@@ -110,6 +110,21 @@ def test_runtime_session_id_memory_cannot_take__is_stored_under_its_hash(store, 
     assert store.load(key).messages == [user("q"), assistant("a")]
 
 
+@pytest.mark.parametrize("prefix", ["sha256-", "SHA256-", "Sha256-"])
+def test_runtime_session_id_with_the_hashed_prefix__is_hashed_too_so_it_can_never_name_a_hashed_form(prefix):
+    hashed = ConversationKey("default", "runtime.session:" + "z" * 120).memory_session_id
+    chosen = ConversationKey("default", prefix + hashed.removeprefix("sha256-"))
+
+    assert chosen.memory_session_id.startswith("sha256-")
+    assert chosen.memory_session_id not in (hashed, chosen.session_id)
+
+
+def test_runtime_session_id_memory_can_take__is_stored_as_it_is():
+    key = ConversationKey("default", "session-0123456789abcdef0123456789abcdef")
+
+    assert key.memory_session_id == key.session_id
+
+
 def test_other_events_in_the_session__are_ignored(store, memory_plane):
     store._client.create_event(
         memoryId=MEMORY_ID,

@@ -8,26 +8,22 @@ listens: the exporters must not hold the exit.
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 import pytest
 
 from agent.logs import STREAM_STARTED, StreamStartFilter
 from agent.shutdown import SHUTDOWN_EVENT
+from fakes.agent_process import AgentProcess, agent_process
 from fakes.live_server import free_port
+from fakes.scripted_server import AFTER_TOOL, tool_call_prompt
 from fakes.sse import sse_values
 
-ROOT = Path(__file__).resolve().parents[2]
-INSTRUMENT = Path(sys.executable).with_name("opentelemetry-instrument")
 SHUTDOWN_LIMIT_SECONDS = 2.0
 
 
@@ -47,52 +43,18 @@ def closed_collector() -> Iterator[str]:
 
 
 @contextmanager
-def instrumented_agent(endpoint: str) -> Iterator[tuple[subprocess.Popen, str]]:
+def instrumented_agent(endpoint: str) -> Iterator[AgentProcess]:
     """``opentelemetry-instrument python -m agent.server`` (scripted model) in its own process, /ping healthy."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "AWS_REGION": "us-east-1",
-        "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint,
-        "OTEL_METRIC_EXPORT_INTERVAL": "200",  # metrics are pending at shutdown, as in a long-running container
-    }
-    process = subprocess.Popen(
-        [
-            str(INSTRUMENT),
-            sys.executable,
-            "-m",
-            "fakes.scripted_server",
-            "slow",
-            *("--host", "127.0.0.1", "--port", str(port)),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{url}/ping", timeout=1).raise_for_status()
-                break
-            except httpx.TransportError:
-                assert process.poll() is None, process.stderr.read().decode()
-                assert time.monotonic() < deadline, "the agent did not answer /ping within 60 s"
-                time.sleep(0.05)
-        yield process, url
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=10)
-        process.stderr.close()
+    env = {"OTEL_EXPORTER_OTLP_ENDPOINT": endpoint, "OTEL_METRIC_EXPORT_INTERVAL": "200"}  # metrics pending at exit
+    with agent_process("slow", instrument=True, **env) as agent:
+        yield agent
 
 
 @pytest.mark.parametrize("collector", [closed_collector, silent_collector], ids=["refused", "silent"])
 def test_sigterm__ends_the_open_stream_with_the_error_event_and_exits_0_within_2_s(collector):
-    with collector() as endpoint, instrumented_agent(endpoint) as (process, url):
-        with httpx.stream("POST", f"{url}/invocations", json={"prompt": "count"}, timeout=10) as response:
+    with collector() as endpoint, instrumented_agent(endpoint) as agent:
+        process = agent.process
+        with httpx.stream("POST", f"{agent.url}/invocations", json={"prompt": "count"}, timeout=10) as response:
             lines = response.iter_lines()
             values = []
             for value in sse_values(lines):
@@ -104,7 +66,7 @@ def test_sigterm__ends_the_open_stream_with_the_error_event_and_exits_0_within_2
             values.extend(sse_values(lines))
         exit_code = process.wait(timeout=15)
         took = time.monotonic() - signalled
-        stderr = process.stderr.read().decode()
+        stderr = agent.stderr()
 
     assert took <= SHUTDOWN_LIMIT_SECONDS, f"exit took {took:.2f} s; stderr:\n{stderr}"
     assert exit_code == 0, stderr
@@ -114,14 +76,35 @@ def test_sigterm__ends_the_open_stream_with_the_error_event_and_exits_0_within_2
 
 
 def test_sigterm__with_no_stream_open_exits_0_within_2_s():
-    with closed_collector() as endpoint, instrumented_agent(endpoint) as (process, _url):
-        process.send_signal(signal.SIGTERM)
+    with closed_collector() as endpoint, instrumented_agent(endpoint) as agent:
+        agent.process.send_signal(signal.SIGTERM)
         signalled = time.monotonic()
-        exit_code = process.wait(timeout=15)
+        exit_code = agent.process.wait(timeout=15)
         took = time.monotonic() - signalled
 
     assert exit_code == 0
     assert took <= SHUTDOWN_LIMIT_SECONDS
+
+
+def test_sigterm__exits_within_2_s_while_a_tool_thread_abandoned_at_its_timeout_still_waits():
+    with closed_collector() as endpoint, silent_collector() as weather:  # a weather service that never answers
+        env = {
+            "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint,
+            "WEATHER_GEOCODING_URL": weather,
+            "WEATHER_TIMEOUT_SECONDS": "60",
+            "TOOL_TIMEOUT_SECONDS": "0.5",
+        }
+        with agent_process("tools", instrument=True, **env) as agent:
+            prompt = tool_call_prompt("get_weather", {"city": "Paris"})
+            answer = httpx.post(f"{agent.url}/invocations", json={"prompt": prompt}, timeout=10)
+            agent.process.send_signal(signal.SIGTERM)
+            signalled = time.monotonic()
+            exit_code = agent.process.wait(timeout=15)
+            took = time.monotonic() - signalled
+
+    assert list(sse_values(answer.text.split("\n"))) == [AFTER_TOOL], "the turn went on after the tool's timeout"
+    assert exit_code == 0
+    assert took <= SHUTDOWN_LIMIT_SECONDS, f"exit took {took:.2f} s: it waited for the abandoned thread"
 
 
 def test_sdk_success_record__says_the_stream_started_not_that_the_invocation_succeeded():

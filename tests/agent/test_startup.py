@@ -1,9 +1,10 @@
-"""``python -m agent.server`` answers ``/ping`` quickly: sympy (the calculator) loads only after the first ping."""
+"""``python -m agent.server`` answers ``/ping`` quickly: the calculator's worker (sympy) starts after the first ping."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -19,23 +20,25 @@ ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = """
 import json, sys, time, urllib.request
+import psutil
+from agent.calculator_pool import POOL
 from agent.server import create_app
 from fakes.live_server import serve
 from fakes.scripted_model import ScriptedModel
 
 app = create_app(model=ScriptedModel([["hi"]]))
-before_ping = "sympy" in sys.modules
 with serve(app) as url:
+    before_ping = {"workers": len(psutil.Process().children()), "warm": POOL.warm()}
     urllib.request.urlopen(url + "/ping", timeout=5).read()
     deadline = time.monotonic() + 30
-    while "strands_tools.calculator" not in sys.modules and time.monotonic() < deadline:
+    while POOL.warm() == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
-    warmed = "strands_tools.calculator" in sys.modules
-print(json.dumps({"before_ping": before_ping, "warmed": warmed}))
+    after_ping = {"workers": len(psutil.Process().children()), "warm": POOL.warm()}
+print(json.dumps({"before_ping": before_ping, "after_ping": after_ping, "sympy": "sympy" in sys.modules}))
 """
 
 
-def test_start_up__does_not_import_sympy_until_ping_has_answered_then_warms_it_up():
+def test_start_up__starts_no_calculator_worker_until_ping_has_answered_then_keeps_one_warm():
     env = {**os.environ, "AWS_REGION": "us-east-1"}
 
     output = subprocess.run(
@@ -43,8 +46,9 @@ def test_start_up__does_not_import_sympy_until_ping_has_answered_then_warms_it_u
     )
 
     facts = json.loads(output.stdout.strip().splitlines()[-1])
-    assert facts["before_ping"] is False
-    assert facts["warmed"] is True
+    assert facts["before_ping"] == {"workers": 0, "warm": 0}
+    assert facts["after_ping"] == {"workers": 1, "warm": 1}
+    assert facts["sympy"] is False, "sympy is imported in the worker, never in the server"
 
 
 FIRST_ANSWER_PROBE = """
@@ -165,3 +169,43 @@ def test_settings__read_how_long_a_record_waits_for_the_memory_write():
     assert Settings.from_env({"MEMORY_RECORD_WAIT_SECONDS": "0.5"}).memory_record_wait_seconds == 0.5
     with pytest.raises(ConfigError, match="MEMORY_RECORD_WAIT_SECONDS='-1' must be a positive number of seconds"):
         Settings.from_env({"MEMORY_RECORD_WAIT_SECONDS": "-1"})
+
+
+def test_settings__read_the_limits_on_tools_and_connections():
+    settings = Settings.from_env(
+        {
+            "TOOL_TIMEOUT_SECONDS": "12.5",
+            "CALCULATOR_TIMEOUT_SECONDS": "2",
+            "CALCULATOR_MEMORY_MB": "300",
+            "HEADER_TIMEOUT_SECONDS": "0.5",
+            "MAX_CONNECTIONS": "7",
+        }
+    )
+
+    assert settings.tool_timeout_seconds == 12.5
+    assert settings.calculator_timeout_seconds == 2.0
+    assert settings.calculator_memory_mb == 300
+    assert settings.header_timeout_seconds == 0.5
+    assert settings.max_connections == 7
+    defaults = Settings.from_env({})
+    assert (defaults.tool_timeout_seconds, defaults.calculator_timeout_seconds, defaults.calculator_memory_mb) == (
+        30.0,
+        10.0,
+        512,
+    )
+    assert (defaults.header_timeout_seconds, defaults.max_connections) == (5.0, 100)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("TOOL_TIMEOUT_SECONDS", "0", "TOOL_TIMEOUT_SECONDS='0' must be a positive number of seconds"),
+        ("CALCULATOR_TIMEOUT_SECONDS", "soon", "CALCULATOR_TIMEOUT_SECONDS='soon' is not a number"),
+        ("CALCULATOR_MEMORY_MB", "0.5", "CALCULATOR_MEMORY_MB='0.5' is not an integer"),
+        ("HEADER_TIMEOUT_SECONDS", "-1", "HEADER_TIMEOUT_SECONDS='-1' must be a positive number of seconds"),
+        ("MAX_CONNECTIONS", "many", "MAX_CONNECTIONS='many' is not an integer"),
+    ],
+)
+def test_settings__reject_an_unusable_limit_naming_the_variable(name, value, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        Settings.from_env({name: value})

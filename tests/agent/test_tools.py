@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from agent.calculator import Calculator, calculator_tool
 from agent.config import Settings
-from agent.toolbox import Calculator, calculator_tool
-from agent.weather_tool import make_get_weather
+from agent.weather_tool import MAX_BODY_BYTES, WeatherServiceError, make_get_weather
 from fakes.scripted_model import ScriptedModel, ToolCall
 from tests.agent.helpers import stream_values
 
@@ -52,7 +54,7 @@ def test_calculator__a_bad_expression_is_the_real_tools_error(serve_agent, http)
 def test_calculator__offers_the_model_exactly_the_installed_tools_spec():
     real = calculator_tool()
 
-    offered = Calculator()
+    offered = Calculator(Settings())
 
     assert offered.tool_spec == real.tool_spec, "agent/calculator_spec.json is stale: scripts/record_calculator_spec.py"
     assert offered.tool_name == real.tool_name
@@ -92,12 +94,38 @@ def test_get_time__unknown_timezone_is_a_clear_tool_error(serve_agent, http):
     assert "IANA" in result_text(result)
 
 
+SLOW_SECONDS = 3.0
+
+
 class FakeOpenMeteo(BaseHTTPRequestHandler):
-    """Answers like Open-Meteo's geocoding and forecast endpoints, on 127.0.0.1."""
+    """Answers like Open-Meteo's geocoding and forecast endpoints, on 127.0.0.1; the server keeps every path asked.
+
+    Misbehaviours by path prefix: ``/moved/X`` redirects to ``/X`` on the same server, ``/elsewhere/X`` to ``/X`` on
+    ``server.redirect_to``, ``/huge/X`` pads the answer of ``/X`` beyond what the tool reads, ``/slow/X`` answers
+    ``/X`` after ``SLOW_SECONDS``.
+    """
+
+    server: FakeServer
 
     def do_GET(self) -> None:
+        self.server.requests.append(self.path)
         url = urlparse(self.path)
         query = parse_qs(url.query)
+        prefix, _, rest = url.path.lstrip("/").partition("/")
+        if prefix in ("moved", "elsewhere"):
+            base = self.server.redirect_to if prefix == "elsewhere" else ""
+            self.send_response(302)
+            self.send_header("Location", f"{base}/{rest}?{url.query}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        padding = {}
+        if prefix == "huge":
+            padding = {"padding": "x" * (MAX_BODY_BYTES + 1)}
+            url = url._replace(path=f"/{rest}")
+        elif prefix == "slow":
+            time.sleep(SLOW_SECONDS)
+            url = url._replace(path=f"/{rest}")
         if url.path == "/geocoding":
             name = query["name"][0]
             results = (
@@ -128,7 +156,7 @@ class FakeOpenMeteo(BaseHTTPRequestHandler):
         else:
             self.send_error(404)
             return
-        payload = json.dumps(body).encode()
+        payload = json.dumps({**body, **padding}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
@@ -139,14 +167,33 @@ class FakeOpenMeteo(BaseHTTPRequestHandler):
         """Keep test output quiet."""
 
 
-@pytest.fixture
-def open_meteo() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeOpenMeteo)
+class FakeServer(ThreadingHTTPServer):
+    requests: list[str]
+    redirect_to: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_port}"
+
+
+@contextmanager
+def fake_open_meteo() -> Iterator[FakeServer]:
+    server = FakeServer(("127.0.0.1", 0), FakeOpenMeteo)
+    server.daemon_threads = True
+    server.requests = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def open_meteo() -> Iterator[str]:
+    with fake_open_meteo() as server:
+        yield server.url
 
 
 def weather_settings(base: str, timeout: float = 2.0) -> Settings:
@@ -178,6 +225,57 @@ def test_get_weather__unreachable_service_is_a_clear_error_not_a_hang():
 
     with pytest.raises(RuntimeError, match="the weather service did not answer"):
         get_weather(city="Paris")
+
+
+def test_get_weather__follows_a_redirect_within_the_same_origin(open_meteo):
+    settings = Settings(geocoding_url=f"{open_meteo}/moved/geocoding", forecast_url=f"{open_meteo}/forecast")
+
+    answer = make_get_weather(settings)(city="Paris")
+
+    assert answer.startswith("Paris, Île-de-France, France: 7.5 °C")
+
+
+def test_get_weather__refuses_a_redirect_to_another_origin_and_never_asks_it():
+    with fake_open_meteo() as first, fake_open_meteo() as elsewhere:
+        first.redirect_to = elsewhere.url  # same host and scheme, another port: another origin
+        settings = Settings(geocoding_url=f"{first.url}/elsewhere/geocoding", forecast_url=f"{first.url}/forecast")
+
+        with pytest.raises(WeatherServiceError, match="the weather service redirected to another site"):
+            make_get_weather(settings)(city="Paris")
+
+        assert elsewhere.requests == []
+
+
+def test_get_weather__refuses_an_answer_larger_than_it_reads(open_meteo):
+    settings = Settings(geocoding_url=f"{open_meteo}/huge/geocoding", forecast_url=f"{open_meteo}/forecast")
+
+    with pytest.raises(
+        WeatherServiceError, match=f"the weather service answered with more than {MAX_BODY_BYTES} bytes"
+    ):
+        make_get_weather(settings)(city="Paris")
+
+
+def test_tool_that_overruns_its_timeout__gives_the_model_an_error_and_the_turn_goes_on(serve_agent, http, open_meteo):
+    model = ScriptedModel([[ToolCall("get_weather", {"city": "Paris"})], ["The weather service is slow today."]])
+    url = serve_agent(
+        model,
+        geocoding_url=f"{open_meteo}/slow/geocoding",
+        forecast_url=f"{open_meteo}/forecast",
+        weather_timeout_seconds=SLOW_SECONDS * 2,
+        tool_timeout_seconds=0.5,
+    )
+
+    started = time.monotonic()
+    events = stream_values(http, url, {"prompt": "weather?", "stream": "events"})
+    took = time.monotonic() - started
+
+    (result,) = [event for event in events if event["type"] == "tool_result"]
+    assert result["status"] == "error"
+    assert result_text(result).startswith("Error: get_weather did not finish within 0.5 s")
+    assert [event["text"] for event in events if event["type"] == "text"] == ["The weather service is slow today."]
+    assert events[-1]["type"] == "done"
+    assert took < SLOW_SECONDS, "the turn waited for the tool's thread"
+    assert model.calls[1][-1]["content"][0]["toolResult"]["status"] == "error", "the model saw the error"
 
 
 def test_get_weather__runs_as_a_tool_inside_the_agent(serve_agent, http, open_meteo):

@@ -1,0 +1,311 @@
+"""Calculator worker processes: the calculator computes outside the server's process, under limits, and can be killed.
+
+A calculation is model-chosen input: ``9**9**9`` asks sympy for minutes of CPU and gigabytes of memory, and inside the
+server it would hold the interpreter lock, stall ``/ping`` and every other stream, and ignore a hang-up and SIGTERM
+alike. So each calculation runs in a worker process (``agent.calculator_worker``) that the kernel limits (CPU time,
+address space) and that this module kills when the calculation overruns its wall-clock time, when the turn that
+asked for it is cancelled (a hang-up, ``TOOL_TIMEOUT_SECONDS``, shutdown) or when it hits a limit. A killed worker
+is replaced in the background, so the next call finds a warm one again.
+
+The design: one worker is kept warm (sympy and the tool imported, started after the first ``/ping``); a call takes
+it, or starts a fresh worker when none is idle, so concurrent calls from different sessions never queue behind a
+runaway one; at most ``MAX_BUSY_WORKERS`` calculations run at once (each may hold its memory limit), and a call
+beyond that waits for a free place. A worker whose call ended normally goes back to being the warm one, or exits if
+there already is one.
+
+Every worker has a thread of its own that starts it and then does all its I/O. It starts the process itself because
+``PR_SET_PDEATHSIG`` fires when the *thread* that started a process ends, and this thread lives exactly as long as
+its worker; so a server that dies, even by SIGKILL, leaves no worker behind. ``stop_all`` kills every worker
+(``agent.shutdown`` calls it on SIGTERM). Everything here is plain threads and processes, usable from any event
+loop: ``/ping`` runs on a worker thread of the server, tools on the server's loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import itertools
+import json
+import logging
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from agent.calculator_worker import READY
+
+logger = logging.getLogger(__name__)
+
+MAX_BUSY_WORKERS = 4
+"""Calculations running at once, per process: a 2-vCPU microVM serves them at low priority beside the server."""
+_IDLE_WORKERS = 1
+_ROOT = Path(__file__).resolve().parents[1]
+"""The directory holding the ``agent`` package: the worker's only import path besides the interpreter's own."""
+_SLOT_POLL_SECONDS = 0.02
+_REPLY_LIMIT_OVERHEAD = 4096
+
+
+class Limit(enum.Enum):
+    """Which limit a calculation ran into; the worker that ran it is gone."""
+
+    TIME = "time"
+    CPU = "cpu"
+    MEMORY = "memory"
+    RESULT = "result"
+    CRASH = "crash"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one calculation may use."""
+
+    seconds: float
+    """Wall-clock time from sending the calculation to its reply; the CPU limit is this, rounded up."""
+    memory_bytes: int
+    """Address space of the whole worker, interpreter and sympy included."""
+    max_result_chars: int
+
+    @property
+    def cpu_seconds(self) -> int:
+        """Whole seconds of CPU, as ``RLIMIT_CPU`` counts them: never less than the wall-clock time allows."""
+        return max(1, -int(-self.seconds // 1))
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A calculation's outcome: the tool's own result, or the limit that stopped it (and what it measured)."""
+
+    status: str = "error"
+    content: tuple[dict[str, Any], ...] = ()
+    limit: Limit | None = None
+    detail: int | None = None
+
+
+class _WorkerGone(Exception):
+    """The worker's process ended (or could not start) before it replied."""
+
+    def __init__(self, returncode: int | None) -> None:
+        super().__init__(f"calculator worker ended with status {returncode}")
+        self.returncode = returncode
+
+
+@dataclass(frozen=True)
+class _Job:
+    request: bytes
+    reply_limit: int
+    reply: Future[dict[str, Any]]
+
+
+class _Worker:
+    """One worker process and the thread that starts it and does its I/O."""
+
+    _numbers = itertools.count(1)
+
+    def __init__(self, on_exit: Callable[[_Worker], None]) -> None:
+        self.ready: Future[None] = Future()
+        self.ready.set_running_or_notify_cancel()  # shared by whoever waits: none of them may cancel it
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._killed = False
+        self._on_exit = on_exit
+        self.name = f"calculator-worker-{next(self._numbers)}"
+        threading.Thread(target=self._run, name=self.name, daemon=True).start()
+
+    @property
+    def is_ready(self) -> bool:
+        """Imported, warmed and waiting for a calculation."""
+        return self.ready.done() and self.ready.exception() is None
+
+    @property
+    def alive(self) -> bool:
+        """Not killed, and its process (if started) still running."""
+        with self._lock:
+            return not self._killed and (self._process is None or self._process.poll() is None)
+
+    def submit(self, request: dict[str, Any], reply_limit: int) -> Future[dict[str, Any]]:
+        """Send one calculation; the future holds the reply (at most ``reply_limit`` bytes) or ``_WorkerGone``."""
+        reply: Future[dict[str, Any]] = Future()
+        self._jobs.put(_Job(json.dumps(request).encode() + b"\n", reply_limit, reply))
+        return reply
+
+    def kill(self) -> None:
+        """End the process now (SIGKILL); its thread then reaps it and ends too."""
+        with self._lock:
+            self._killed = True
+            if self._process is not None and self._process.poll() is None:
+                self._process.kill()
+        self._jobs.put(None)
+
+    def _run(self) -> None:
+        try:
+            process = self._start()
+        except OSError as error:
+            logger.error("calculator worker did not start error=<%s>", error)
+            self.ready.set_exception(_WorkerGone(None))
+            self._on_exit(self)
+            return
+        try:
+            self._serve(process)
+        finally:
+            process.kill()
+            returncode = process.wait()
+            if not self.ready.done():  # it never said it was ready: whoever waits for it learns it is gone
+                self.ready.set_exception(_WorkerGone(returncode))
+            self._on_exit(self)
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        # PYTHONPATH is this project's root alone: opentelemetry-instrument puts its sitecustomize on the server's
+        # PYTHONPATH, and the worker must not start exporters of its own.
+        env = {**os.environ, "PYTHONPATH": str(_ROOT)}
+        with self._lock:
+            if self._killed:
+                raise OSError("killed before it started")
+            self._process = subprocess.Popen(  # noqa: S603 (this interpreter, a module of this package)
+                [sys.executable, "-m", "agent.calculator_worker", str(os.getpid())],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                cwd=_ROOT,
+                env=env,
+            )
+            return self._process
+
+    def _serve(self, process: subprocess.Popen[bytes]) -> None:
+        assert process.stdin is not None and process.stdout is not None  # noqa: S101 (both are pipes)
+        try:
+            greeting = json.loads(process.stdout.readline() or b"null")
+        except ValueError:
+            greeting = None
+        if greeting != READY:
+            return
+        self.ready.set_result(None)
+        while (job := self._jobs.get()) is not None:
+            if not job.reply.set_running_or_notify_cancel():
+                continue
+            try:
+                process.stdin.write(job.request)
+                process.stdin.flush()
+                line = process.stdout.readline(job.reply_limit)
+                answer = json.loads(line) if line.endswith(b"\n") else None
+            except (OSError, ValueError):
+                answer = None
+            if not isinstance(answer, dict):  # ended, killed, or a reply no calculation of these limits can give
+                process.kill()
+                job.reply.set_exception(_WorkerGone(process.wait()))
+                return
+            job.reply.set_result(answer)
+
+
+class CalculatorPool:
+    """The process's calculator workers: one kept warm, a fresh one per call beyond it, at most a few busy."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: list[_Worker] = []
+        self._all: set[_Worker] = set()
+        self._busy = threading.BoundedSemaphore(MAX_BUSY_WORKERS)
+        self._stopped = False
+
+    def warm_up(self) -> None:
+        """Start a worker to keep warm unless one is idle (or starting) already; returns at once."""
+        with self._lock:
+            if not self._stopped and not any(worker.alive for worker in self._idle):
+                self._idle = [self._new_worker()]
+
+    def warm(self) -> int:
+        """How many idle workers are ready to calculate at once."""
+        with self._lock:
+            return sum(1 for worker in self._idle if worker.alive and worker.is_ready)
+
+    def stop_all(self) -> None:
+        """Kill every worker, idle or busy, and start no more; calls in flight end as if their worker had crashed."""
+        with self._lock:
+            self._stopped = True
+            workers = list(self._all)
+            self._idle.clear()
+        for worker in workers:
+            worker.kill()
+
+    async def calculate(self, tool_use: dict[str, Any], limits: Limits) -> Reply:
+        """Run the real tool on ``tool_use`` in a worker, within ``limits``; a worker that overran is killed.
+
+        Cancelling the caller (a hang-up, a tool timeout, shutdown) kills the worker too: a calculation nobody waits
+        for must not go on burning CPU.
+        """
+        while not self._busy.acquire(blocking=False):
+            await asyncio.sleep(_SLOT_POLL_SECONDS)  # a threading semaphore: callers may be on different loops
+        try:
+            worker = self._take()
+            if worker is None:
+                return Reply(limit=Limit.CRASH)
+            reply_limit = limits.max_result_chars * 6 + _REPLY_LIMIT_OVERHEAD  # every character JSON-escaped
+            request = {
+                "tool_use": tool_use,
+                "cpu_seconds": limits.cpu_seconds,
+                "memory_bytes": limits.memory_bytes,
+                "max_result_chars": limits.max_result_chars,
+            }
+            try:
+                await asyncio.wrap_future(worker.ready)  # a worker still importing: no calculation time spent yet
+                async with asyncio.timeout(limits.seconds):
+                    answer = await asyncio.wrap_future(worker.submit(request, reply_limit))
+            except TimeoutError:
+                worker.kill()
+                return self._overran(Reply(limit=Limit.TIME))
+            except _WorkerGone as gone:
+                worker.kill()
+                cpu = gone.returncode == -signal.SIGXCPU
+                return self._overran(Reply(limit=Limit.CPU if cpu else Limit.CRASH, detail=gone.returncode))
+            except BaseException:
+                worker.kill()
+                self.warm_up()
+                raise
+            if "limit" in answer:
+                worker.kill()
+                return self._overran(Reply(limit=Limit(answer["limit"]), detail=answer.get("chars")))
+            self._give_back(worker)
+            return Reply(status=answer["status"], content=tuple(answer["content"]))
+        finally:
+            self._busy.release()
+
+    def _new_worker(self) -> _Worker:
+        worker = _Worker(on_exit=self._forget)
+        self._all.add(worker)
+        return worker
+
+    def _forget(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
+            if worker in self._idle:
+                self._idle.remove(worker)
+
+    def _take(self) -> _Worker | None:
+        with self._lock:
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.alive:
+                    return worker
+            return None if self._stopped else self._new_worker()
+
+    def _give_back(self, worker: _Worker) -> None:
+        with self._lock:
+            if len(self._idle) < _IDLE_WORKERS:
+                self._idle.append(worker)
+                return
+        worker.kill()
+
+    def _overran(self, reply: Reply) -> Reply:
+        logger.warning("calculator worker stopped limit=<%s> detail=<%s>", reply.limit.value, reply.detail)
+        self.warm_up()
+        return reply
+
+
+POOL = CalculatorPool()
+"""The process's workers: processes belong to the process, whatever app or event loop asks for a calculation."""
