@@ -55,4 +55,4 @@ EXPOSE 8080
 
 # opentelemetry-instrument starts the AWS Distro for OpenTelemetry, as AgentCore's own generated images do;
 # traces, metrics and logs then reach CloudWatch GenAI observability without code changes.
-CMD ["opentelemetry-instrument", "python", "-m", "agent.server"]
+CMD ["opentelemetry-instrument", "python", "-m", "agent"]

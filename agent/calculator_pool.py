@@ -7,7 +7,8 @@ address space) and that this module kills when the calculation overruns its wall
 asked for it is cancelled (a hang-up, ``TOOL_TIMEOUT_SECONDS``, shutdown) or when it hits a limit. A killed worker
 is replaced in the background, so the next call finds a warm one again.
 
-The design: one worker is kept warm (sympy and the tool imported, started after the first ``/ping``); a call takes
+The design: one worker is kept warm (sympy and the tool imported; ``python -m agent`` starts it before anything else,
+and ``/ping`` starts one whenever none is idle); a call takes
 it, or starts a fresh worker when none is idle, so concurrent calls from different sessions never queue behind a
 runaway one; at most ``MAX_BUSY_WORKERS`` calculations run at once (each may hold its memory limit), and a call
 beyond that waits for a free place. A worker whose call ended normally goes back to being the warm one, or exits if

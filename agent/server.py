@@ -144,7 +144,7 @@ def _nothing(end: TurnEnd) -> None:
 def main(argv: list[str] | None = None, *, model: Model | None = None) -> None:
     """Serve the agent; AgentCore expects ``0.0.0.0:8080``. ``model`` is for tests: ``None`` means Bedrock."""
     parser = argparse.ArgumentParser(
-        prog="python -m agent.server",
+        prog="python -m agent",
         description="Serve the streaming agent: POST /invocations answers as Server-Sent Events, GET /ping for health. "
         "Settings come from the environment (MODEL_ID, BEDROCK_REGION or AWS_REGION, SYSTEM_PROMPT, ...; see README).",
     )

@@ -1,8 +1,9 @@
 """The agent's tools, with the calculator's worker process kept off the path to a healthy ``/ping``.
 
-The calculator computes in a worker process that imports sympy (``agent.calculator``). AgentCore waits for ``/ping``
-before it routes traffic, so that worker is started once the first ping has been answered, never before; a
-calculator call that arrives sooner waits only for what is left of its start.
+The calculator computes in a worker process that imports sympy (``agent.calculator``). ``python -m agent`` starts that
+worker before the server imports its frameworks, so both imports run side by side; an app served another way
+(``make dev``'s reloader, the tests) starts it once the first ping has been answered. Either way ``/ping`` never waits
+for it, and a calculator call that arrives sooner waits only for what is left of its start.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""The first calculator call: what starting the calculator's worker after the first ``/ping`` adds to it.
+"""The first calculator call: what the calculator's worker, started beside the server's own start-up, still adds.
 
-Each run starts ``python -m agent.server``'s app with a model that calls the calculator at once (``bench/serve.py``,
-``calculator``), sends the first request the moment ``/ping`` first answers (when the worker has only just begun to
-import sympy), then a second one, which finds the worker warm. The tool's time is read by the client: from the
-``tool_use`` event to the ``tool_result`` event of the events stream.
+Each run starts the agent as ``python -m agent`` starts it (``bench/calculator_server.py``: the worker first, then the
+server) with a model that calls the calculator at once, sends the first request the moment ``/ping`` first answers,
+then a second one, which finds the worker warm. The tool's time is read by the client: from the ``tool_use`` event to
+the ``tool_result`` event of the events stream.
 """
 
 from __future__ import annotations
@@ -32,8 +32,14 @@ def first_call(runs: int) -> dict[str, Any]:
     """Median tool time of the first calculator call after the first ``/ping``, and of a warm one, in ms."""
     first, warm = [], []
     for _ in range(runs):
-        with server("calculator") as (port, _process):
-            first.append(_tool_seconds(asyncio.run(invoke(port, PROMPT))))
-            warm.append(_tool_seconds(asyncio.run(invoke(port, PROMPT))))
-    first_ms, warm_ms = statistics.median(first) * 1000, statistics.median(warm) * 1000
-    return {"first_ms": first_ms, "warm_ms": warm_ms, "added_ms": first_ms - warm_ms}
+        with server("calculator", module="bench.calculator_server") as (port, _process):
+            first.append(_tool_seconds(asyncio.run(invoke(port, PROMPT))) * 1000)
+            warm.append(_tool_seconds(asyncio.run(invoke(port, PROMPT))) * 1000)
+    first_ms, warm_ms = statistics.median(first), statistics.median(warm)
+    return {
+        "first_ms": first_ms,
+        "warm_ms": warm_ms,
+        "added_ms": first_ms - warm_ms,
+        "added_ms_runs": [one - other for one, other in zip(first, warm, strict=True)],
+        "first_ms_runs": first,
+    }

@@ -11,7 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench import built_image, client_path, conversation_memory, memory, payload, startup, streaming, tutorial
+from bench import (
+    built_image,
+    calculator,
+    client_path,
+    conversation_memory,
+    memory,
+    payload,
+    startup,
+    streaming,
+    tutorial,
+)
 
 CONCURRENCY = "concurrency"
 """The measurement whose levels are a table of their own (``levels``), kept in the JSON under this key."""
@@ -67,6 +77,7 @@ MEASUREMENTS: tuple[Measurement, ...] = (
         lambda run: streaming.chunk_delay(requests=3 if run.quick else 10, chunks=50 if run.quick else 100),
     ),
     Measurement("cold_start", "cold start", lambda run: startup.cold_start(runs=3 if run.quick else 9)),
+    Measurement("calculator", "first calculator call", lambda run: calculator.first_call(runs=3 if run.quick else 7)),
     Measurement(
         "tutorial",
         "against the tutorial's agent",

@@ -33,7 +33,7 @@ def _server_seconds() -> float:
     port = free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "agent.server", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "agent", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
         env=bench_env(),
         stdout=subprocess.DEVNULL,
@@ -54,7 +54,7 @@ def _calculator_seconds() -> float:
 
 
 def cold_start(runs: int) -> dict[str, Any]:
-    """Median seconds to a healthy ``python -m agent.server`` ÷ median seconds to import the frameworks.
+    """Median seconds to a healthy ``python -m agent`` ÷ median seconds to import the frameworks.
 
     Also the median cost of the calculator's import on top of the frameworks: the time the server would add to
     its cold start if it imported the tool before answering ``/ping``.

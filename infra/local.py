@@ -35,13 +35,13 @@ def agent_environment(settings: Settings, region: str | None, environ: Mapping[s
 
 
 def agent_command(host: str, port: int, *, reload: bool) -> list[str]:
-    """The agent as the image runs it (``python -m agent.server``), or under uvicorn's reloader for ``make dev``."""
+    """The agent as the image runs it (``python -m agent``), or under uvicorn's reloader for ``make dev``."""
     if reload:
         return [
             *(sys.executable, "-m", "uvicorn", "agent.server:create_app", "--factory"),
             *("--reload", "--reload-dir", "agent", "--host", host, "--port", str(port), "--log-level", "warning"),
         ]
-    return [sys.executable, "-m", "agent.server", "--host", host, "--port", str(port)]
+    return [sys.executable, "-m", "agent", "--host", host, "--port", str(port)]
 
 
 def main(

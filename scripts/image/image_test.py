@@ -60,7 +60,7 @@ STANDIN_REPO = "agentcore-image-test/python-standin"
 IMAGE_REPO = "agentcore-image-test/agent"
 CONTAINER_PREFIX = "agentcore-image-test-"
 PORT = 8080
-AGENT_CMD = ["opentelemetry-instrument", "python", "-m", "agent.server"]
+AGENT_CMD = ["opentelemetry-instrument", "python", "-m", "agent"]
 SHUTDOWN_LIMIT_SECONDS = 2.0
 EMULATED_SHUTDOWN_LIMIT_SECONDS = 10.0
 LAYERS_GOAL_MB = 150.0
@@ -348,9 +348,9 @@ def check_processes(name: str) -> str:
     if root:
         raise CheckFailed(f"processes running as root: {root}")
     first = next((proc for proc in procs if proc["pid"] == 1), None)
-    # Under QEMU the kernel puts the emulator in front: [qemu-aarch64, /usr/local/bin/python, python, -m, agent.server]
+    # Under QEMU the kernel puts the emulator in front: [qemu-aarch64, /usr/local/bin/python, python, -m, agent]
     command = first["cmdline"] if first else []
-    if command[-2:] != ["-m", "agent.server"] or not any("python" in part for part in command[:-2]):
+    if command[-2:] != ["-m", "agent"] or not any("python" in part for part in command[:-2]):
         raise CheckFailed(f"PID 1 is not the agent: {first}")
     pythonpath = next((item for item in first["environ"] if item.startswith("PYTHONPATH=")), "")
     if "opentelemetry/instrumentation/auto_instrumentation" not in pythonpath:

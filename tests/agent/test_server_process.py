@@ -35,7 +35,7 @@ def test_server__without_credentials_says_where_it_listens_and_answers_each_prom
     port = free_port()
     env = no_credentials_env(tmp_path)
     server = subprocess.Popen(
-        [sys.executable, "-m", "agent.server", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "agent", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

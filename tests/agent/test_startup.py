@@ -1,4 +1,8 @@
-"""``python -m agent.server`` answers ``/ping`` quickly: the calculator's worker (sympy) starts after the first ping."""
+"""``python -m agent`` answers ``/ping`` quickly: the calculator's worker (sympy) imports beside the server, not in it.
+
+``python -m agent`` starts the worker before the server imports its frameworks, so both imports run at once; an app
+served some other way (``make dev``'s reloader, the tests' in-process servers) starts it after the first ``/ping``.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from agent.config import ConfigError, Settings
@@ -79,11 +84,38 @@ def test_first_answer__offers_the_calculator_without_waiting_for_sympy():
     assert facts["mcp"] is False  # the Dockerfile turns ADOT's MCP instrumentation off: nothing else needs the SDK
 
 
-def test_python_dash_m_agent_server__serves_ping_on_the_given_port():
+def test_python_dash_m_agent__starts_the_calculator_worker_before_the_server_is_listening():
+    port = free_port()
+    env = {**os.environ, "AWS_REGION": "us-east-1", "LOG_LEVEL": "INFO"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "agent", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for line in server.stderr:  # the server says where it listens once its socket is bound
+            if "serving url=" in line:
+                listening_at = time.time()
+                break
+        else:
+            pytest.fail(f"the server ended before it listened (status {server.wait(timeout=10)})")
+        workers = [(child.cmdline(), child.create_time()) for child in psutil.Process(server.pid).children()]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    assert [command[command.index("-m") + 1] for command, _ in workers] == ["agent.calculator_worker"]
+    assert workers[0][1] < listening_at
+
+
+def test_python_dash_m_agent__serves_ping_on_the_given_port():
     port = free_port()
     env = {**os.environ, "AWS_REGION": "us-east-1"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "agent.server", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "agent", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -109,11 +141,11 @@ def test_python_dash_m_agent_server__serves_ping_on_the_given_port():
     assert bad.status_code == 400
 
 
-def test_python_dash_m_agent_server__exits_with_one_line_naming_a_bad_setting():
+def test_python_dash_m_agent__exits_with_one_line_naming_a_bad_setting():
     env = {**os.environ, "AWS_REGION": "us-east-1", "MAX_PROMPT_CHARS": "lots"}
 
     result = subprocess.run(
-        [sys.executable, "-m", "agent.server", "--port", str(free_port())],
+        [sys.executable, "-m", "agent", "--port", str(free_port())],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -54,7 +54,7 @@ def test_main__gives_the_agent_the_model_and_prompt_of_the_cdk_arguments_and_the
     status, became, _ = launch("-c", "modelId=eu.anthropic.claude-sonnet-4-20250514-v1:0", "-c", "systemPrompt=Brief.")
 
     assert status == 0
-    assert became.command == [sys.executable, "-m", "agent.server", "--host", "127.0.0.1", "--port", "8080"]
+    assert became.command == [sys.executable, "-m", "agent", "--host", "127.0.0.1", "--port", "8080"]
     assert became.env["MODEL_ID"] == "eu.anthropic.claude-sonnet-4-20250514-v1:0"
     assert became.env["SYSTEM_PROMPT"] == "Brief."
     assert became.env["BEDROCK_REGION"] == "eu-west-1"
