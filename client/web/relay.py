@@ -26,8 +26,8 @@ from client.errors import (
     StreamError,
     ThrottledError,
 )
-from client.invoke import LocalAgent, Runtime
-from client.stream import Stream
+from client.invocation.invoke import LocalAgent, Runtime
+from client.invocation.stream import Stream
 
 logger = logging.getLogger(__name__)
 

@@ -34,8 +34,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from client.errors import ConfigurationError
-from client.invoke import LocalAgent
-from client.session import check_session_id, new_session_id
+from client.invocation.invoke import LocalAgent
+from client.invocation.session_ids import check_session_id, new_session_id
 from client.web import DEFAULT_HOST, DEFAULT_PORT
 from client.web.access import Access, AccessGuard, is_loopback, new_token, this_machines_names
 from client.web.relay import Agent, Problem, open_turn, problem_of, problem_response, relay_lines

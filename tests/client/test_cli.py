@@ -14,6 +14,7 @@ import pytest
 from botocore.exceptions import NoCredentialsError, NoRegionError
 
 from client import cli
+from client.terminal import Renderer
 from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN, STACK_NAME_ENV
 from fakes.dataplane import Reject
 from fakes.live_server import free_port, serve
@@ -448,7 +449,7 @@ def test_cli__unexpected_exception_is_one_line_and_exit_1(serve_agent, capsys, m
     def broken(self, value):
         raise RuntimeError("renderer exploded")
 
-    monkeypatch.setattr(cli.Renderer, "write", broken)
+    monkeypatch.setattr(Renderer, "write", broken)
 
     code, _, err = run(capsys, "invoke", "--url", url, "hi")
 

@@ -9,8 +9,8 @@ import pytest
 from botocore.stub import Stubber
 
 from client import DEFAULT_READ_TIMEOUT, ConfigurationError, InvocationError, Runtime, RuntimeArn, cli, new_session_id
-from client.stack import runtime_arn, stack_name, stack_outputs
-from client.status import RuntimeStatus
+from client.operations.stack import runtime_arn, stack_name, stack_outputs
+from client.operations.status import RuntimeStatus
 from contract.agentcore import MIN_SESSION_ID_LENGTH
 from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN, OUTPUT_RUNTIME_ID, STACK_NAME_ENV
 

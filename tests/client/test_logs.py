@@ -11,8 +11,9 @@ from moto import mock_aws
 from moto.core.exceptions import JsonRESTError
 from moto.logs.models import LogsBackend
 
-from client import cli, logs
-from client.records import LogEvent
+from client import cli
+from client.operations import runtime_logs as logs
+from client.operations.records import LogEvent
 from contract import agentcore
 from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN
 from fakes.dataplane import RUNTIME_ARN

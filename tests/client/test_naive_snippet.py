@@ -9,7 +9,7 @@ import boto3
 from botocore.response import StreamingBody
 
 from client import Runtime, new_session_id
-from client.stream import Stream
+from client.invocation.stream import Stream
 from fakes.scripted_model import ScriptedModel
 
 TRICKY_DELTAS = ['She said "hi"', " \\ back\\slash", "\nnew line\n", " naïve café ☕ 日本語", " \t tab", "\u2028end"]

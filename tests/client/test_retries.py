@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 
-import client.retry
+import client.invocation.retry
 from client import EndpointUnreachableError, InvocationError, Runtime, ThrottledError
 from fakes.dataplane import RUNTIME_ARN, DataPlane, Reject, Stall
 from fakes.live_server import free_port, serve
@@ -24,7 +24,7 @@ from fakes.scripted_model import ScriptedModel
 @pytest.fixture(autouse=True)
 def three_attempts(monkeypatch):
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "3")
-    monkeypatch.setattr(client.retry, "BACKOFF_BASE_SECONDS", 0.01)
+    monkeypatch.setattr(client.invocation.retry, "BACKOFF_BASE_SECONDS", 0.01)
 
 
 def turns(model: ScriptedModel) -> int:
@@ -65,7 +65,7 @@ def test_refused_connection__is_retried_and_reaches_the_stand_in_once_it_listens
             if len(failures) == 1:
                 stack.enter_context(serve(plane.app, port=port))
 
-        monkeypatch.setattr(client.retry, "time", SimpleNamespace(sleep=bring_up_the_endpoint))
+        monkeypatch.setattr(client.invocation.retry, "time", SimpleNamespace(sleep=bring_up_the_endpoint))
         values = list(Runtime(RUNTIME_ARN, endpoint_url=f"http://127.0.0.1:{port}").invoke("hi"))
 
     assert values == ["after the endpoint came up"]
@@ -156,5 +156,5 @@ def test_safe_to_resend__only_throttling_and_connections_that_never_opened():
         ConnectionClosedError(endpoint_url=url),
     ]
 
-    assert all(client.retry.never_reached_the_agent(error) for error in safe)
-    assert not any(client.retry.never_reached_the_agent(error) for error in unsafe)
+    assert all(client.invocation.retry.never_reached_the_agent(error) for error in safe)
+    assert not any(client.invocation.retry.never_reached_the_agent(error) for error in unsafe)

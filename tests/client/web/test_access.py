@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from client.invoke import LocalAgent
+from client.invocation.invoke import LocalAgent
 from client.web.access import COOKIE_PREFIX, Access
 from fakes.live_server import free_port
 from fakes.scripted_model import ScriptedModel

@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
-from client.invoke import LocalAgent, Runtime
+from client.invocation.invoke import LocalAgent, Runtime
 from client.web.access import COOKIE_PREFIX, Access
 from fakes.dataplane import Reject
 from fakes.scripted_model import Fail, ScriptedModel, ToolCall

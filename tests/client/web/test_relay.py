@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from client import cli
-from client.invoke import LocalAgent, Runtime
+from client.invocation.invoke import LocalAgent, Runtime
 from client.web import relay
 from client.web.server import CONTENT_SECURITY_POLICY, SESSION_ID_HEADER, STATIC_DIR
 from contract.agentcore import SESSION_HEADER

@@ -10,12 +10,12 @@ import urllib3
 from urllib3.exceptions import HTTPError as URLLib3HTTPError
 from urllib3.exceptions import LocationValueError, ReadTimeoutError
 
-from client.arn import RuntimeArn
 from client.aws import CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, aws_errors, make_client, socket_reason
 from client.errors import ConfigurationError, EndpointUnreachableError, InvocationError, ThrottledError
-from client.retry import configured_attempts, send_at_most_once
-from client.session import check_session_id, new_session_id
-from client.stream import Stream
+from client.invocation.arn import RuntimeArn
+from client.invocation.retry import configured_attempts, send_at_most_once
+from client.invocation.session_ids import check_session_id, new_session_id
+from client.invocation.stream import Stream
 from contract.agentcore import ACTOR_HEADER, PORT, SESSION_HEADER
 from contract.stream import STREAM_MODES
 
@@ -62,7 +62,7 @@ class Runtime:
             endpoint_url=endpoint_url,
             read_timeout=read_timeout,
             session=session,
-            botocore_retries=False,  # botocore would resend after a 5xx or a read timeout: see client.retry
+            botocore_retries=False,  # botocore would resend after a 5xx or a read timeout: see client.invocation.retry
         )
         self.max_attempts = configured_attempts()
         if actor_id:

@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 
 from client.aws import aws_errors
 from client.errors import ConfigurationError, ThrottledError
-from client.records import LogEvent
+from client.operations.records import LogEvent
 from contract.deployment import CLI_COMMAND
 from contract.record import INVOCATION_RECORD, Outcome
 

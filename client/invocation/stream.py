@@ -18,7 +18,7 @@ from urllib3.exceptions import HTTPError as URLLib3HTTPError
 from urllib3.exceptions import ReadTimeoutError as URLLib3ReadTimeoutError
 
 from client.errors import AgentSetupError, StreamError
-from client.sse import iter_values
+from client.invocation.sse import iter_values
 from contract.stream import AWS_SETUP_ERROR
 
 _READ_SIZE = 64 * 1024

@@ -14,11 +14,11 @@ from typing import Any
 
 import boto3
 
-from client.arn import RuntimeArn
 from client.aws import aws_errors, make_client
 from client.errors import AgentClientError
-from client.logs import LogFilter, LogGroupMissing, current_ms, read_events
-from client.records import COMPLETED, count_outcomes
+from client.invocation.arn import RuntimeArn
+from client.operations.records import COMPLETED, count_outcomes
+from client.operations.runtime_logs import LogFilter, LogGroupMissing, current_ms, read_events
 from contract.agentcore import DEFAULT_ENDPOINT, runtime_log_group
 
 RECENT = timedelta(hours=1)

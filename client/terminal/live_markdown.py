@@ -1,7 +1,7 @@
 """Answers shown as Markdown while they stream, for a person at a terminal (rich ``Live`` + ``Markdown``).
 
-Only for a terminal: piped output and ``--raw`` keep ``client.render.Renderer``, byte for byte what the model wrote.
-Here a table arrives as a table and a code block highlighted, re-rendered as the text grows.
+Only for a terminal: piped output and ``--raw`` keep ``client.terminal.render.Renderer``, byte for byte what the model
+wrote. Here a table arrives as a table and a code block highlighted, re-rendered as the text grows.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from rich.live import Live
 from rich.markdown import Markdown
 from rich.text import Text
 
-from client.render import describe_event, text_of
+from client.terminal.render import describe_event, text_of
 
 REFRESHES_PER_SECOND = 12
 """Redraws per second while text streams in; the first text is drawn at once."""
