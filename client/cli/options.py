@@ -70,7 +70,9 @@ def _aws() -> argparse.ArgumentParser:
         help=f"the deployed stack whose outputs name the runtime and memory (default: ${STACK_NAME_ENV} or "
         f"{DEFAULT_STACK_NAME})",
     )
-    aws.add_argument("--region", help="AWS region (default: the runtime ARN's, else AWS_REGION or the profile's)")
+    aws.add_argument(
+        "--region", help="AWS region (default: the runtime ARN's region, else AWS_REGION or the profile's)"
+    )
     aws.add_argument("--profile", help="AWS profile for credentials and region (default: the environment's)")
     return parent
 

@@ -1,10 +1,10 @@
-"""The agent's per-invocation records as the client reads them back from CloudWatch Logs.
+"""The runtime's log events as the client reads them back, each invocation record read as the agent wrote it.
 
-The agent prints one JSON line per invocation (``agent.invocation_log``); every other line it prints is plain text.
-This module recognises the records, says which lines count as failures, and renders a record as one line a person
-can scan: time, session, outcome, time to first chunk, tokens, tools, and the memory write unless it was saved.
-A completed invocation whose memory write failed is a failure too: the user saw the answer, but a new microVM
-would not remember it until the session's next turn writes it again.
+The agent prints one JSON line per invocation (``contract.record.InvocationRecord``); every other line it prints is
+plain text. This module recognises the records through that one definition, says which events count as failures, and
+renders a record as one line a person can scan: time, session, outcome, time to first chunk, tokens, tools, and the
+memory write unless it was saved. A completed invocation whose memory write failed is a failure too: the user saw the
+answer, but a new microVM would not remember it until the session's next turn writes it again.
 """
 
 from __future__ import annotations
@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from contract.record import INVOCATION_RECORD, MemoryWrite
+from contract.record import InvocationRecord, MemoryWrite, Outcome, ToolCall
 
-COMPLETED = "completed"
 MEMORY_WRITE_FAILED = "memory_write_failed"
 """How ``count_outcomes`` counts a completed invocation whose write to AgentCore Memory failed."""
 _ERROR_LINE = re.compile(r"\b(ERROR|CRITICAL)\b|^Traceback \(most recent call last\)")
 _MAX_ERROR_CHARS = 160
+_TOOL_SUCCEEDED = "success"
+_WITH_STATUS = frozenset({Outcome.REFUSED, Outcome.SERVER_ERROR})
+"""Outcomes whose line shows the HTTP status: which refusal or failure it was."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class LogEvent:
     stream: str
     message: str
     event_id: str = ""
-    record: dict[str, Any] | None = None
+    record: InvocationRecord | None = None
 
     @classmethod
     def from_cloudwatch(cls, event: dict[str, Any]) -> LogEvent:
@@ -45,7 +47,7 @@ class LogEvent:
             stream=event.get("logStreamName", ""),
             message=message,
             event_id=event.get("eventId", ""),
-            record=parse_record(message),
+            record=InvocationRecord.from_line(message),
         )
 
     @property
@@ -55,13 +57,13 @@ class LogEvent:
         An ERROR line: a plain line at ERROR or CRITICAL level, or a traceback.
         """
         if self.record is not None:
-            return self.record.get("outcome") != COMPLETED or self.record.get("memory") == MemoryWrite.FAILED
+            return self.record.outcome != Outcome.COMPLETED or self.record.memory == MemoryWrite.FAILED
         return _ERROR_LINE.search(self.message) is not None
 
     def mentions_session(self, session_id: str) -> bool:
         """The record of that session, or a plain line that names it."""
         if self.record is not None:
-            return self.record.get("session") == session_id
+            return self.record.session == session_id
         return session_id in self.message
 
     def as_json(self) -> str:
@@ -86,12 +88,6 @@ class LogEvent:
         return f"{format_time(self.timestamp)}  {text}"
 
 
-def parse_record(message: str) -> dict[str, Any] | None:
-    """The invocation record a log message holds, or None for any other line."""
-    value = _json_object(message)
-    return value if value is not None and value.get("record") == INVOCATION_RECORD else None
-
-
 def _json_object(message: str) -> dict[str, Any] | None:
     if not message.startswith("{"):
         return None
@@ -102,29 +98,26 @@ def _json_object(message: str) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def describe_record(record: dict[str, Any]) -> str:
+def describe_record(record: InvocationRecord) -> str:
     """``<session> <outcome> ttfc=… total=… chunks=… tokens=in/out tools=name(ms),… memory=…`` with what it has.
 
     ``memory`` is shown only when the write was not simply saved: failed (and why), pending or skipped.
     """
-    parts = [str(record.get("session") or "-"), _outcome(record)]
-    if record.get("ttfc_ms") is not None:
-        parts.append(f"ttfc={record['ttfc_ms']:.0f}ms")
-    if record.get("total_ms") is not None:
-        parts.append(f"total={record['total_ms'] / 1000:.2f}s")
-    if record.get("chunks") is not None and record.get("outcome") != "refused":
-        parts.append(f"chunks={record['chunks']}")
-    usage = record.get("usage") or {}
-    if usage:
-        parts.append(f"tokens={usage.get('inputTokens', '?')}/{usage.get('outputTokens', '?')}")
-    if record.get("stop_reason"):
-        parts.append(f"stop={record['stop_reason']}")
-    tools = record.get("tools") or []
-    if tools:
-        parts.append("tools=" + ",".join(_tool(tool) for tool in tools))
-    memory = record.get("memory")
-    if memory is not None and memory != MemoryWrite.SAVED:
-        parts.append(f"memory={_with_reason(str(memory), record.get('memory_error'))}")
+    parts = [record.session or "-", _outcome(record)]
+    if record.ttfc_ms is not None:
+        parts.append(f"ttfc={record.ttfc_ms:.0f}ms")
+    if record.total_ms is not None:
+        parts.append(f"total={record.total_ms / 1000:.2f}s")
+    if record.outcome != Outcome.REFUSED:
+        parts.append(f"chunks={record.chunks}")
+    if record.usage:
+        parts.append(f"tokens={record.usage.get('inputTokens', '?')}/{record.usage.get('outputTokens', '?')}")
+    if record.stop_reason:
+        parts.append(f"stop={record.stop_reason}")
+    if record.tools:
+        parts.append("tools=" + ",".join(_tool(tool) for tool in record.tools))
+    if record.memory is not None and record.memory != MemoryWrite.SAVED:
+        parts.append(f"memory={_with_reason(record.memory.value, record.memory_error)}")
     return "  ".join(parts)
 
 
@@ -137,11 +130,10 @@ def count_outcomes(events: Iterable[LogEvent]) -> Counter[str]:
     return Counter(_kind(event.record) for event in events if event.record is not None)
 
 
-def _kind(record: dict[str, Any]) -> str:
-    outcome = str(record.get("outcome", "unknown"))
-    if outcome == COMPLETED and record.get("memory") == MemoryWrite.FAILED:
+def _kind(record: InvocationRecord) -> str:
+    if record.outcome == Outcome.COMPLETED and record.memory == MemoryWrite.FAILED:
         return MEMORY_WRITE_FAILED
-    return outcome
+    return record.outcome.value
 
 
 def format_time(timestamp_ms: int) -> str:
@@ -149,24 +141,20 @@ def format_time(timestamp_ms: int) -> str:
     return datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _outcome(record: dict[str, Any]) -> str:
-    outcome = str(record.get("outcome", "unknown"))
-    if outcome in {"refused", "server_error"}:
-        outcome = f"{outcome} {record.get('status', '?')}"
-    return _with_reason(outcome, record.get("error"))
+def _outcome(record: InvocationRecord) -> str:
+    outcome = record.outcome.value
+    if record.outcome in _WITH_STATUS:
+        outcome = f"{outcome} {record.status if record.status is not None else '?'}"
+    return _with_reason(outcome, record.error)
 
 
-def _with_reason(what: str, error: Any) -> str:
+def _with_reason(what: str, error: str | None) -> str:
     if not error:
         return what
-    text = str(error)
-    if len(text) > _MAX_ERROR_CHARS:
-        text = text[: _MAX_ERROR_CHARS - 3] + "..."
+    text = error if len(error) <= _MAX_ERROR_CHARS else error[: _MAX_ERROR_CHARS - 3] + "..."
     return f"{what} ({text})"
 
 
-def _tool(tool: dict[str, Any]) -> str:
-    failed = "" if tool.get("status", "success") == "success" else f" {tool.get('status')}"
-    duration = tool.get("ms")
-    shown = f"{duration:.0f}ms" if isinstance(duration, int | float) else "?"
-    return f"{tool.get('name', '?')}({shown}{failed})"
+def _tool(tool: ToolCall) -> str:
+    failed = f" {tool.status}" if tool.status and tool.status != _TOOL_SUCCEEDED else ""
+    return f"{tool.name}({tool.ms:.0f}ms{failed})"

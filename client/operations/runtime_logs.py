@@ -22,7 +22,7 @@ from client.aws import aws_errors
 from client.errors import ConfigurationError, ThrottledError
 from client.operations.records import LogEvent
 from contract.deployment import CLI_COMMAND
-from contract.record import INVOCATION_RECORD, Outcome
+from contract.record import INVOCATION_RECORD, RECORD_KEY, Outcome
 
 DEFAULT_SINCE = "1h"
 POLL_SECONDS = 2.0
@@ -70,7 +70,7 @@ class LogFilter:
             # memory_error: the key a record carries only when its memory write failed.
             return " ".join(f'?"{term}"' for term in ["ERROR", "CRITICAL", "Traceback", *failures, "memory_error"])
         if self.records_only:
-            return f'{{ $.record = "{INVOCATION_RECORD}" }}'
+            return f'{{ $.{RECORD_KEY} = "{INVOCATION_RECORD}" }}'
         return ""
 
     def matches(self, event: LogEvent) -> bool:

@@ -17,9 +17,10 @@ import boto3
 from client.aws import aws_errors, make_client
 from client.errors import AgentClientError
 from client.invocation.arn import RuntimeArn
-from client.operations.records import COMPLETED, count_outcomes
+from client.operations.records import count_outcomes
 from client.operations.runtime_logs import LogFilter, LogGroupMissing, current_ms, read_events
 from contract.agentcore import DEFAULT_ENDPOINT, runtime_log_group
+from contract.record import Outcome
 
 RECENT = timedelta(hours=1)
 """How far back ``status`` counts invocations."""
@@ -63,14 +64,14 @@ class RecentInvocations:
     @property
     def errors(self) -> int:
         """Invocations that did not complete (refused, hung up, failed), or whose memory write failed."""
-        return self.total - self.outcomes[COMPLETED]
+        return self.total - self.outcomes[Outcome.COMPLETED.value]
 
     def describe(self) -> str:
         """``12 invocations, 2 errors (1 model_error, 1 refused)``, or why there is no count."""
         if self.unavailable:
             return f"unknown ({self.unavailable})"
         text = f"{_plural(self.total, 'invocation')}, {_plural(self.errors, 'error')}"
-        failed = sorted((outcome, n) for outcome, n in self.outcomes.items() if outcome != COMPLETED)
+        failed = sorted((outcome, n) for outcome, n in self.outcomes.items() if outcome != Outcome.COMPLETED)
         if failed:
             text += " (" + ", ".join(f"{n} {outcome}" for outcome, n in failed) + ")"
         return text

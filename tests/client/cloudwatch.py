@@ -6,29 +6,39 @@ the client code under test runs unchanged; only the AWS endpoint is simulated.
 
 from __future__ import annotations
 
-import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from contract.agentcore import runtime_log_group
-from contract.record import INVOCATION_RECORD
+from contract.record import InvocationRecord, MemoryWrite, Outcome, ToolCall
 from fakes.dataplane import ACCOUNT, RUNTIME_ARN, RUNTIME_ID
 
 RUNTIME_STREAM = "2026/11/26/[runtime-logs]0123456789abcdef"
 OTEL_STREAM = "otel-rt-logs"
 SESSION_A = "session-a-" + "a" * 30
 SESSION_B = "session-b-" + "b" * 30
+_TYPICAL = InvocationRecord(
+    outcome=Outcome.COMPLETED,
+    stream="text",
+    status=200,
+    ttfc_ms=812.4,
+    total_ms=2430.0,
+    chunks=14,
+    usage={"inputTokens": 22, "outputTokens": 14, "totalTokens": 36},
+    stop_reason="end_turn",
+    tools=(ToolCall(name="calculator", ms=3.2, status="success"),),
+)
 
 
 def record(session: str | None = SESSION_A, outcome: str = "completed", **fields: Any) -> str:
-    """One invocation record line as the agent prints it (see ``agent.invocation_log``)."""
-    body: dict[str, Any] = {"record": INVOCATION_RECORD, "session": session, "stream": "text", "outcome": outcome}
-    body.update({"status": 200, "ttfc_ms": 812.4, "total_ms": 2430.0, "chunks": 14})
-    body.update({"usage": {"inputTokens": 22, "outputTokens": 14, "totalTokens": 36}, "stop_reason": "end_turn"})
-    body.update({"tools": [{"name": "calculator", "ms": 3.2, "status": "success"}]})
-    body.update(fields)
-    return json.dumps(body)
+    """One invocation record line as the agent prints it: ``contract.record.InvocationRecord``, the agent's own type.
+
+    A typical completed text-mode turn with one tool call, changed by ``fields`` (``memory`` by its value's name).
+    """
+    if fields.get("memory") is not None:
+        fields["memory"] = MemoryWrite(fields["memory"])
+    return replace(_TYPICAL, session=session, outcome=Outcome(outcome), **fields).line()
 
 
 @dataclass
