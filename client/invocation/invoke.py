@@ -17,7 +17,7 @@ from client.invocation.retry import configured_attempts, send_at_most_once
 from client.invocation.session_ids import check_session_id, new_session_id
 from client.invocation.stream import Stream
 from contract.agentcore import ACTOR_HEADER, PORT, SESSION_HEADER
-from contract.stream import STREAM_MODES
+from contract.stream import STREAM_MODES, TEXT_MODE
 
 DEFAULT_QUALIFIER = "DEFAULT"
 """The runtime endpoint AgentCore creates with every runtime; it follows the latest version."""
@@ -72,7 +72,7 @@ class Runtime:
                 lambda request, **_: request.headers.__setitem__(ACTOR_HEADER, actor_id),
             )
 
-    def invoke(self, prompt: str, *, session_id: str | None = None, stream: str = "text") -> Stream:
+    def invoke(self, prompt: str, *, session_id: str | None = None, stream: str = TEXT_MODE) -> Stream:
         """Send ``prompt`` and return the answer as it starts; iterate the ``Stream`` for its values.
 
         Raises ``InvocationError`` (``ThrottledError`` when throttled) if the service refuses the request,
@@ -120,7 +120,7 @@ class LocalAgent:
             timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT, read=read_timeout), retries=False
         )
 
-    def invoke(self, prompt: str, *, session_id: str | None = None, stream: str = "text") -> Stream:
+    def invoke(self, prompt: str, *, session_id: str | None = None, stream: str = TEXT_MODE) -> Stream:
         """Send ``prompt`` to ``POST /invocations`` and return the answer as it starts, like ``Runtime.invoke``."""
         session_id = check_session_id(session_id) if session_id else new_session_id()
         response = self._request(

@@ -19,10 +19,9 @@ from urllib3.exceptions import ReadTimeoutError as URLLib3ReadTimeoutError
 
 from client.errors import AgentSetupError, StreamError
 from client.invocation.sse import iter_values
-from contract.stream import AWS_SETUP_ERROR
+from contract.stream import ANSWER_EVENTS, AWS_SETUP_ERROR, EventType
 
 _READ_SIZE = 64 * 1024
-_EVENT_TYPES = frozenset({"text", "tool_use", "tool_result", "done"})
 
 
 class RawBody(Protocol):
@@ -44,9 +43,13 @@ def read_chunks(raw: RawBody, size: int = _READ_SIZE) -> Iterator[bytes]:
         yield chunk
 
 
-def error_event(value: Any) -> dict[str, Any] | None:
-    """Return ``value`` if it is an error event (the agent's ``stream_error`` or the SDK's own), else None."""
-    if isinstance(value, dict) and "error" in value and value.get("type") not in _EVENT_TYPES:
+def _error_in(value: Any) -> dict[str, Any] | None:
+    """``value`` if it ends the stream with an error (the agent's ``stream_error`` or the SDK's own), else None.
+
+    The SDK's event for an exception raised inside the handler has an ``error`` but no ``type`` of the contract's, so
+    anything with an ``error`` that is not one of the answer's own events counts.
+    """
+    if isinstance(value, dict) and "error" in value and value.get("type") not in ANSWER_EVENTS:
         return value
     return None
 
@@ -115,7 +118,7 @@ class Stream:
         for value in self:
             if isinstance(value, str):
                 parts.append(value)
-            elif isinstance(value, dict) and value.get("type") == "text":
+            elif isinstance(value, dict) and value.get("type") == EventType.TEXT:
                 parts.append(value.get("text", ""))
         return "".join(parts)
 
@@ -127,11 +130,11 @@ class Stream:
             else:
                 values = iter([_whole_body_value(b"".join(read_chunks(raw)))])
             for value in values:
-                failure = error_event(value)
+                failure = _error_in(value)
                 if failure is not None and failure.get("code") == AWS_SETUP_ERROR:
                     raise AgentSetupError(str(failure["error"]))
                 if failure is not None:
-                    code = str(failure.get("type") or failure.get("error_type") or "stream_error")
+                    code = str(failure.get("type") or failure.get("error_type") or EventType.STREAM_ERROR.value)
                     raise StreamError(code, str(failure["error"]), event=failure)
                 yield value
         except URLLib3ReadTimeoutError:

@@ -7,6 +7,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from contract.stream import EventType
+
 _MAX_RESULT_CHARS = 200
 
 
@@ -14,7 +16,7 @@ def text_of(value: Any) -> str | None:
     """The answer text a value carries: a text-mode string or a ``text`` event; None for anything else."""
     if isinstance(value, str):
         return value
-    if isinstance(value, dict) and value.get("type") == "text" and isinstance(value.get("text"), str):
+    if isinstance(value, dict) and value.get("type") == EventType.TEXT and isinstance(value.get("text"), str):
         return value["text"]
     return None
 
@@ -60,15 +62,15 @@ def describe_event(value: Any) -> str:
     if not isinstance(value, dict):
         return f"[value {_compact(value)}]"
     kind = value.get("type")
-    if kind == "tool_use":
+    if kind == EventType.TOOL_USE:
         return f"[tool_use {value.get('name')} {_compact(value.get('input'))}]"
-    if kind == "tool_result":
+    if kind == EventType.TOOL_RESULT:
         parts = [part.get("text") or _compact(part.get("json")) for part in value.get("content", [])]
         content = " ".join(str(part) for part in parts)
         if len(content) > _MAX_RESULT_CHARS:
             content = content[: _MAX_RESULT_CHARS - 3] + "..."
         return f"[tool_result {value.get('status')} {content}]"
-    if kind == "done":
+    if kind == EventType.DONE:
         usage = value.get("usage") or {}
         return (
             f"[done {value.get('stop_reason')} tokens in={usage.get('inputTokens')} out={usage.get('outputTokens')} "
@@ -97,7 +99,7 @@ class Stats:
                 self.first_chunk_at = time.perf_counter()
             self.chunks += 1
             self.characters += len(text)
-        elif isinstance(value, dict) and value.get("type") == "done":
+        elif isinstance(value, dict) and value.get("type") == EventType.DONE:
             self.usage = value.get("usage")
 
     def finish(self) -> None:
