@@ -9,6 +9,7 @@ the ``add_*`` functions the sets use too.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import Any
 
 from client.aws import DEFAULT_READ_TIMEOUT
@@ -51,6 +52,17 @@ def add_actor(container: Any) -> None:
     )
 
 
+def add_valued(
+    container: Any, flag: str, *, parse: Callable[[str], Any], default: Any, metavar: str, meaning: str
+) -> None:
+    """An option that takes a value, checked by ``parse`` (an argparse type); its help ends with its default.
+
+    Every such option says its default the same way, ``(default: 3600)``, with a float shown as briefly as it reads.
+    """
+    shown = f"{default:g}" if isinstance(default, float) else default
+    container.add_argument(flag, type=parse, default=default, metavar=metavar, help=f"{meaning} (default: {shown})")
+
+
 def _target() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     where = parent.add_argument_group("target (default: the runtime of the deployed stack)")
@@ -87,12 +99,13 @@ def _agentcore_endpoint() -> argparse.ArgumentParser:
 
 def _streaming() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument(
+    add_valued(
+        parent,
         "--read-timeout",
-        type=validators.positive_seconds,
+        parse=validators.positive_seconds,
         default=DEFAULT_READ_TIMEOUT,
         metavar="SECONDS",
-        help=f"give up when no data arrives for this long (default: {DEFAULT_READ_TIMEOUT:g})",
+        meaning="give up when no data arrives for this long",
     )
     return parent
 

@@ -70,7 +70,7 @@ def send_at_most_once(send: Callable[[], T], *, attempts: int) -> T:
                 raise
             pause = random.uniform(0, min(MAX_BACKOFF_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (attempt - 1)))  # noqa: S311
             logger.info(
-                "invocation not delivered, retrying attempt=<%d> error=<%s> pause_s=<%.2f>", attempt, error, pause
+                "attempt=<%d>, error=<%s>, pause_s=<%.2f> | invocation not delivered, retrying", attempt, error, pause
             )
             time.sleep(pause)
     return send()

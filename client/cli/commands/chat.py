@@ -1,4 +1,7 @@
-"""``python -m client chat``: a conversation in one session, one prompt per line of stdin."""
+"""Hold a conversation in one session: one prompt per line typed at the terminal (or piped in).
+
+Each answer is streamed as it comes. An empty line does nothing; /exit or Ctrl-D leaves.
+"""
 
 from __future__ import annotations
 
@@ -55,8 +58,6 @@ def _read_prompt(interactive: bool, out: TextIO) -> str | None:
 COMMAND = Command(
     name="chat",
     help="a conversation in one session, one prompt per line of stdin",
-    description="Hold a conversation in one session: one prompt per line typed at the terminal (or piped in), "
-    "each answer streamed as it comes. An empty line does nothing; /exit or Ctrl-D leaves.",
     run=_run,
     parents=(options.TARGET, options.AWS, options.AGENTCORE_ENDPOINT, options.STREAMING, options.CONVERSATION),
 )

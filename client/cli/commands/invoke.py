@@ -1,4 +1,7 @@
-"""``python -m client invoke PROMPT``: one prompt, its answer streamed to stdout."""
+"""Send one prompt and print the answer as it streams.
+
+Live Markdown on a terminal, the exact text when piped (or with --raw).
+"""
 
 from __future__ import annotations
 
@@ -32,8 +35,6 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 COMMAND = Command(
     name="invoke",
     help="send one prompt and stream the answer",
-    description="Send one prompt and print the answer as it streams: live Markdown on a terminal, the exact text "
-    "when piped (or with --raw).",
     run=_run,
     parents=(options.TARGET, options.AWS, options.AGENTCORE_ENDPOINT, options.STREAMING, options.CONVERSATION),
     arguments=_arguments,

@@ -1,4 +1,8 @@
-"""``python -m client logs``: the runtime's CloudWatch Logs, one line per invocation record, the agent's own lines."""
+"""Show the runtime's CloudWatch logs, oldest first.
+
+Each invocation record as one line (time UTC, session, outcome, time to first chunk, tokens, tools), every other line
+as the agent printed it.
+"""
 
 from __future__ import annotations
 
@@ -16,20 +20,11 @@ from contract.agentcore import runtime_log_group
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--url",
-        action=options.Refused,
-        reason="logs reads the deployed runtime's CloudWatch Logs; a local agent prints its logs in the terminal "
-        "running it (make local)",
-    )
     options.add_arn(parser.add_argument_group("runtime (default: the runtime of the deployed stack)"))
     shown = parser.add_argument_group("what to show")
-    shown.add_argument(
-        "--since",
-        type=validators.duration,
-        default=DEFAULT_SINCE,
-        metavar="DURATION",
-        help=f"start this long ago: 30s, 10m, 2h, 1d (default: {DEFAULT_SINCE})",
+    since = "start this long ago: 30s, 10m, 2h, 1d"
+    options.add_valued(
+        shown, "--since", parse=validators.duration, default=DEFAULT_SINCE, metavar="DURATION", meaning=since
     )
     shown.add_argument("-f", "--follow", action="store_true", help="keep showing new events until Ctrl-C")
     shown.add_argument(
@@ -74,11 +69,13 @@ def _shown(event: LogEvent, args: argparse.Namespace) -> str:
 COMMAND = Command(
     name="logs",
     help="the runtime's logs: one line per invocation record, and the agent's own lines",
-    description="Show the runtime's CloudWatch logs, oldest first: each invocation record as one line (time UTC, "
-    "session, outcome, time to first chunk, tokens, tools), every other line as the agent printed it.",
     run=_run,
     # No --endpoint-url: logs calls CloudWatch Logs (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS), not AgentCore.
     parents=(options.AWS,),
     arguments=_arguments,
+    refused={
+        "--url": "logs reads the deployed runtime's CloudWatch Logs; a local agent prints its logs in the terminal "
+        "running it (make local)",
+    },
     exit_note="; --follow ends with 0 on Ctrl-C",
 )

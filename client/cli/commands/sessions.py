@@ -1,4 +1,7 @@
-"""``python -m client sessions``: recent conversations kept in the deployment's AgentCore Memory."""
+"""List recent conversations of one actor kept in the deployment's AgentCore Memory, newest first.
+
+Each with the session id that continues it (chat --session ID).
+"""
 
 from __future__ import annotations
 
@@ -20,21 +23,11 @@ DEFAULT_LIMIT = 10
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--url",
-        action=options.Refused,
-        reason="sessions lists the conversations kept in the deployment's AgentCore Memory; a local agent keeps "
-        "its conversations in its own process, where nothing lists them",
-    )
     memory = parser.add_argument_group("memory (default: the MemoryId output of the deployed stack)")
     memory.add_argument("--memory-id", metavar="ID", help="the AgentCore Memory to list")
     options.add_actor(memory)
-    memory.add_argument(
-        "--limit",
-        type=validators.positive_count,
-        default=DEFAULT_LIMIT,
-        metavar="N",
-        help=f"how many (default: {DEFAULT_LIMIT})",
+    options.add_valued(
+        memory, "--limit", parse=validators.positive_count, default=DEFAULT_LIMIT, metavar="N", meaning="how many"
     )
 
 
@@ -68,9 +61,11 @@ def _discover_memory(args: argparse.Namespace, session: boto3.session.Session) -
 COMMAND = Command(
     name="sessions",
     help="recent conversations kept in the deployment's AgentCore Memory",
-    description="List recent conversations of one actor kept in the deployment's AgentCore Memory, newest first, "
-    "each with the session id that continues it (chat --session ID).",
     run=_run,
     parents=(options.AWS, options.AGENTCORE_ENDPOINT),
     arguments=_arguments,
+    refused={
+        "--url": "sessions lists the conversations kept in the deployment's AgentCore Memory; a local agent keeps "
+        "its conversations in its own process, where nothing lists them",
+    },
 )

@@ -1,4 +1,8 @@
-"""``python -m client status``: is the runtime healthy, and what is running (with ``--url``: a local agent's /ping)."""
+"""Show whether the runtime is healthy and what it runs.
+
+Runtime and DEFAULT endpoint status, versions, image, and the last hour's invocations by outcome. With --url: a local
+agent's /ping.
+"""
 
 from __future__ import annotations
 
@@ -29,8 +33,6 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 COMMAND = Command(
     name="status",
     help="is it healthy and what is running: runtime and endpoint status, versions, image, last hour's invocations",
-    description="Show whether the runtime is healthy and what it runs: runtime and DEFAULT endpoint status, "
-    "versions, image, and the last hour's invocations by outcome. With --url: a local agent's /ping.",
     run=_run,
     # No --read-timeout: status reads one short reply, with botocore's ordinary timeout.
     parents=(options.TARGET, options.AWS, options.AGENTCORE_ENDPOINT),

@@ -1,4 +1,7 @@
-"""``python -m client web``: a chat page in the browser, relaying each turn to the agent; credentials stay here."""
+"""Serve a chat page in the browser that relays each turn to the agent and renders the answer as it streams.
+
+AWS credentials stay in this process; the page only talks to it. Ctrl-C stops it.
+"""
 
 from __future__ import annotations
 
@@ -49,8 +52,6 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 COMMAND = Command(
     name="web",
     help="a chat page in the browser, relaying to the agent; credentials stay here",
-    description="Serve a chat page in the browser that relays each turn to the agent and renders the answer as it "
-    "streams. AWS credentials stay in this process; the page only talks to it. Ctrl-C stops it.",
     run=_run,
     parents=(options.TARGET, options.AWS, options.AGENTCORE_ENDPOINT, options.STREAMING),
     arguments=_arguments,
