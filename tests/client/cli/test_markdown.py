@@ -21,7 +21,7 @@ from pathlib import Path
 
 from fakes.scripted_model import ScriptedModel, ToolCall
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 MARKDOWN = [
     "## Weather",

@@ -22,8 +22,8 @@ from fakes.memory_plane import MEMORY_ID
 from fakes.scripted_model import ScriptedModel, ToolCall
 from infra.runtime_provider import properties
 from tests.agent.helpers import stream_values
-from tests.client.cloudwatch import OTEL_STREAM, SESSION_A, SESSION_B, RuntimeLogs, record
-from tests.client.test_cli import assert_one_error_line, run
+from tests.client.cli.helpers import assert_one_error_line, run
+from tests.client.operations.cloudwatch import OTEL_STREAM, SESSION_A, SESSION_B, RuntimeLogs, record
 
 TARGET = ["--arn", RUNTIME_ARN]
 

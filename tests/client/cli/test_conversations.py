@@ -11,16 +11,10 @@ from contract.agentcore import DEFAULT_ACTOR_ID
 from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_MEMORY_ID, OUTPUT_RUNTIME_ARN
 from fakes.memory_plane import MEMORY_ID, MemoryPlane
 from fakes.scripted_model import ScriptedModel
+from tests.client.cli.helpers import run
 
 SESSION = "resumed-session-" + "r" * 24
 OTHER = "another-session-" + "o" * 24
-
-
-def run(capsys, *argv):
-    capsys.readouterr()
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:

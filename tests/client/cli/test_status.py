@@ -8,8 +8,9 @@ from moto import mock_aws
 
 from client import cli
 from fakes.live_server import free_port
-from tests.client.cloudwatch import SESSION_A, SESSION_B, RuntimeLogs, create_runtime, record
-from tests.client.test_cli import run
+from fakes.scripted_model import ScriptedModel
+from tests.client.cli.helpers import run
+from tests.client.operations.cloudwatch import SESSION_A, SESSION_B, RuntimeLogs, create_runtime, record
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/cdk-hnb659fds-container-assets-123456789012-us-east-1:0123abcd"
 
@@ -104,3 +105,23 @@ def test_cli_status__unknown_runtime_exits_5_with_the_services_message(aws, caps
 
     assert (code, out) == (cli.EXIT_REFUSED, "")
     assert err.startswith("error: ResourceNotFoundException") and err.count("\n") == 1
+
+
+def test_cli_status__shows_status_and_version_from_get_agent_runtime(agentcore, capsys):
+    core = agentcore(ScriptedModel([]))
+
+    code, out, err = run(capsys, "status", *core.target())
+
+    assert (code, err) == (0, "")
+    assert "status    READY" in out
+    assert "version   3" in out
+    assert core.arn in out
+
+
+def test_cli_status__url_shows_the_local_agents_health(serve_agent, capsys):
+    url = serve_agent(ScriptedModel([]))
+
+    code, out, _ = run(capsys, "status", "--url", url)
+
+    assert code == 0
+    assert "status    Healthy" in out

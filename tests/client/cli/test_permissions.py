@@ -15,9 +15,9 @@ from moto import mock_aws
 from client import cli
 from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN
 from fakes.scripted_model import ScriptedModel
-from tests.client.cloudwatch import RuntimeLogs, create_runtime, record
+from tests.client.operations.cloudwatch import RuntimeLogs, create_runtime, record
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[3] / "README.md"
 _SERVICES = {"bedrock-agentcore": "bedrock-agentcore-control", "logs": "logs", "cloudformation": "cloudformation"}
 _RUNTIME_AND_ENDPOINT = [
     r"arn:aws:bedrock-agentcore:REGION:ACCOUNT:runtime/RUNTIME_ID",

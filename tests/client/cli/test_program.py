@@ -1,10 +1,10 @@
-"""``python -m client``: the answer on stdout exactly as streamed, diagnostics on stderr, one line and an exit code
-for every failure.
+"""``python -m client`` as a program: every command registered and documented, and every failure one line on stderr
+with an exit code of its own, never a traceback.
 """
 
 from __future__ import annotations
 
-import io
+import importlib
 import os
 import subprocess
 import sys
@@ -14,201 +14,19 @@ import pytest
 from botocore.exceptions import NoCredentialsError, NoRegionError
 
 from client import cli
+from client.cli import commands
 from client.terminal import Renderer
-from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN, STACK_NAME_ENV
 from fakes.dataplane import Reject
 from fakes.live_server import free_port, serve
-from fakes.scripted_model import Fail, ScriptedModel, ToolCall
+from fakes.scripted_model import Fail, ScriptedModel
+from tests.client.cli.helpers import assert_one_error_line, run
+from tests.client.tricky import TRICKY_DELTAS
 
-TRICKY_DELTAS = ['She said "hi"', " \\ back\\slash", "\nnew line\n", " naïve café ☕ 日本語", " \t tab", "\u2028end"]
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SESSION = "cli-test-session-" + "x" * 24
 ARN = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/streaming_agent-AbCdEf1234"
-
-
-def run(capsys, *argv):
-    """Run the CLI in-process; return its exit code, stdout and stderr."""
-    capsys.readouterr()
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def assert_one_error_line(err, *fragments):
-    assert "Traceback" not in err
-    assert err.startswith("error: ") and err.count("\n") == 1, err
-    for fragment in fragments:
-        assert fragment in err
-
-
-# --- invoke: the answer, exactly, as it streams -----------------------------------------------------------------
-
-
-def test_cli_invoke__url_prints_exactly_the_streamed_answer(serve_agent, capsys):
-    url = serve_agent(ScriptedModel([TRICKY_DELTAS]))
-
-    code, out, err = run(capsys, "invoke", "--url", url, "say something tricky")
-
-    assert (code, out, err) == (0, "".join(TRICKY_DELTAS), "")
-
-
-def test_cli_invoke__arn_through_agentcore_prints_exactly_the_streamed_answer(agentcore, capsys):
-    core = agentcore(ScriptedModel([TRICKY_DELTAS]))
-
-    code, out, err = run(capsys, "invoke", *core.target(), "say something tricky")
-
-    assert (code, out, err) == (0, "".join(TRICKY_DELTAS), "")
-
-
-def test_cli_invoke__writes_each_chunk_as_it_arrives(serve_agent, monkeypatch):
-    deltas = [f"chunk{i} " for i in range(5)]
-    url = serve_agent(ScriptedModel([deltas], delay=0.25))
-    writes = []
-
-    class Clock(io.StringIO):
-        def write(self, text):
-            writes.append(text)
-            return super().write(text)
-
-    monkeypatch.setattr(sys, "stdout", Clock())
-    assert cli.main(["invoke", "--url", url, "slowly"]) == 0
-
-    assert writes == deltas
-
-
-def test_cli_invoke__prompt_dash_reads_stdin(serve_agent, capsys, monkeypatch):
-    url = serve_agent(ScriptedModel([lambda messages: [messages[-1]["content"][0]["text"].upper()]]))
-    monkeypatch.setattr(sys, "stdin", io.StringIO("from stdin"))
-
-    code, out, _ = run(capsys, "invoke", "--url", url, "-")
-
-    assert (code, out) == (0, "FROM STDIN")
-
-
-def test_cli_invoke__session_continues_the_conversation(agentcore, capsys):
-    core = agentcore(
-        ScriptedModel([["noted"], lambda messages: [f"you first said: {messages[0]['content'][0]['text']}"]])
-    )
-
-    run(capsys, "invoke", *core.target(), "--session", SESSION, "my name is Ada")
-    code, out, _ = run(capsys, "invoke", *core.target(), "--session", SESSION, "what did I say?")
-
-    assert (code, out) == (0, "you first said: my name is Ada")
-    assert {seen.session_id for seen in core.plane.requests} == {SESSION}
-
-
-def test_cli_invoke__events_shows_tool_calls_results_and_done_on_their_own_lines(agentcore, capsys):
-    core = agentcore(ScriptedModel([["Let me compute. ", ToolCall("calculator", {"expression": "2+2"})], ["It is 4."]]))
-
-    code, out, err = run(capsys, "invoke", *core.target(), "--events", "what is 2+2?")
-
-    lines = out.splitlines()
-    assert (code, err) == (0, "")
-    assert lines[0] == "Let me compute. "
-    assert lines[1] == '[tool_use calculator {"expression": "2+2"}]'
-    assert lines[2].startswith("[tool_result success ")
-    assert lines[3] == "It is 4."
-    assert lines[4].startswith("[done end_turn tokens in=")
-
-
-def test_cli_invoke__stats_go_to_stderr_and_leave_stdout_exact(agentcore, capsys):
-    core = agentcore(ScriptedModel([["a", "b", "c"]]))
-
-    code, out, err = run(capsys, "invoke", *core.target(), "--stats", "--session", SESSION, "hi")
-
-    assert (code, out) == (0, "abc")
-    [stats] = err.splitlines()
-    assert stats.startswith("stats: ttfc_ms=")
-    assert "chunks=3 chars=3" in stats
-    assert "total_s=" in stats
-    assert "tokens_in=11 tokens_out=7 tokens_total=18" in stats
-
-
-def test_cli_invoke__stats_without_session_tell_how_to_continue(serve_agent, capsys):
-    url = serve_agent(ScriptedModel([["a"]]))
-
-    code, _, err = run(capsys, "invoke", "--url", url, "--stats", "hi")
-
-    assert code == 0
-    assert "continue with --session session-" in err
-
-
-# --- chat, status, stack discovery ------------------------------------------------------------------------------
-
-
-def test_cli_chat__piped_prompts_share_one_session(agentcore, capsys, monkeypatch):
-    core = agentcore(
-        ScriptedModel([["noted"], lambda messages: [f"you first said: {messages[0]['content'][0]['text']}"]])
-    )
-    monkeypatch.setattr(sys, "stdin", io.StringIO("my name is Ada\n\nwhat did I say?\n"))
-
-    code, out, err = run(capsys, "chat", *core.target())
-
-    assert (code, out, err) == (0, "noted\nyou first said: my name is Ada\n", "")
-    assert len({seen.session_id for seen in core.plane.requests}) == 1
-
-
-def test_cli_chat__piped_failure_stops_with_its_exit_code(agentcore, capsys, monkeypatch):
-    core = agentcore(ScriptedModel([["never"]]))
-    core.plane.script.append(Reject("ThrottlingException", 429, "Rate exceeded"))
-    monkeypatch.setattr(sys, "stdin", io.StringIO("one\ntwo\n"))
-
-    code, _, err = run(capsys, "chat", *core.target())
-
-    assert code == cli.EXIT_REFUSED
-    assert_one_error_line(err, "ThrottlingException: Rate exceeded")
-    assert len(core.plane.requests) == 1
-
-
-def test_cli_status__shows_status_and_version_from_get_agent_runtime(agentcore, capsys):
-    core = agentcore(ScriptedModel([]))
-
-    code, out, err = run(capsys, "status", *core.target())
-
-    assert (code, err) == (0, "")
-    assert "status    READY" in out
-    assert "version   3" in out
-    assert core.arn in out
-
-
-def test_cli_status__url_shows_the_local_agents_health(serve_agent, capsys):
-    url = serve_agent(ScriptedModel([]))
-
-    code, out, _ = run(capsys, "status", "--url", url)
-
-    assert code == 0
-    assert "status    Healthy" in out
-
-
-def test_cli_invoke__without_arn_uses_the_deployed_stacks_runtime_arn_output(agentcore, capsys, monkeypatch):
-    core = agentcore(ScriptedModel([["found it"]]))
-    core.plane.stacks[DEFAULT_STACK_NAME] = {OUTPUT_RUNTIME_ARN: core.arn}
-    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", core.url)
-
-    code, out, _ = run(capsys, "invoke", "--endpoint-url", core.url, "hi")
-
-    assert (code, out) == (0, "found it")
-
-
-def test_cli_invoke__stack_name_comes_from_the_environment(agentcore, capsys, monkeypatch):
-    core = agentcore(ScriptedModel([["renamed"]]))
-    core.plane.stacks["MyAgentStack"] = {OUTPUT_RUNTIME_ARN: core.arn}
-    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", core.url)
-    monkeypatch.setenv(STACK_NAME_ENV, "MyAgentStack")
-
-    code, out, _ = run(capsys, "invoke", "--endpoint-url", core.url, "hi")
-
-    assert (code, out) == (0, "renamed")
-
-
-def test_cli_invoke__no_deployed_stack_says_how_to_fix_it(agentcore, capsys, monkeypatch):
-    core = agentcore(ScriptedModel([]))
-    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", core.url)
-
-    code, _, err = run(capsys, "invoke", "--endpoint-url", core.url, "hi")
-
-    assert code == cli.EXIT_CONFIGURATION
-    assert_one_error_line(err, f"no stack named '{DEFAULT_STACK_NAME}' is deployed in us-east-1", "--arn")
+COMMAND_MODULES = sorted(path.stem for path in Path(commands.__file__).parent.glob("*.py") if path.stem != "__init__")
+"""The command modules as files on disk, not as the package finds them: a module it missed is still listed here."""
 
 
 # --- every failure: one line, a distinct exit code --------------------------------------------------------------
@@ -278,14 +96,23 @@ def subcommands() -> dict:
     return action.choices
 
 
-@pytest.mark.parametrize("command", sorted(subcommands()))
-def test_cli_help__every_command_says_what_it_does_and_lists_the_exit_codes(capsys, command):
-    parser = subcommands()[command]
+def command_module(name: str):
+    return importlib.import_module(f"{commands.__name__}.{name}")
 
-    code, out, _ = run(capsys, command, "--help")
+
+def test_cli_commands__the_parser_offers_exactly_the_command_modules():
+    assert sorted(subcommands()) == sorted(command_module(name).COMMAND.name for name in COMMAND_MODULES)
+
+
+@pytest.mark.parametrize("name", COMMAND_MODULES)
+def test_cli_help__every_command_module_says_what_it_does_and_lists_the_exit_codes(capsys, name):
+    module = command_module(name)
+
+    code, out, _ = run(capsys, module.COMMAND.name, "--help")
 
     assert code == cli.EXIT_OK
-    assert parser.description and " ".join(parser.description.split()[:6]) in " ".join(out.split())
+    assert out.startswith(f"usage: python -m client {module.COMMAND.name} ")
+    assert module.__doc__ and " ".join(module.__doc__.split()) in " ".join(out.split())
     assert "exit codes: 0 success" in out and "130 interrupted" in out
 
 
@@ -455,6 +282,17 @@ def test_cli__unexpected_exception_is_one_line_and_exit_1(serve_agent, capsys, m
 
     assert code == cli.EXIT_UNEXPECTED
     assert_one_error_line(err, "unexpected RuntimeError: renderer exploded")
+
+
+def test_cli__no_region_anywhere_exits_3(capsys, monkeypatch):
+    monkeypatch.delenv("AWS_REGION")
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+
+    code = cli.main(["invoke", "hi"])
+
+    _, err = capsys.readouterr()
+    assert code == cli.EXIT_CONFIGURATION
+    assert err == "error: no AWS region: pass --region or set AWS_REGION or AWS_DEFAULT_REGION\n"
 
 
 # --- the real program -------------------------------------------------------------------------------------------

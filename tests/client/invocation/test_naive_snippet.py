@@ -11,8 +11,7 @@ from botocore.response import StreamingBody
 from client import Runtime, new_session_id
 from client.invocation.stream import Stream
 from fakes.scripted_model import ScriptedModel
-
-TRICKY_DELTAS = ['She said "hi"', " \\ back\\slash", "\nnew line\n", " naïve café ☕ 日本語", " \t tab", "\u2028end"]
+from tests.client.tricky import TRICKY_DELTAS
 
 
 def naive_answer(body: StreamingBody) -> str:

@@ -6,6 +6,8 @@ counts what arrived where: requests at the stand-in, turns at the model.
 
 from __future__ import annotations
 
+import logging
+import re
 import socket
 import threading
 import time
@@ -41,6 +43,21 @@ def test_throttled_invocation__is_retried_and_the_prompt_reaches_the_agent_once(
     assert values == ["answered once"]
     assert len(core.plane.requests) == 2
     assert turns(model) == 1
+
+
+def test_throttled_invocation__each_retry_is_logged_with_its_attempt_error_and_pause(agentcore, caplog):
+    core = agentcore(ScriptedModel([["answered once"]]))
+    core.plane.script.append(Reject("ThrottlingException", 429, "Rate exceeded"))
+
+    with caplog.at_level(logging.INFO, logger=client.invocation.retry.__name__):
+        list(Runtime(core.arn, endpoint_url=core.url).invoke("hi"))
+
+    [retried] = [record.getMessage() for record in caplog.records if record.name == client.invocation.retry.__name__]
+    assert re.fullmatch(
+        r"attempt=<1>, error=<.*ThrottlingException.*Rate exceeded.*>, pause_s=<\d+\.\d\d> "
+        r"\| invocation not delivered, retrying",
+        retried,
+    ), retried
 
 
 def test_throttling_that_persists__ends_after_the_configured_attempts(agentcore):
