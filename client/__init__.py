@@ -7,9 +7,14 @@ Example::
     agent = connect("arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/my_agent-AbCdEf1234")
     for text in agent.invoke("What time is it in Tokyo?"):
         print(text, end="", flush=True)
+
+What lives where: ``client.invocation`` talks to the agent (``Runtime``, ``LocalAgent``, ``Stream``);
+``client.operations`` reads what the deployment is and did (stack outputs, status, logs, conversations);
+``client.terminal`` renders an answer at a terminal; ``client.cli`` is ``python -m client``, one module per command;
+``client.web`` is the chat page's relay. ``client.errors`` (what can go wrong) and ``client.aws`` (boto3 clients and
+botocore's failures in those terms) serve them all. The names below are the library's API.
 """
 
-from client.arn import RuntimeArn
 from client.aws import DEFAULT_READ_TIMEOUT, boto_config
 from client.errors import (
     AgentClientError,
@@ -20,12 +25,18 @@ from client.errors import (
     StreamError,
     ThrottledError,
 )
-from client.invoke import DEFAULT_QUALIFIER, LocalAgent, Runtime, connect
-from client.session import new_session_id
-from client.sse import SSEDecoder, iter_values
-from client.stack import runtime_arn, stack_outputs
-from client.status import RuntimeStatus, runtime_status
-from client.stream import Stream
+from client.invocation import (
+    DEFAULT_QUALIFIER,
+    LocalAgent,
+    Runtime,
+    RuntimeArn,
+    SSEDecoder,
+    Stream,
+    connect,
+    iter_values,
+    new_session_id,
+)
+from client.operations import RuntimeStatus, runtime_arn, runtime_status, stack_outputs
 from contract.deployment import DEFAULT_STACK_NAME
 
 __all__ = [

@@ -67,7 +67,7 @@ def boto_config(read_timeout: float = DEFAULT_READ_TIMEOUT, *, botocore_retries:
     With ``botocore_retries`` botocore's ``standard`` mode retries throttling, 5xx answers and connection failures
     (3 attempts unless ``AWS_MAX_ATTEMPTS`` or the profile says otherwise): right for reads such as
     ``GetAgentRuntime``. Without it every call is sent once, for ``InvokeAgentRuntime``, which must not be resent
-    on a failure that may have reached the agent (``client.retry`` retries what is safe).
+    on a failure that may have reached the agent (``client.invocation.retry`` retries what is safe).
     """
     return Config(
         read_timeout=read_timeout,

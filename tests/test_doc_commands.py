@@ -31,8 +31,8 @@ import pytest
 from botocore import xform_name
 
 from client import cli
-from client.arn import EXAMPLE_ARN
-from client.session import new_session_id
+from client.invocation.arn import EXAMPLE_ARN
+from client.invocation.session_ids import new_session_id
 from fakes.scripted_model import ScriptedModel
 
 ROOT = Path(__file__).resolve().parents[1]

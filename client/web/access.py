@@ -22,7 +22,7 @@ from starlette.datastructures import Headers
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from client.web.relay import Problem, problem_response
+from client.web.problems import Problem, ProblemKind, problem_response
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 """Host names the relay always answers to: a browser on this machine uses one of them."""
@@ -119,7 +119,7 @@ class AccessGuard:
                 f"requests addressed to {shown} are not served here; open the address the relay printed, or start it "
                 "with --allow-host NAME for a name of this machine"
             )
-            return problem_response(Problem("bad_request", message, 400))
+            return problem_response(Problem(ProblemKind.BAD_REQUEST, message, 400))
         if self.access.token is None:
             return None
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
@@ -133,7 +133,7 @@ class AccessGuard:
             "this chat needs the token that python -m client web printed when it started: open the URL it showed "
             "(…/?token=…), or send Authorization: Bearer <token>"
         )
-        return problem_response(Problem("forbidden", message, 403))
+        return problem_response(Problem(ProblemKind.FORBIDDEN, message, 403))
 
 
 def _cookie_name(scope: Scope) -> str:

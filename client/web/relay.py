@@ -9,76 +9,27 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import threading
 import time
 from collections.abc import AsyncGenerator
-from dataclasses import dataclass
 from typing import Any
 
-from starlette.responses import JSONResponse, Response
-
-from client.errors import (
-    AgentClientError,
-    ConfigurationError,
-    EndpointUnreachableError,
-    InvocationError,
-    StreamError,
-    ThrottledError,
-)
-from client.invoke import LocalAgent, Runtime
-from client.stream import Stream
-
-logger = logging.getLogger(__name__)
+from client.errors import InvocationError
+from client.invocation import LocalAgent, Runtime, Stream
+from client.web.problems import problem_of
+from contract.stream import EVENTS_MODE
 
 Agent = Runtime | LocalAgent
+
+ERROR_TYPE = "error"
+"""``type`` of the relay's own last line when an answer fails: ``{"type": "error", "kind", "message", ...}``. Not one
+of the agent's event types (``contract.stream.EventType``): the agent's ``stream_error`` arrives as one of these."""
 
 BUSY_RETRY_SECONDS = 5.0
 """How long a turn waits for its session while the agent is still ending the previous (stopped) turn."""
 _BUSY_STATUS = 409
 _BUSY_PAUSE_SECONDS = 0.1
 _END = object()
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A failure as the page shows it: a kind it can title, the words to show, and an HTTP status for the relay."""
-
-    kind: str
-    message: str
-    status: int
-    code: str | None = None
-    hint: str | None = None
-
-    def body(self) -> dict[str, Any]:
-        """The JSON the page receives, as an answer of its own or as the last line of a stream."""
-        return {"kind": self.kind, "message": self.message, "code": self.code, "hint": self.hint}
-
-
-def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> Response:
-    """The relay's answer for a problem before any line was sent: its JSON, with its status."""
-    return JSONResponse(
-        {"error": problem.body()}, status_code=problem.status, headers={"Cache-Control": "no-store", **(headers or {})}
-    )
-
-
-def problem_of(error: Exception) -> Problem:
-    """Name a failure the way a person at the page needs it: throttled, refused, unreachable, broken off..."""
-    if isinstance(error, StreamError):
-        return Problem("stream", error.message, 502, code=error.code, hint=error.hint)
-    if isinstance(error, ThrottledError):
-        return Problem("throttled", error.message or "too many requests", 429, code=error.code, hint=error.hint)
-    if isinstance(error, InvocationError):
-        # The agent's or the service's refusal keeps its 4xx status, so the page can tell "fix your input" apart.
-        status = error.status if error.status is not None and 400 <= error.status < 500 else 502
-        return Problem("refused", error.message or error.code, status, code=error.code, hint=error.hint)
-    if isinstance(error, EndpointUnreachableError):
-        return Problem("unreachable", error.message, 502)
-    if isinstance(error, ConfigurationError):
-        return Problem("configuration", error.message, 500)
-    if isinstance(error, AgentClientError):
-        return Problem("unexpected", error.message, 500)
-    return Problem("unexpected", f"{type(error).__name__}: {error}", 500)
 
 
 def open_turn(agent: Agent, prompt: str, session_id: str) -> Stream:
@@ -91,7 +42,7 @@ def open_turn(agent: Agent, prompt: str, session_id: str) -> Stream:
     deadline = time.monotonic() + BUSY_RETRY_SECONDS
     while True:
         try:
-            return agent.invoke(prompt, session_id=session_id, stream="events")
+            return agent.invoke(prompt, session_id=session_id, stream=EVENTS_MODE)
         except InvocationError as error:
             if error.status != _BUSY_STATUS or time.monotonic() >= deadline:
                 raise
@@ -122,7 +73,7 @@ async def relay_lines(stream: Stream) -> AsyncGenerator[bytes, None]:
             for value in stream:
                 hand_over(value)
         except Exception as error:
-            hand_over({"type": "error", **problem_of(error).body()})
+            hand_over({"type": ERROR_TYPE, **problem_of(error).body()})
         finally:
             stream.close()
             hand_over(_END)

@@ -6,47 +6,43 @@ this server. Everything the page needs is served from ``static/``, nothing from 
 
 The relay's protocol, for the page: ``POST /api/turns`` with ``{"prompt": "...", "session_id": "..." | null}``
 answers with ``X-Session-Id`` (the session to send next time) and ``application/x-ndjson``: one JSON value per line,
-the agent's typed events (``text``, ``tool_use``, ``tool_result``, ``done``) as they arrive, and a last
-``{"type": "error", "kind": ...}`` line if the answer breaks off. A failure before the answer starts is a JSON
-``{"error": {"kind", "message", "code", "hint"}}`` answer with a 4xx/5xx status instead: also a body that is too
-slow (408) and a turn beyond the cap on turns streaming at once (503). Who may use the relay at all (its Host names,
-and the launch token on a network bind) is ``client.web.access``'s job.
+the agent's typed events (``contract.stream.EventType``) as they arrive, and a last ``{"type": "error", "kind": ...}``
+line (``client.web.relay``) if the answer breaks off. A failure before the answer starts is a JSON
+``{"error": {"kind", "message", "code", "hint"}}`` answer (``client.web.problems``) with a 4xx/5xx status instead: a
+turn request it refuses (``client.web.turn_request``), and a turn beyond the cap on turns streaming at once (503).
+Who may use the relay at all (its Host names, and the launch token on a network bind) is ``client.web.access``'s job.
 """
 
 from __future__ import annotations
 
-import json
 import socket
 import threading
 from collections.abc import AsyncGenerator, Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import urlsplit
 
 import anyio
 import uvicorn
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from client.errors import ConfigurationError
-from client.invoke import LocalAgent
-from client.session import check_session_id, new_session_id
+from client.invocation import LocalAgent
 from client.web import DEFAULT_HOST, DEFAULT_PORT
 from client.web.access import Access, AccessGuard, is_loopback, new_token, this_machines_names
-from client.web.relay import Agent, Problem, open_turn, problem_of, problem_response, relay_lines
+from client.web.problems import Problem, ProblemKind, problem_of, problem_response
+from client.web.relay import Agent, open_turn, relay_lines
+from client.web.turn_request import BODY_TIMEOUT_SECONDS, read_turn
 
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_ID_HEADER = "X-Session-Id"
-MAX_BODY_BYTES = 1024 * 1024
-"""Largest turn request accepted: well above any prompt the agent takes (``MAX_PROMPT_CHARS``, 100,000 by default)."""
-BODY_TIMEOUT_SECONDS = 10.0
-"""A turn request's whole body must arrive within this long (as the agent's own default ``BODY_TIMEOUT_SECONDS``):
-a client sending it a byte at a time must not hold a connection open for ever."""
+"""The relay's answer header naming the turn's session, for the page to send with the next turn (a test holds the
+page's ``app.js`` to it)."""
 MAX_TURNS_IN_FLIGHT = 8
 """Turns the relay streams at once; each holds a thread and a connection to the agent. More are refused with 503."""
 
@@ -97,13 +93,13 @@ def create_app(
         return JSONResponse({"kind": kind, "target": name})
 
     async def turns(request: Request) -> Response:
-        refusal = await _check_turn_request(request, body_timeout)
+        refusal = await read_turn(request, body_timeout)
         if isinstance(refusal, Problem):
             return problem_response(refusal, _CLOSE if refusal.status in (408, 413) else None)
         prompt, session_id = refusal
         if not slots.acquire(blocking=False):
             message = f"the relay is already streaming {max_turns} turns, its limit; send this one when one has ended"
-            return problem_response(Problem("throttled", message, 503), {"Retry-After": "1"})
+            return problem_response(Problem(ProblemKind.THROTTLED, message, 503), {"Retry-After": "1"})
         try:
             stream = await anyio.to_thread.run_sync(open_turn, agent, prompt, session_id)
         except Exception as error:
@@ -180,45 +176,6 @@ def serve(
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()
-
-
-async def _check_turn_request(request: Request, body_timeout: float) -> Problem | tuple[str, str]:
-    """The prompt and session id of a turn request, or the problem with it."""
-    origin = request.headers.get("origin")
-    if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
-        return Problem("bad_request", f"turns are accepted from this page only, not from {origin}", 403)
-    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
-        return Problem("bad_request", "send the turn as JSON (Content-Type: application/json)", 415)
-    body = bytearray()
-    try:
-        # A deadline for the whole body, not per chunk: a client dripping a byte at a time gets no longer.
-        with anyio.fail_after(body_timeout):
-            async for chunk in request.stream():
-                body += chunk
-                if len(body) > MAX_BODY_BYTES:
-                    message = f"the request is larger than {MAX_BODY_BYTES} bytes; send a shorter prompt"
-                    return Problem("bad_request", message, 413)
-    except TimeoutError:
-        return Problem("bad_request", f"the request body did not arrive within {body_timeout:g} s", 408)
-    except ClientDisconnect:
-        return Problem("bad_request", "the connection closed before the request body had arrived", 400)
-    try:
-        fields: Any = json.loads(body)
-    except ValueError as error:
-        return Problem("bad_request", f"the request is not JSON ({error})", 400)
-    if not isinstance(fields, dict):
-        return Problem("bad_request", 'send a JSON object: {"prompt": "...", "session_id": null}', 400)
-    prompt, session_id = fields.get("prompt"), fields.get("session_id")
-    if not isinstance(prompt, str) or not prompt.strip():
-        return Problem("bad_request", '"prompt" must be a non-empty string', 400)
-    if session_id is None:
-        return prompt, new_session_id()
-    if not isinstance(session_id, str):
-        return Problem("bad_request", '"session_id" must be a string or null', 400)
-    try:
-        return prompt, check_session_id(session_id)
-    except ConfigurationError as error:
-        return Problem("bad_request", error.message, 400)
 
 
 def _shown_host(host: str, remote: bool) -> str:

@@ -20,14 +20,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from client.invoke import LocalAgent
+from client import LocalAgent
 from client.web.access import COOKIE_PREFIX, Access
 from fakes.live_server import free_port
 from fakes.scripted_model import ScriptedModel
+from tests.client.web.helpers import lines
 
 ROOT = Path(__file__).resolve().parents[3]
 TOKEN = "launch-token-for-the-access-tests-0123456789"
-JSON = {"Content-Type": "application/json"}
 PATHS = ("/", "/static/app.js", "/api/target", "/favicon.ico")
 
 
@@ -38,10 +38,6 @@ def network_relay(**options: object) -> Access:
 
 def turn(http: httpx.Client, url: str, session: str | None = None, **headers: str) -> httpx.Response:
     return http.post(f"{url}/api/turns", json={"prompt": "Hi", "session_id": session}, headers=headers)
-
-
-def lines(response: httpx.Response) -> list[dict]:
-    return [json.loads(line) for line in response.text.splitlines()]
 
 
 def port_of(url: str) -> int:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
-from client.invoke import LocalAgent, Runtime
+from client import LocalAgent, Runtime
 from client.web.access import COOKIE_PREFIX, Access
 from fakes.dataplane import Reject
 from fakes.scripted_model import Fail, ScriptedModel, ToolCall
@@ -166,30 +167,37 @@ def test_page__html_and_script_in_an_answer_execute_nothing(chromium, serve_agen
     assert '<img src=x onerror=\\"window.pwned=5\\">' in answer.find_element(By.CSS_SELECTOR, ".tool-input").text
 
 
-def test_page__a_refused_prompt_shows_the_agents_reason(chromium, serve_agent, serve_web):
-    page = ChatPage(chromium, serve_web(LocalAgent(serve_agent(ScriptedModel([]), max_prompt_chars=10))))
-
-    answer = page.ask("This prompt is longer than ten characters")
-
-    assert page.wait_until_finished(answer) == "failed"
-    problem = answer.find_element(By.CSS_SELECTOR, ".problem")
-    assert problem.get_attribute("data-kind") == "refused"
-    assert problem.text.startswith("Refused: ")
-    assert "the limit is 10 (MAX_PROMPT_CHARS)" in problem.text
+def a_local_agent_taking_ten_characters(serve_agent, agentcore) -> tuple[LocalAgent, str]:
+    return LocalAgent(serve_agent(ScriptedModel([]), max_prompt_chars=10)), "This prompt is longer than ten characters"
 
 
-def test_page__throttling_on_agentcore_shows_a_readable_message(chromium, agentcore, serve_web):
+def agentcore_throttling(serve_agent, agentcore) -> tuple[Runtime, str]:
     core = agentcore(ScriptedModel([]))
     core.plane.script.append(Reject("ThrottlingException", 429, "Rate exceeded for this runtime"))
-    page = ChatPage(chromium, serve_web(Runtime(core.arn, endpoint_url=core.url)))
+    return Runtime(core.arn, endpoint_url=core.url), "Hello"
 
-    answer = page.ask("Hello")
+
+@pytest.mark.parametrize(
+    ("refusing", "kind", "shown", "reason"),
+    [
+        (a_local_agent_taking_ten_characters, "refused", "Refused: ", "the limit is 10 (MAX_PROMPT_CHARS)"),
+        (agentcore_throttling, "throttled", "Throttled: Rate exceeded for this runtime", "try again in a moment"),
+    ],
+    ids=["agent-refuses-the-prompt", "agentcore-throttles"],
+)
+def test_page__a_turn_refused_before_it_began_shows_its_title_and_the_reason(
+    chromium, serve_agent, agentcore, serve_web, refusing, kind, shown, reason
+):
+    agent, prompt = refusing(serve_agent, agentcore)
+    page = ChatPage(chromium, serve_web(agent))
+
+    answer = page.ask(prompt)
 
     assert page.wait_until_finished(answer) == "failed"
     problem = answer.find_element(By.CSS_SELECTOR, ".problem")
-    assert problem.get_attribute("data-kind") == "throttled"
-    assert problem.text.startswith("Throttled: Rate exceeded for this runtime")
-    assert "try again in a moment" in problem.text
+    assert problem.get_attribute("data-kind") == kind
+    assert problem.text.startswith(shown)
+    assert reason in problem.text
 
 
 def test_page__an_answer_that_breaks_off_keeps_its_text_and_says_so(chromium, serve_agent, serve_web):

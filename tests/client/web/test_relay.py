@@ -9,9 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,25 +18,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-from client import cli
-from client.invoke import LocalAgent, Runtime
+from client import LocalAgent, Runtime
 from client.web import relay
 from client.web.server import CONTENT_SECURITY_POLICY, SESSION_ID_HEADER, STATIC_DIR
 from contract.agentcore import SESSION_HEADER
 from fakes.live_server import free_port
 from fakes.scripted_model import ScriptedModel, ToolCall
+from tests.client.web.helpers import JSON, lines, turn
 
 ROOT = Path(__file__).resolve().parents[3]
 SESSION = "relay-test-session-" + "x" * 24
-JSON = {"Content-Type": "application/json"}
-
-
-def turn(http: httpx.Client, url: str, body: object, **headers: str) -> httpx.Response:
-    return http.post(f"{url}/api/turns", content=json.dumps(body), headers={**JSON, **headers})
-
-
-def lines(response: httpx.Response) -> list[dict]:
-    return [json.loads(line) for line in response.text.splitlines()]
 
 
 def test_relay__a_turn_streams_the_agents_typed_events_and_names_its_session(serve_agent, serve_web, http):
@@ -224,45 +212,6 @@ def test_relay__vendored_libraries_are_the_published_files():
     assert set(listed) == shipped
     for name, digest in listed.items():
         assert hashlib.sha256((vendor / name).read_bytes()).hexdigest() == digest, name
-
-
-def test_cli_web__serves_the_page_and_relays_to_a_local_agent(serve_agent, http):
-    agent_url = serve_agent(ScriptedModel([["Hello from the agent."]]))
-    port = free_port()
-    command = [sys.executable, "-m", "client", "web", "--url", agent_url, "--port", str(port)]
-    server = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    try:
-        banner = server.stderr.readline()
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                page = http.get(f"http://127.0.0.1:{port}/")
-                break
-            except httpx.ConnectError:
-                assert time.monotonic() < deadline, "client web did not start"
-                time.sleep(0.05)
-        answer = turn(http, f"http://127.0.0.1:{port}", {"prompt": "Hi"})
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        server.stderr.close()
-
-    assert banner == f"chat on http://127.0.0.1:{port} (agent: {agent_url}); Ctrl-C stops\n"
-    assert "<title>Agent chat</title>" in page.text
-    assert lines(answer)[0] == {"type": "text", "text": "Hello from the agent."}
-
-
-def test_cli_web__a_port_already_taken_is_one_error_line(capsys):
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        code = cli.main(["web", "--url", "http://127.0.0.1:8080", "--port", str(port)])
-
-    err = capsys.readouterr().err
-    assert code == 3
-    assert err.startswith(f"error: cannot listen on 127.0.0.1:{port}: Address already in use; pass another --port")
-    assert err.count("\n") == 1
 
 
 @contextmanager

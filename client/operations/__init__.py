@@ -1,0 +1,38 @@
+"""Reading what the deployment is and did: its stack's outputs, the runtime's status, its logs, its conversations.
+
+``stack`` finds the runtime (and memory) from the CloudFormation outputs; ``status`` asks the control plane what is
+running; ``runtime_logs`` reads the runtime's CloudWatch Logs, in which ``records`` recognises the agent's invocation
+records (``contract.record``); ``conversations`` lists what AgentCore Memory keeps.
+"""
+
+from client.operations.conversations import Conversation, recent_conversations
+from client.operations.records import LogEvent
+from client.operations.runtime_logs import (
+    DEFAULT_SINCE,
+    LogFilter,
+    LogGroupMissing,
+    current_ms,
+    follow_events,
+    parse_since,
+    read_events,
+)
+from client.operations.stack import runtime_arn, stack_name, stack_outputs
+from client.operations.status import RuntimeStatus, runtime_status
+
+__all__ = [
+    "DEFAULT_SINCE",
+    "Conversation",
+    "LogEvent",
+    "LogFilter",
+    "LogGroupMissing",
+    "RuntimeStatus",
+    "current_ms",
+    "follow_events",
+    "parse_since",
+    "read_events",
+    "recent_conversations",
+    "runtime_arn",
+    "runtime_status",
+    "stack_name",
+    "stack_outputs",
+]

@@ -1,0 +1,92 @@
+"""The README's policy for ``status`` and ``logs`` grants exactly the calls they make, with real actions and ARNs."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import boto3
+import botocore.client
+import botocore.session
+import pytest
+from moto import mock_aws
+
+from client import cli
+from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN
+from fakes.scripted_model import ScriptedModel
+from tests.client.operations.cloudwatch import RuntimeLogs, create_runtime, record
+
+README = Path(__file__).resolve().parents[3] / "README.md"
+_SERVICES = {"bedrock-agentcore": "bedrock-agentcore-control", "logs": "logs", "cloudformation": "cloudformation"}
+_RUNTIME_AND_ENDPOINT = [
+    r"arn:aws:bedrock-agentcore:REGION:ACCOUNT:runtime/RUNTIME_ID",
+    r"arn:aws:bedrock-agentcore:REGION:ACCOUNT:runtime/RUNTIME_ID/runtime-endpoint/DEFAULT",
+]
+_ARN_FORMS = {
+    "cloudformation:DescribeStacks": [rf"arn:aws:cloudformation:REGION:ACCOUNT:stack/{DEFAULT_STACK_NAME}/\*"],
+    "bedrock-agentcore:GetAgentRuntime": _RUNTIME_AND_ENDPOINT,
+    "bedrock-agentcore:GetAgentRuntimeEndpoint": _RUNTIME_AND_ENDPOINT,
+    "logs:FilterLogEvents": [
+        r"arn:aws:logs:REGION:ACCOUNT:log-group:/aws/bedrock-agentcore/runtimes/RUNTIME_ID-DEFAULT:\*"
+    ],
+}
+
+
+def readme_policy() -> dict:
+    section = README.read_text().split("#### Permissions for `status` and `logs`", 1)[1]
+    return json.loads(re.search(r"```json\n(.*?)```", section, re.DOTALL).group(1))
+
+
+def granted() -> dict[str, list[str]]:
+    actions: dict[str, list[str]] = {}
+    for statement in readme_policy()["Statement"]:
+        assert statement["Effect"] == "Allow"
+        names = [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
+        resources = [statement["Resource"]] if isinstance(statement["Resource"], str) else statement["Resource"]
+        for name in names:
+            actions[name] = resources
+    return actions
+
+
+def test_permissions__every_action_is_an_operation_of_its_services_model():
+    models = botocore.session.get_session()
+    for action in granted():
+        prefix, operation = action.split(":")
+        assert operation in models.get_service_model(_SERVICES[prefix]).operation_names, action
+
+
+def test_permissions__every_resource_is_the_runtime_its_endpoint_its_log_group_or_the_stack():
+    for action, resources in granted().items():
+        forms = _ARN_FORMS[action]
+        assert resources and all(any(re.fullmatch(form, arn) for form in forms) for arn in resources), action
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """Every AWS operation the CLI calls, as ``service-prefix:Operation``."""
+    seen: set[str] = set()
+    real = botocore.client.BaseClient._make_api_call
+    prefixes = {service: prefix for prefix, service in _SERVICES.items()}
+
+    def record_call(self, operation, params):
+        seen.add(f"{prefixes[self.meta.service_model.service_name]}:{operation}")
+        return real(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", record_call)
+    return seen
+
+
+def test_permissions__cover_exactly_what_status_and_logs_call(calls, monkeypatch, agentcore, capsys):
+    core = agentcore(ScriptedModel([]))
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", core.url)
+    monkeypatch.delenv("AWS_ENDPOINT_URL")
+    with mock_aws():
+        arn, runtime_id = create_runtime(boto3.client("bedrock-agentcore-control", region_name="us-east-1"), image="i")
+        RuntimeLogs(boto3.client("logs", region_name="us-east-1"), runtime_id=runtime_id).put(record())
+        core.plane.stacks[DEFAULT_STACK_NAME] = {OUTPUT_RUNTIME_ARN: arn}
+        calls.clear()  # the set-up above is not the CLI's
+        assert cli.main(["status"]) == 0
+        assert cli.main(["logs", "--errors"]) == 0
+
+    assert calls == set(granted())
