@@ -15,11 +15,9 @@ from typing import Any, TextIO
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from contract.agentcore import RUNTIME_LOG_GROUP_PREFIX
 from infra.config import CDK_JSON, CommandLineContext, Settings, SettingsError, deployment_region
-from infra.runtime_provider.properties import RESOURCE_TYPE as RUNTIME_RESOURCE_TYPE
-
-RUNTIME_LOG_GROUP_PREFIX = "/aws/bedrock-agentcore/runtimes/"
-"""AgentCore names each runtime's log groups ``<prefix><runtimeId>-<endpoint>``."""
+from infra.runtime.handler.properties import RESOURCE_TYPE as RUNTIME_RESOURCE_TYPE
 
 Run = Callable[[Sequence[str]], int]
 

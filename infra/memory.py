@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 from aws_cdk import aws_bedrockagentcore as agentcore
-from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from contract.agentcore import RUNTIME_NAME_PATTERN
 from infra.config import DEFAULT_MEMORY_EXPIRY_DAYS, MEMORY_EXPIRY_DAYS
-
-CONVERSATION_ACTIONS = ["bedrock-agentcore:CreateEvent", "bedrock-agentcore:ListEvents"]
-"""The data-plane calls the agent makes (``agent.memory_store``): write a turn, read a conversation back."""
 
 DEFAULT_EXPIRY = cdk.Duration.days(DEFAULT_MEMORY_EXPIRY_DAYS)
 
@@ -64,9 +60,3 @@ class ConversationMemory(Construct):
         """The memory's id, what the data plane's ``memoryId`` takes."""
         self.memory_arn: str = resource.attr_memory_arn
         """``arn:aws:bedrock-agentcore:REGION:ACCOUNT:memory/<id>``."""
-
-    def grant_conversations(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Allow ``grantee`` to write and read conversations (events) of this memory, and nothing else of it."""
-        return iam.Grant.add_to_principal(
-            grantee=grantee, actions=CONVERSATION_ACTIONS, resource_arns=[self.memory_arn]
-        )

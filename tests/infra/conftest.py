@@ -105,7 +105,7 @@ def template(synthesized):
 @pytest.fixture
 def clients(control):
     """The handler's clients: the stubbed control plane, and a logs client the Stubber tests never reach."""
-    from infra.runtime_provider.handler import Clients
+    from infra.runtime.handler.handler import Clients
 
     return Clients(control=control, logs=stubbed_client("logs"))
 
@@ -127,6 +127,6 @@ def mode_template(request):
 @pytest.fixture(scope="session")
 def stack_templates(tmp_path_factory):
     """The stack's template per runtime name, for the handlers' IAM policies in the lifecycle tests."""
-    from tests.infra.handler_policies import StackTemplates
+    from tests.infra.runtime.handler.handler_policies import StackTemplates
 
     return StackTemplates(tmp_path_factory.mktemp("cdk.out.names"))

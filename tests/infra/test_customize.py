@@ -12,7 +12,7 @@ from cdk_nag import AwsSolutionsChecks
 
 from contract.deployment import MEMORY_ID_ENV, SECRET_IDS_ENV, SYSTEM_PROMPT_ENV
 from infra.config import CommandLineContext, Settings, SettingsError
-from infra.runtime_provider import properties as p
+from infra.runtime.handler import properties as p
 from tests.infra.conftest import ACCOUNT, REGION, build_app
 
 SECRET_ARN = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:shared/db-password-AbCdEf"

@@ -7,7 +7,7 @@ import pytest
 from botocore.stub import Stubber
 
 from infra import destroy
-from infra.runtime_provider.properties import RESOURCE_TYPE
+from infra.runtime.handler.properties import RESOURCE_TYPE
 from tests.infra.conftest import ACCOUNT, REGION, stubbed_client
 
 STACK = "AgentCoreStreamingAgent"

@@ -11,10 +11,10 @@ from aws_cdk.assertions import Template
 
 from infra.config import Settings, SettingsError
 from infra.image import RemoteImageBuild, context_hash
-from infra.runtime_provider import properties as p
+from infra.runtime.handler import properties as p
 from infra.stack import AgentCoreStack
 from tests.infra.conftest import ACCOUNT, REGION
-from tests.infra.test_stack import as_list, by_sid, policies
+from tests.infra.iam_templates import as_list, by_sid, policies
 
 CONTEXT_FILES = {
     "Dockerfile": "FROM scratch\nCOPY agent /agent\n",

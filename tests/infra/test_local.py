@@ -18,7 +18,7 @@ from contract.deployment import MEMORY_ID_ENV
 from fakes.live_server import free_port
 from infra import local
 from infra.preflight import NO_CREDENTIALS, NO_REGION
-from infra.runtime_provider import properties as p
+from infra.runtime.handler import properties as p
 from tests.infra.conftest import REGION, build_app
 
 ROOT = Path(__file__).resolve().parents[2]

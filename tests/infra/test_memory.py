@@ -15,10 +15,10 @@ from contract.deployment import MEMORY_ID_ENV, OUTPUT_MEMORY_ID
 from fakes.control_plane import ControlPlane
 from infra.config import Settings, SettingsError
 from infra.memory import ConversationMemory
-from infra.runtime_provider import properties as p
-from tests.infra.cloudformation import CloudFormation
+from infra.runtime.handler import properties as p
 from tests.infra.conftest import build_app
-from tests.infra.test_lifecycle import NAME, props
+from tests.infra.runtime.handler.cloudformation import CloudFormation
+from tests.infra.runtime.handler.test_lifecycle import NAME, props
 
 MEMORY = "AWS::BedrockAgentCore::Memory"
 RUNTIME = "Custom::AgentCoreRuntime"

@@ -5,10 +5,10 @@ import datetime
 import pytest
 from botocore.exceptions import ClientError
 
-from infra.runtime_provider import errors, handler, log_groups
-from infra.runtime_provider import properties as p
-from tests.infra.cloudformation import EXECUTION_ROLE_ARN as ROLE_ARN
-from tests.infra.cloudformation import runtime_properties
+from infra.runtime.handler import errors, handler, runtime_log_groups
+from infra.runtime.handler import properties as p
+from tests.infra.runtime.handler.cloudformation import EXECUTION_ROLE_ARN as ROLE_ARN
+from tests.infra.runtime.handler.cloudformation import runtime_properties
 
 RUNTIME_ID = "agentcore_streaming-AbCdE12345"
 ACCOUNT = "123456789012"
@@ -171,4 +171,4 @@ def test_errors__only_the_propagation_messages_mean_role_not_ready(message, retr
 
 
 def test_log_groups__prefix_ends_with_a_hyphen_so_no_other_runtime_matches():
-    assert log_groups.runtime_log_group_prefix(RUNTIME_ID) == f"/aws/bedrock-agentcore/runtimes/{RUNTIME_ID}-"
+    assert runtime_log_groups.runtime_log_group_prefix(RUNTIME_ID) == f"/aws/bedrock-agentcore/runtimes/{RUNTIME_ID}-"

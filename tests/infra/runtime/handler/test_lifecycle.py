@@ -10,26 +10,18 @@ import copy
 import pytest
 
 from fakes.control_plane import ACCOUNT, REGION, ControlPlane, runtime_arn
-from infra.runtime_provider import handler
-from infra.runtime_provider import properties as p
-from tests.infra.cloudformation import EXECUTION_ROLE_ARN as ROLE_ARN
-from tests.infra.cloudformation import MAX_POLLS, CloudFormation, runtime_properties
-from tests.infra.handler_policies import handler_policy_resources, runtime_resource
+from infra.runtime.handler import handler
+from infra.runtime.handler import properties as p
+from tests.infra.runtime.handler.cloudformation import EXECUTION_ROLE_ARN as ROLE_ARN
+from tests.infra.runtime.handler.cloudformation import MAX_POLLS, CloudFormation, runtime_properties
+from tests.infra.runtime.handler.handler_policies import handler_policy_resources, runtime_resource
+from tests.infra.service_reference import actions_on
 
 REPOSITORY = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/cdk-hnb659fds-container-assets-{ACCOUNT}-{REGION}"
 IMAGE_V1, IMAGE_V2 = f"{REPOSITORY}:v1", f"{REPOSITORY}:v2"
 NAME, NEW_NAME = "agentcore_streaming", "agentcore_renamed"
-RUNTIME_ACTIONS = [
-    f"bedrock-agentcore:{action}"
-    for action in (
-        "GetAgentRuntime",
-        "UpdateAgentRuntime",
-        "DeleteAgentRuntime",
-        "ListTagsForResource",
-        "TagResource",
-        "UntagResource",
-    )
-]
+RUNTIME_ACTIONS = actions_on("bedrock-agentcore", "runtime")
+"""Every action the Service Authorization Reference authorizes on an AgentCore runtime."""
 
 
 def props(name=NAME, image=IMAGE_V1, tags=None):

@@ -30,13 +30,13 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 try:  # imported as part of the ``infra`` package (the CDK app, the tests)
-    from . import errors, log_groups, ownership
+    from . import errors, ownership, runtime_log_groups
     from . import properties as p
 except ImportError:  # the Lambda bundle's root is this directory
     import errors  # type: ignore[no-redef]
-    import log_groups  # type: ignore[no-redef]
     import ownership  # type: ignore[no-redef]
     import properties as p  # type: ignore[no-redef]
+    import runtime_log_groups  # type: ignore[no-redef]
 
 LOGGER = logging.getLogger(__name__)
 LOGGER.setLevel(logging.INFO)
@@ -380,7 +380,7 @@ def _gone(clients: Clients, runtime_id: str) -> bool:
     """Whether ``runtime_id`` and its log groups are gone; drives its deletion a step further when not."""
     runtime = _read(clients.control, runtime_id)
     if runtime is None:
-        log_groups.delete_runtime_log_groups(clients.logs, runtime_id)
+        runtime_log_groups.delete_runtime_log_groups(clients.logs, runtime_id)
         return True
     status = runtime["status"]
     if status == "DELETE_FAILED":
