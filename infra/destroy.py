@@ -16,8 +16,8 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from contract.agentcore import RUNTIME_LOG_GROUP_PREFIX
-from infra.config import CDK_JSON, CommandLineContext, Settings, SettingsError, deployment_region
 from infra.runtime.handler.properties import RESOURCE_TYPE as RUNTIME_RESOURCE_TYPE
+from infra.settings import CDK_JSON, CommandLineContext, ConfigurationError, DeploymentSettings, deployment_region
 
 Run = Callable[[Sequence[str]], int]
 
@@ -126,8 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     cdk_args = list(sys.argv[1:] if argv is None else argv)
     context = CommandLineContext(cdk_args, CDK_JSON)
     try:
-        settings = Settings.load(context)
-    except SettingsError as error:
+        settings = DeploymentSettings.load(context)
+    except ConfigurationError as error:
         print(f"destroy: {error}", file=sys.stderr)
         return 1
     # The stack's own Region (AWS_REGION included), not only boto3's: the preflight has checked this one.

@@ -25,7 +25,14 @@ def _execution_role() -> str:
     return markdown_table(EXECUTION_ROLE + AGENT)
 
 
+def _deploy_settings() -> str:
+    from infra.settings.deployment import markdown_table
+
+    return markdown_table()
+
+
 TABLES: dict[str, Callable[[], str]] = {
+    "deploy-settings": _deploy_settings,
     "execution-role": _execution_role,
 }
 """Each generated table by the name its markers carry."""

@@ -17,8 +17,15 @@ from collections.abc import Callable, Mapping, Sequence
 
 from contract.agentcore import PORT
 from contract.deployment import CLI_COMMAND, MODEL_ID_ENV, MODEL_REGION_ENV
-from infra.config import CDK_JSON, CommandLineContext, Settings, SettingsError, deployment_region, profile_region
 from infra.preflight import NO_CREDENTIALS, NO_REGION, has_credentials
+from infra.settings import (
+    CDK_JSON,
+    CommandLineContext,
+    ConfigurationError,
+    DeploymentSettings,
+    deployment_region,
+    profile_region,
+)
 
 LOCAL_HOST = "127.0.0.1"
 """Loopback only: the local agent calls Bedrock with the developer's credentials, so nothing else may reach it."""
@@ -26,7 +33,7 @@ LOCAL_HOST = "127.0.0.1"
 Exec = Callable[[str, Sequence[str], Mapping[str, str]], object]
 
 
-def agent_environment(settings: Settings, region: str | None, environ: Mapping[str, str]) -> dict[str, str]:
+def agent_environment(settings: DeploymentSettings, region: str | None, environ: Mapping[str, str]) -> dict[str, str]:
     """The shell's environment with the variables the deployed runtime would get from ``settings`` laid over it."""
     variables = {**environ, **settings.container_environment(), MODEL_ID_ENV: settings.model_id}
     if region:
@@ -63,8 +70,8 @@ def main(
     args, cdk_args = parser.parse_known_args(argv)
     context = CommandLineContext(cdk_args, CDK_JSON)
     try:
-        settings = Settings.load(context)
-    except SettingsError as error:
+        settings = DeploymentSettings.load(context)
+    except ConfigurationError as error:
         print(f"local: {error}", file=sys.stderr)
         return 1
     region = deployment_region(context, profile=profile)

@@ -12,7 +12,7 @@ from aws_cdk import aws_bedrockagentcore as agentcore
 from constructs import Construct
 
 from contract.agentcore import RUNTIME_NAME_PATTERN
-from infra.config import DEFAULT_MEMORY_EXPIRY_DAYS, MEMORY_EXPIRY_DAYS
+from infra.settings.checks import DEFAULT_MEMORY_EXPIRY_DAYS, MEMORY_EXPIRY_DAYS
 
 DEFAULT_EXPIRY = cdk.Duration.days(DEFAULT_MEMORY_EXPIRY_DAYS)
 

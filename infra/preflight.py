@@ -17,14 +17,14 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from infra.config import (
+from infra.settings import (
     CDK_JSON,
     CDK_REGION_VARIABLE,
     IMAGE_BUILD_LOCAL,
     IMAGE_BUILD_REMOTE,
     CommandLineContext,
-    Settings,
-    SettingsError,
+    ConfigurationError,
+    DeploymentSettings,
     deployment_region,
 )
 
@@ -144,8 +144,8 @@ def main(argv: Sequence[str] | None = None, *, client: ClientFactory = _client) 
     command, cdk_args = args[0], args[1:]
     context = CommandLineContext(cdk_args, CDK_JSON)
     try:
-        settings = Settings.load(context)
-    except SettingsError as error:
+        settings = DeploymentSettings.load(context)
+    except ConfigurationError as error:
         print(f"preflight: {error}", file=sys.stderr)
         return 1
     region = deployment_region(context)

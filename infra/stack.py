@@ -18,13 +18,13 @@ from contract.deployment import (
     OUTPUT_RUNTIME_ARN,
     OUTPUT_RUNTIME_ID,
 )
-from infra.config import IMAGE_BUILD_LOCAL, Settings
 from infra.image import ContainerImage, RemoteImageBuild, local_image
 from infra.memory import ConversationMemory
 from infra.permission import grant
 from infra.runtime import AgentCoreRuntime
 from infra.runtime.arns import Arns
 from infra.runtime.permissions import AGENT, RuntimeResources
+from infra.settings import IMAGE_BUILD_LOCAL, DeploymentSettings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +37,7 @@ class AgentCoreStack(cdk.Stack):
         scope: Construct,
         construct_id: str,
         *,
-        settings: Settings,
+        settings: DeploymentSettings,
         image_directory: Path = REPO_ROOT,
         **kwargs: Any,
     ) -> None:
@@ -94,7 +94,7 @@ class AgentCoreStack(cdk.Stack):
         )
 
 
-def _memory(stack: cdk.Stack, settings: Settings) -> ConversationMemory | None:
+def _memory(stack: cdk.Stack, settings: DeploymentSettings) -> ConversationMemory | None:
     """The memory that keeps conversations between sessions, unless the deployment turned it off."""
     if not settings.memory:
         return None

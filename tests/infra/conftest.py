@@ -62,7 +62,7 @@ def build_app(outdir: str, *, bundle: bool, flags: dict | None = None, **setting
     """A CDK app with the stack, for a fixed account and Region; ``bundle=False`` skips Lambda bundling."""
     import aws_cdk as cdk
 
-    from infra.config import Settings
+    from infra.settings import DeploymentSettings
     from infra.stack import AgentCoreStack
 
     context = {**(flags or {}), **({} if bundle else {"aws:cdk:bundling-stacks": []})}
@@ -70,7 +70,7 @@ def build_app(outdir: str, *, bundle: bool, flags: dict | None = None, **setting
     stack = AgentCoreStack(
         app,
         "AgentCoreTest",
-        settings=Settings(**settings),
+        settings=DeploymentSettings(**settings),
         env=cdk.Environment(account=ACCOUNT, region=REGION),
     )
     return app, stack

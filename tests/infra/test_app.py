@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from infra.app import CDK_CLI_MARKER, notices
-from infra.config import CommandLineContext
 from infra.preflight import NO_CREDENTIALS, NO_REGION
+from infra.settings import CommandLineContext
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = {CDK_CLI_MARKER: "cdk.out", "CDK_DEFAULT_REGION": "us-east-1"}

@@ -9,9 +9,9 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Template
 
-from infra.config import Settings, SettingsError
 from infra.image import RemoteImageBuild, context_hash
 from infra.runtime.handler import properties as p
+from infra.settings import DeploymentSettings
 from infra.stack import AgentCoreStack
 from tests.infra.conftest import ACCOUNT, REGION
 from tests.infra.iam_templates import as_list, by_sid, policies
@@ -73,7 +73,7 @@ def stack_template(tmp_path_factory, mode: str, changed: str | None) -> Template
         stack = AgentCoreStack(
             app,
             "Probe",
-            settings=Settings(image_build=mode),
+            settings=DeploymentSettings(image_build=mode),
             image_directory=directory,
             env=cdk.Environment(account=ACCOUNT, region=REGION),
         )
@@ -352,31 +352,3 @@ def test_local_build__is_a_linux_arm64_docker_asset_of_dockerfile_and_agent_only
     assert not list(context.rglob("__pycache__"))
     template_local.resource_count_is("AWS::CodeBuild::Project", 0)
     template_local.resource_count_is("AWS::ECR::Repository", 0)
-
-
-def test_settings__build_mode_and_images_to_keep_from_the_environment():
-    class NoContext:
-        def try_get_context(self, key):
-            return None
-
-    settings = Settings.load(NoContext(), {"AGENTCORE_IMAGE_BUILD": "local", "AGENTCORE_IMAGES_TO_KEEP": "25"})
-
-    assert (settings.image_build, settings.images_to_keep) == ("local", 25)
-    assert (Settings().image_build, Settings().images_to_keep) == ("remote", 10)
-
-
-@pytest.mark.parametrize(
-    ("values", "fix"),
-    [
-        ({"imageBuild": "docker"}, "-c imageBuild=local"),
-        ({"imagesToKeep": "0"}, "-c imagesToKeep=10"),
-        ({"imagesToKeep": "many"}, "AGENTCORE_IMAGES_TO_KEEP=10"),
-    ],
-)
-def test_settings__a_bad_build_setting_fails_synth_with_the_fix(values, fix):
-    class Context:
-        def try_get_context(self, key):
-            return values.get(key)
-
-    with pytest.raises(SettingsError, match=fix):
-        Settings.load(Context(), {})

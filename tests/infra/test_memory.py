@@ -13,7 +13,6 @@ from cdk_nag import AwsSolutionsChecks
 from contract.agentcore import ACTOR_HEADER
 from contract.deployment import MEMORY_ID_ENV, OUTPUT_MEMORY_ID
 from fakes.control_plane import ControlPlane
-from infra.config import Settings, SettingsError
 from infra.memory import ConversationMemory
 from infra.runtime.handler import properties as p
 from tests.infra.conftest import build_app
@@ -148,44 +147,6 @@ def test_memory_false__cfn_lint_finds_no_error(without_memory):
 
     assert result.returncode & 2 == 0, result.stdout
     assert {line.split(":")[5] for line in result.stdout.splitlines()} <= {"W3005"}, result.stdout
-
-
-class Context:
-    def __init__(self, values: dict[str, object]) -> None:
-        self.values = values
-
-    def try_get_context(self, key: str) -> object:
-        return self.values.get(key)
-
-
-@pytest.mark.parametrize(
-    ("context", "environ", "memory", "days"),
-    [
-        ({}, {}, True, 30),
-        ({"memory": "false"}, {}, False, 30),
-        ({"memory": False}, {"AGENTCORE_MEMORY": "true"}, False, 30),
-        ({}, {"AGENTCORE_MEMORY": "off", "AGENTCORE_MEMORY_EXPIRY_DAYS": "90"}, False, 90),
-        ({"memoryExpiryDays": "365"}, {}, True, 365),
-    ],
-)
-def test_settings__memory_from_context_then_environment(context, environ, memory, days):
-    settings = Settings.load(Context(context), environ)
-
-    assert (settings.memory, settings.memory_expiry_days) == (memory, days)
-
-
-@pytest.mark.parametrize(
-    ("context", "fix"),
-    [
-        ({"memory": "maybe"}, "-c memory=false"),
-        ({"memoryExpiryDays": "a month"}, "-c memoryExpiryDays=30"),
-        ({"memoryExpiryDays": "2"}, "3 to 365 days"),
-        ({"memoryExpiryDays": "366"}, "3 to 365 days"),
-    ],
-)
-def test_settings__bad_memory_setting_fails_synth_with_the_fix(context, fix):
-    with pytest.raises(SettingsError, match=fix):
-        Settings.load(Context(context), {})
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from botocore.exceptions import NoCredentialsError
 from botocore.stub import Stubber
 
 from infra import preflight
-from infra.config import IMAGE_BUILD_LOCAL, IMAGE_BUILD_REMOTE
+from infra.settings import IMAGE_BUILD_LOCAL, IMAGE_BUILD_REMOTE
 from tests.infra.conftest import ACCOUNT, REGION, stubbed_client
 
 IDENTITY = {"Account": ACCOUNT, "Arn": f"arn:aws:iam::{ACCOUNT}:user/dev", "UserId": "AIDAEXAMPLE"}
