@@ -5,8 +5,9 @@ import datetime
 import pytest
 from botocore.exceptions import ClientError
 
-from infra.runtime.handler import errors, handler, runtime_log_groups
+from infra.runtime.handler import errors, handler, runtime_log_groups, service_model
 from infra.runtime.handler import properties as p
+from infra.runtime.handler.event import CfnEvent
 from tests.infra.runtime.handler.cloudformation import EXECUTION_ROLE_ARN as ROLE_ARN
 from tests.infra.runtime.handler.cloudformation import runtime_properties
 
@@ -70,7 +71,7 @@ def data(runtime_id=RUNTIME_ID, version="1"):
 
 
 def token(request_id="req-1"):
-    return handler.CfnEvent(event("Create", request_id=request_id)).client_token
+    return CfnEvent.of(event("Create", request_id=request_id)).client_token
 
 
 def test_client_token__is_stable_per_request_and_within_the_model_limits():
@@ -120,7 +121,7 @@ def test_is_complete__delete_failed_raises(clients, stubber):
         handler.is_complete(event("Delete", physical_id=RUNTIME_ID, data={p.ATTR_ID: RUNTIME_ID}), clients=clients)
 
 
-def test_from_cfn__converts_booleans_and_integers_per_model(control):
+def test_service_model_request__converts_booleans_and_integers_per_model(control):
     props = {
         p.AGENT_RUNTIME_NAME: "a",
         p.AGENT_RUNTIME_ARTIFACT: {"containerConfiguration": {"containerUri": IMAGE}},
@@ -137,7 +138,7 @@ def test_from_cfn__converts_booleans_and_integers_per_model(control):
         p.ENVIRONMENT_VARIABLES: {"PORT": "8080"},
     }
 
-    request = handler._request(control, "CreateAgentRuntime", props)
+    request = service_model.request(control, "CreateAgentRuntime", props)
 
     assert request[p.NETWORK_CONFIGURATION]["networkModeConfig"]["requireServiceS3Endpoint"] is True
     assert request[p.LIFECYCLE_CONFIGURATION]["idleRuntimeSessionTimeout"] == 60

@@ -10,8 +10,9 @@ import copy
 import pytest
 
 from fakes.control_plane import ACCOUNT, REGION, ControlPlane, runtime_arn
-from infra.runtime.handler import handler
 from infra.runtime.handler import properties as p
+from infra.runtime.handler.changes import ROLE_RETRY_DELAYS
+from infra.runtime.handler.event import UNCONFIRMED_PREFIX
 from tests.infra.runtime.handler.cloudformation import EXECUTION_ROLE_ARN as ROLE_ARN
 from tests.infra.runtime.handler.cloudformation import MAX_POLLS, CloudFormation, runtime_properties
 from tests.infra.runtime.handler.handler_policies import handler_policy_resources, runtime_resource
@@ -475,7 +476,7 @@ def test_lost_create_answer__a_new_stack_can_take_the_name_after_the_rollback(pl
 
 def test_unconfirmed_create_rollback__never_deletes_a_runtime_another_request_created(plane, stack):
     stack.create(props())
-    other_request = f"{handler.UNCONFIRMED_PREFIX}{'0' * 64}"
+    other_request = f"{UNCONFIRMED_PREFIX}{'0' * 64}"
 
     response = stack.send("Delete", physical_id=other_request, props=props())
 
@@ -655,17 +656,17 @@ def test_create__retried_while_the_new_role_cannot_be_assumed_yet(plane, stack):
     status = stack.create(props())
 
     assert status == "CREATE_COMPLETE"
-    assert stack.slept == list(handler.ROLE_RETRY_DELAYS[:2])
+    assert stack.slept == list(ROLE_RETRY_DELAYS[:2])
 
 
 def test_create__gives_up_after_bounded_role_retries(plane, stack):
     not_yet = f"The role {ROLE_ARN} cannot be assumed by bedrock-agentcore.amazonaws.com"
-    plane.fail("CreateAgentRuntime", "ValidationException", message=not_yet, times=len(handler.ROLE_RETRY_DELAYS) + 1)
+    plane.fail("CreateAgentRuntime", "ValidationException", message=not_yet, times=len(ROLE_RETRY_DELAYS) + 1)
 
     status = stack.create(props())
 
     assert status == "ROLLBACK_COMPLETE"
-    assert stack.slept == list(handler.ROLE_RETRY_DELAYS)
+    assert stack.slept == list(ROLE_RETRY_DELAYS)
     assert plane.runtimes == {}
 
 
