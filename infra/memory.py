@@ -31,10 +31,16 @@ class ConversationMemory(Construct):
     ) -> None:
         """Create the memory.
 
-        :param memory_name: the memory's name; letters, digits and underscores, starting with a letter, at most 48.
-            Changing it replaces the memory, and the conversations in it are lost.
-        :param event_expiry: how long a conversation's events are kept, in whole days from 3 to 365. Default: 30 days.
-        :param description: the memory's description. Default: none.
+        Args:
+            scope: The construct the memory belongs to.
+            construct_id: The memory's id in ``scope``.
+            memory_name: The memory's name; letters, digits and underscores, starting with a letter, at most 48.
+                Changing it replaces the memory, and the conversations in it are lost.
+            event_expiry: How long a conversation's events are kept, in whole days from 3 to 365. Default: 30 days.
+            description: The memory's description. Default: none.
+
+        Raises:
+            ValueError: A name or an expiry AgentCore Memory would refuse.
         """
         super().__init__(scope, construct_id)
         if not RUNTIME_NAME_PATTERN.fullmatch(memory_name):

@@ -43,8 +43,12 @@ class AgentCoreStack(cdk.Stack):
     ) -> None:
         """Define the image, the runtime and the outputs.
 
-        :param settings: names, model and Region of this deployment.
-        :param image_directory: directory holding ``Dockerfile`` and ``agent/``. Default: the repository root.
+        Args:
+            scope: The app.
+            construct_id: The stack's name.
+            settings: Names, model, Region and agent settings of this deployment.
+            image_directory: Directory holding ``Dockerfile`` and ``agent/``. Default: the repository root.
+            **kwargs: The ``cdk.Stack`` properties (``env``, ``description``).
         """
         super().__init__(scope, construct_id, **kwargs)
         image: ContainerImage
