@@ -17,7 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from contract.agentcore import RUNTIME_LOG_GROUP_PREFIX
 from infra.runtime.handler.properties import RESOURCE_TYPE as RUNTIME_RESOURCE_TYPE
-from infra.settings import CDK_JSON, CommandLineContext, ConfigurationError, DeploymentSettings, deployment_region
+from infra.settings import deployment_region, read_settings
 
 Run = Callable[[Sequence[str]], int]
 
@@ -124,12 +124,10 @@ def _left_behind(stack_id: str, removed: list[Removed], logs: Any) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Destroy the stack that ``cdk`` would destroy with these arguments, and report."""
     cdk_args = list(sys.argv[1:] if argv is None else argv)
-    context = CommandLineContext(cdk_args, CDK_JSON)
-    try:
-        settings = DeploymentSettings.load(context)
-    except ConfigurationError as error:
-        print(f"destroy: {error}", file=sys.stderr)
+    read = read_settings("destroy", cdk_args)
+    if read is None:
         return 1
+    context, settings = read
     # The stack's own Region (AWS_REGION included), not only boto3's: the preflight has checked this one.
     session = boto3.session.Session(region_name=deployment_region(context))
     return destroy(

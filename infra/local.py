@@ -18,14 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contract.agentcore import PORT
 from contract.deployment import CLI_COMMAND, MODEL_ID_ENV, MODEL_REGION_ENV
 from infra.preflight import NO_CREDENTIALS, NO_REGION, has_credentials
-from infra.settings import (
-    CDK_JSON,
-    CommandLineContext,
-    ConfigurationError,
-    DeploymentSettings,
-    deployment_region,
-    profile_region,
-)
+from infra.settings import DeploymentSettings, deployment_region, profile_region, read_settings
 
 LOCAL_HOST = "127.0.0.1"
 """Loopback only: the local agent calls Bedrock with the developer's credentials, so nothing else may reach it."""
@@ -68,12 +61,10 @@ def main(
     parser.add_argument("--port", type=int, default=PORT, help=f"port to bind (default: {PORT})")
     parser.add_argument("--reload", action="store_true", help="restart the agent when a file under agent/ changes")
     args, cdk_args = parser.parse_known_args(argv)
-    context = CommandLineContext(cdk_args, CDK_JSON)
-    try:
-        settings = DeploymentSettings.load(context)
-    except ConfigurationError as error:
-        print(f"local: {error}", file=sys.stderr)
+    read = read_settings("local", cdk_args)
+    if read is None:
         return 1
+    context, settings = read
     region = deployment_region(context, profile=profile)
     if not region:
         print(f"local: warning: {NO_REGION}; until then the agent calls Bedrock in Strands' default", file=sys.stderr)

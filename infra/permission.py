@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from aws_cdk import aws_iam as iam
 from constructs import Construct
@@ -84,6 +84,45 @@ class Permission(Generic[T]):
     def wildcards(self, target: T) -> list[str]:
         """The resources of ``target``'s statement that hold a wildcard."""
         return [resource for resource in self.resources(target) if "*" in resource]
+
+
+def on_any_resource(
+    name: str,
+    actions: tuple[str, ...],
+    *,
+    why: str,
+    scope: str = " (no resource-level permission)",
+    conditions: Callable[[Any], Conditions] | None = None,
+    sid: bool = True,
+) -> Permission[Any]:
+    """A permission on ``*``: for actions that IAM authorizes on no narrower resource, ``why`` says so.
+
+    Args:
+        name: The entry's name (its ``Sid`` unless ``sid`` is False).
+        actions: The IAM actions.
+        why: Why ``*``: which actions support no resource-level permission, and what narrows them instead.
+        scope: What follows ``*`` in the docs' table: why it, and any condition.
+        conditions: The statement's ``Condition`` block, if it has one.
+        sid: Whether the template names the statement.
+    """
+    return Permission(
+        name=name,
+        actions=actions,
+        resources=lambda _: ["*"],
+        scope=f"`*`{scope}",
+        conditions=conditions,
+        wildcard=why,
+        sid=sid,
+    )
+
+
+def ecr_sign_in(name: str) -> Permission[Any]:
+    """Signing in to ECR, which the execution role (to pull) and the build role (to push) both need."""
+    return on_any_resource(
+        name,
+        ("ecr:GetAuthorizationToken",),
+        why="ecr:GetAuthorizationToken supports no resource-level permission (Service Authorization Reference)",
+    )
 
 
 def statements(permissions: Iterable[Permission[T]], target: T) -> list[iam.PolicyStatement]:

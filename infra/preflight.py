@@ -18,14 +18,11 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from infra.settings import (
-    CDK_JSON,
     CDK_REGION_VARIABLE,
     IMAGE_BUILD_LOCAL,
     IMAGE_BUILD_REMOTE,
-    CommandLineContext,
-    ConfigurationError,
-    DeploymentSettings,
     deployment_region,
+    read_settings,
 )
 
 NO_REGION = "no AWS Region is configured. Fix: export AWS_REGION=us-east-1 (or any Region with AgentCore)"
@@ -142,12 +139,10 @@ def main(argv: Sequence[str] | None = None, *, client: ClientFactory = _client) 
         print("usage: python -m infra.preflight deploy|destroy [cdk arguments]", file=sys.stderr)
         return 2
     command, cdk_args = args[0], args[1:]
-    context = CommandLineContext(cdk_args, CDK_JSON)
-    try:
-        settings = DeploymentSettings.load(context)
-    except ConfigurationError as error:
-        print(f"preflight: {error}", file=sys.stderr)
+    read = read_settings("preflight", cdk_args)
+    if read is None:
         return 1
+    context, settings = read
     region = deployment_region(context)
     problems = check(command, region=region, image_build=settings.image_build, client=client)
     for problem in problems:

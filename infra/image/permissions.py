@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from infra.permission import Permission
+from infra.permission import Permission, ecr_sign_in, on_any_resource
 
 ECR_PUBLIC_SERVICE = "ecr-public.amazonaws.com"
 
@@ -44,28 +44,20 @@ BUILD_ROLE: tuple[Permission[BuildResources], ...] = (
         resources=lambda on: [on.repository_arn],
         scope="the stack's image repository only",
     ),
-    Permission(
-        name="EcrSignIn",
-        actions=("ecr:GetAuthorizationToken",),
-        resources=lambda _: ["*"],
-        scope="`*` (it has no resource-level permission)",
-        wildcard="ecr:GetAuthorizationToken supports no resource-level permission (Service Authorization Reference)",
+    ecr_sign_in("EcrSignIn"),
+    on_any_resource(
+        "EcrPublicSignIn",
+        ("ecr-public:GetAuthorizationToken",),
+        scope=" (no resource-level permission): the base image comes from ECR Public",
+        why="ecr-public:GetAuthorizationToken supports no resource-level permission",
     ),
-    Permission(
-        name="EcrPublicSignIn",
-        actions=("ecr-public:GetAuthorizationToken",),
-        resources=lambda _: ["*"],
-        scope="`*` (it has no resource-level permission): the base image comes from ECR Public",
-        wildcard="ecr-public:GetAuthorizationToken supports no resource-level permission",
-    ),
-    Permission(
-        name="EcrPublicBearerToken",
-        actions=("sts:GetServiceBearerToken",),
-        resources=lambda _: ["*"],
+    on_any_resource(
+        "EcrPublicBearerToken",
+        ("sts:GetServiceBearerToken",),
         conditions=lambda _: {"StringEquals": {"sts:AWSServiceName": ECR_PUBLIC_SERVICE}},
-        scope=f"`*`, only with `sts:AWSServiceName` = `{ECR_PUBLIC_SERVICE}`",
-        wildcard="sts:GetServiceBearerToken supports no resource-level permission; the bearer token is limited to "
-        "ECR Public by the sts:AWSServiceName condition",
+        scope=f" (no resource-level permission), only with `sts:AWSServiceName` = `{ECR_PUBLIC_SERVICE}`",
+        why="sts:GetServiceBearerToken supports no resource-level permission; the bearer token is limited to ECR "
+        "Public by the sts:AWSServiceName condition",
     ),
     Permission(
         name="BuildLogs",

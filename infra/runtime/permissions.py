@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from infra.model_id import ModelId
-from infra.permission import Conditions, Permission
+from infra.permission import Conditions, Permission, ecr_sign_in, on_any_resource
 from infra.runtime.arns import Arns
 from infra.runtime.handler import properties as p
 
@@ -58,6 +58,31 @@ def _profile(on: RuntimeResources) -> list[str]:
     return [on.arns.inference_profile(on.model.model_id)] if on.model and on.model.is_inference_profile else []
 
 
+def _on_runtime_workload_identity(
+    name: str, actions: tuple[str, ...], *, scope: str = "the runtime's workload identity", sid: bool = False
+) -> Permission[RuntimeResources]:
+    """A permission on the runtime's workload identity, which AgentCore names after the runtime at creation."""
+    return Permission(
+        name=name,
+        actions=actions,
+        resources=lambda on: [on.arns.workload_identity_directory(), on.arns.workload_identities(on.runtime_ids)],
+        scope=scope,
+        wildcard="the service names the runtime's workload identity '<runtime name>-<suffix>' at creation",
+        sid=sid,
+    )
+
+
+def _describe_log_groups(name: str, *, why: str) -> Permission[RuntimeResources]:
+    """Listing log groups, which IAM authorizes on every log group of the account and Region only."""
+    return Permission(
+        name=name,
+        actions=("logs:DescribeLogGroups",),
+        resources=lambda on: [on.arns.log_groups()],
+        scope="`log-group:*` of this account and Region (it has no narrower resource)",
+        wildcard=f"logs:DescribeLogGroups supports no narrower resource; {why}",
+    )
+
+
 def _owned(on: RuntimeResources) -> Conditions:
     """A runtime (or workload identity) that carries this stack's owner tag."""
     return {"StringEquals": {f"aws:ResourceTag/{p.OWNER_STACK_TAG}": on.stack_id}}
@@ -68,7 +93,6 @@ def _created_for(on: RuntimeResources) -> Conditions:
     return {"StringEquals": {f"aws:RequestTag/{p.OWNER_STACK_TAG}": on.stack_id}}
 
 
-_NAMED_AT_CREATION = "the service names the runtime's workload identity '<runtime name>-<suffix>' at creation"
 _RUNTIME_IDS = "runtime ids are '<runtime name>-' and 10 characters the service picks at creation"
 
 # ---- the execution role: what AgentCore needs of every runtime ------------------------------------------------------
@@ -80,13 +104,7 @@ EXECUTION_ROLE: tuple[Permission[RuntimeResources], ...] = (
         resources=lambda on: [on.image_repository_arn],
         scope="the stack's image repository only (local build: the CDK asset repository)",
     ),
-    Permission(
-        name="EcrToken",
-        actions=("ecr:GetAuthorizationToken",),
-        resources=lambda _: ["*"],
-        scope="`*` (it has no resource-level permission)",
-        wildcard="ecr:GetAuthorizationToken supports no resource-level permission",
-    ),
+    ecr_sign_in("EcrToken"),
     Permission(
         name="RuntimeLogGroups",
         actions=("logs:DescribeLogStreams", "logs:CreateLogGroup"),
@@ -102,44 +120,29 @@ EXECUTION_ROLE: tuple[Permission[RuntimeResources], ...] = (
         scope="the log streams of those log groups",
         wildcard="log streams inside the runtime's log groups, named by the service",
     ),
-    Permission(
-        name="DescribeLogGroups",
-        actions=("logs:DescribeLogGroups",),
-        resources=lambda on: [on.arns.log_groups()],
-        scope="`log-group:*` of this account and Region",
-        wildcard="logs:DescribeLogGroups supports no narrower resource; it reads names, writes nothing",
+    _describe_log_groups("DescribeLogGroups", why="it reads names, writes nothing"),
+    on_any_resource(
+        "XRay",
+        ("xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"),
+        why="the X-Ray actions support no resource-level permission",
     ),
-    Permission(
-        name="XRay",
-        actions=(
-            "xray:PutTraceSegments",
-            "xray:PutTelemetryRecords",
-            "xray:GetSamplingRules",
-            "xray:GetSamplingTargets",
-        ),
-        resources=lambda _: ["*"],
-        scope="`*` (they have no resource-level permission)",
-        wildcard="the X-Ray actions support no resource-level permission",
-    ),
-    Permission(
-        name="Metrics",
-        actions=("cloudwatch:PutMetricData",),
-        resources=lambda _: ["*"],
+    on_any_resource(
+        "Metrics",
+        ("cloudwatch:PutMetricData",),
         conditions=lambda _: {"StringEquals": {"cloudwatch:namespace": "bedrock-agentcore"}},
-        scope="`*`, only with `cloudwatch:namespace` = `bedrock-agentcore`",
-        wildcard="cloudwatch:PutMetricData is limited by the cloudwatch:namespace condition to 'bedrock-agentcore' "
-        "(AWS guide 'IAM Permissions for AgentCore Runtime')",
+        scope=", only with `cloudwatch:namespace` = `bedrock-agentcore`",
+        why="cloudwatch:PutMetricData is limited by the cloudwatch:namespace condition to 'bedrock-agentcore' (AWS "
+        "guide 'IAM Permissions for AgentCore Runtime')",
     ),
-    Permission(
-        name="WorkloadAccessToken",
-        actions=(
+    _on_runtime_workload_identity(
+        "WorkloadAccessToken",
+        (
             "bedrock-agentcore:GetWorkloadAccessToken",
             "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
             "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
         ),
-        resources=lambda on: [on.arns.workload_identity_directory(), on.arns.workload_identities(on.runtime_ids)],
         scope="`workload-identity-directory/default` and `…/workload-identity/<runtimeName>-*`",
-        wildcard=_NAMED_AT_CREATION,
+        sid=True,
     ),
     Permission(
         name="InvokeInferenceProfile",
@@ -189,14 +192,13 @@ AGENT: tuple[Permission[RuntimeResources], ...] = (
 
 # ---- the handlers: what the stack's runtimes of any name need -------------------------------------------------------
 
-FIND_RUNTIMES: Permission[RuntimeResources] = Permission(
-    name="FindRuntimes",
-    actions=("bedrock-agentcore:ListAgentRuntimes",),
-    resources=lambda _: ["*"],
-    scope="`*`; it finds a runtime whose create answer was lost, and tells a deleted runtime from one the handler may "
-    "not read",
-    wildcard="bedrock-agentcore:ListAgentRuntimes supports no resource-level permission (Service Authorization "
-    "Reference); it reads runtime names and ids",
+FIND_RUNTIMES = on_any_resource(
+    "FindRuntimes",
+    ("bedrock-agentcore:ListAgentRuntimes",),
+    scope=" (no resource-level permission): it finds a runtime whose create answer was lost, and tells a deleted "
+    "runtime from one the handler may not read",
+    why="bedrock-agentcore:ListAgentRuntimes supports no resource-level permission (Service Authorization Reference); "
+    "it reads runtime names and ids",
 )
 
 DELETE_WORKLOAD_IDENTITIES_OF_THIS_STACK: Permission[RuntimeResources] = Permission(
@@ -217,13 +219,12 @@ _ANY_RUNTIME_OF_THIS_STACK = (
 )
 
 ON_EVENT: tuple[Permission[RuntimeResources], ...] = (
-    Permission(
-        name="CreateRuntimesOfThisStack",
-        actions=("bedrock-agentcore:CreateAgentRuntime",),
-        resources=lambda _: ["*"],
+    on_any_resource(
+        "CreateRuntimesOfThisStack",
+        ("bedrock-agentcore:CreateAgentRuntime",),
         conditions=_created_for,
-        scope="`*`, only with this stack's owner tag in the request's tags (`aws:RequestTag`)",
-        wildcard="bedrock-agentcore:CreateAgentRuntime supports no resource-level permission (Service Authorization "
+        scope=" (no resource-level permission), only with this stack's owner tag in the request's tags",
+        why="bedrock-agentcore:CreateAgentRuntime supports no resource-level permission (Service Authorization "
         "Reference); only with this stack's id in the request's tags, and every other runtime action is limited to "
         "runtimes tagged with this stack's id",
     ),
@@ -256,14 +257,8 @@ ON_EVENT: tuple[Permission[RuntimeResources], ...] = (
 
 IS_COMPLETE: tuple[Permission[RuntimeResources], ...] = (
     FIND_RUNTIMES,
-    Permission(
-        name="FindRuntimeLogGroups",
-        actions=("logs:DescribeLogGroups",),
-        resources=lambda on: [on.arns.log_groups()],
-        scope="`log-group:*` (it has no narrower resource): AgentCore leaves a runtime's log groups behind",
-        wildcard="logs:DescribeLogGroups supports no narrower resource; it reads names (under the runtime's prefix), "
-        "writes nothing",
-    ),
+    # AgentCore leaves a runtime's log groups behind: is_complete finds them to delete them.
+    _describe_log_groups("FindRuntimeLogGroups", why="it reads names (under the runtime's prefix), writes nothing"),
     Permission(
         name="DeleteRuntimesOfThisStack",
         actions=("bedrock-agentcore:GetAgentRuntime", "bedrock-agentcore:DeleteAgentRuntime"),
@@ -291,15 +286,11 @@ ON_EVENT_PER_RUNTIME: tuple[Permission[RuntimeResources], ...] = (
         "id, as creating the runtime needs",
         sid=False,
     ),
-    Permission(
-        # CloudFormation's own AWS::BedrockAgentCore::Runtime handlers need these too (its registry schema): the
-        # service creates and deletes the runtime's workload identity with the caller's permissions.
-        name="ManageRuntimeWorkloadIdentity",
-        actions=("bedrock-agentcore:CreateWorkloadIdentity", "bedrock-agentcore:DeleteWorkloadIdentity"),
-        resources=lambda on: [on.arns.workload_identity_directory(), on.arns.workload_identities(on.runtime_ids)],
-        scope="the runtime's workload identity",
-        wildcard=_NAMED_AT_CREATION,
-        sid=False,
+    # CloudFormation's own AWS::BedrockAgentCore::Runtime handlers need these too (its registry schema): the service
+    # creates and deletes the runtime's workload identity with the caller's permissions.
+    _on_runtime_workload_identity(
+        "ManageRuntimeWorkloadIdentity",
+        ("bedrock-agentcore:CreateWorkloadIdentity", "bedrock-agentcore:DeleteWorkloadIdentity"),
     ),
     Permission(
         name="PassExecutionRole",
@@ -312,14 +303,7 @@ ON_EVENT_PER_RUNTIME: tuple[Permission[RuntimeResources], ...] = (
 )
 
 IS_COMPLETE_PER_RUNTIME: tuple[Permission[RuntimeResources], ...] = (
-    Permission(
-        name="DeleteRuntimeWorkloadIdentity",
-        actions=("bedrock-agentcore:DeleteWorkloadIdentity",),
-        resources=lambda on: [on.arns.workload_identity_directory(), on.arns.workload_identities(on.runtime_ids)],
-        scope="the runtime's workload identity",
-        wildcard=_NAMED_AT_CREATION,
-        sid=False,
-    ),
+    _on_runtime_workload_identity("DeleteRuntimeWorkloadIdentity", ("bedrock-agentcore:DeleteWorkloadIdentity",)),
     Permission(
         name="DeleteRuntimeLogGroups",
         actions=("logs:DeleteLogGroup",),
@@ -333,22 +317,24 @@ IS_COMPLETE_PER_RUNTIME: tuple[Permission[RuntimeResources], ...] = (
 
 # ---- the provider's waiter ------------------------------------------------------------------------------------------
 
-WAITER_LOG_DELIVERY: Permission[object] = Permission(
-    name="WaiterLogDelivery",
-    actions=(
-        "logs:CreateLogDelivery",
-        "logs:GetLogDelivery",
-        "logs:UpdateLogDelivery",
-        "logs:DeleteLogDelivery",
-        "logs:ListLogDeliveries",
-        "logs:PutResourcePolicy",
-        "logs:DescribeResourcePolicies",
-        "logs:DescribeLogGroups",
+WAITER_LOG_DELIVERY = on_any_resource(
+    "WaiterLogDelivery",
+    tuple(
+        f"logs:{action}"
+        for action in (
+            "CreateLogDelivery",
+            "GetLogDelivery",
+            "UpdateLogDelivery",
+            "DeleteLogDelivery",
+            "ListLogDeliveries",
+            "PutResourcePolicy",
+            "DescribeResourcePolicies",
+            "DescribeLogGroups",
+        )
     ),
-    resources=lambda _: ["*"],
-    scope="`*`: the grants the Step Functions guide lists for log delivery, without `logs:CreateLogStream` and "
-    "`logs:PutLogEvents`, which it does not use",
-    wildcard="CloudWatch Logs delivery for Step Functions (logs:CreateLogDelivery and the rest of the Step Functions "
+    scope=" (authorized on `*` only): the grants the Step Functions guide lists for log delivery, without "
+    "`logs:CreateLogStream` and `logs:PutLogEvents`, which it does not use",
+    why="CloudWatch Logs delivery for Step Functions (logs:CreateLogDelivery and the rest of the Step Functions "
     "guide's list, without CreateLogStream/PutLogEvents) is authorized on '*' only",
     sid=False,
 )

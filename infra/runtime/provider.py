@@ -33,6 +33,8 @@ from infra.runtime.permissions import (
 LAMBDA_RUNTIME = lambda_.Runtime.PYTHON_3_14
 """The latest Python Lambda runtime (cdk-nag AwsSolutions-L1); the handler needs Python >= 3.12."""
 LAMBDA_ARCHITECTURE = lambda_.Architecture.ARM_64
+HANDLER_PLATFORM = {"runtime": LAMBDA_RUNTIME, "architecture": LAMBDA_ARCHITECTURE, "memory_size": 256}
+"""What both handler functions run on."""
 HANDLER_SOURCE = Path(__file__).parent / "handler"
 
 ON_EVENT_TIMEOUT = cdk.Duration.minutes(10)
@@ -87,10 +89,10 @@ class RuntimeProvider(Construct):
         self._provider = cr.Provider(
             self,
             "Provider",
-            on_event_handler=self.on_event,
-            is_complete_handler=self.is_complete,
             query_interval=PROVIDER_QUERY_INTERVAL,
             total_timeout=PROVIDER_TOTAL_TIMEOUT,
+            on_event_handler=self.on_event,
+            is_complete_handler=self.is_complete,
             log_group=framework_logs,
             # The framework logs each request, each handler's answer and what it sends CloudFormation at INFO;
             # its default, FATAL, keeps none of it.
@@ -173,25 +175,21 @@ class RuntimeProvider(Construct):
         )
 
     def _function(self, name: str, handler: str, code: lambda_.Code, timeout: cdk.Duration) -> lambda_.Function:
+        description = f"AgentCore runtime custom resource: {handler}"
         role = iam.Role(
-            self,
-            f"{name}Role",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description=f"AgentCore runtime custom resource: {handler}",
+            self, f"{name}Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description
         )
         # The function logs to Lambda's default /aws/lambda/<name>: the group the provider framework names in the
         # failure reason that CloudFormation shows ("Logs: /aws/lambda/<name>").
         function = lambda_.Function(
             self,
             name,
-            runtime=LAMBDA_RUNTIME,
-            architecture=LAMBDA_ARCHITECTURE,
             handler=handler,
             code=code,
             timeout=timeout,
-            memory_size=256,
             role=role,
-            description=f"AgentCore runtime custom resource: {handler}",
+            description=description,
+            **HANDLER_PLATFORM,
         )
         log_to_own_group(self, name, function, role)
         return function

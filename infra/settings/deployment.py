@@ -11,6 +11,7 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from contract.deployment import (
     DEFAULT_MODEL_ID,
@@ -21,8 +22,10 @@ from contract.deployment import (
     SYSTEM_PROMPT_ENV,
 )
 from infra.settings import checks
-from infra.settings.context import Context
 from infra.settings.setting import ConfigurationError, Setting, days, flag, json_object, setting, whole_number
+
+if TYPE_CHECKING:
+    from infra.settings.context import Context
 
 CDK_REGION_VARIABLE = "CDK_DEFAULT_REGION"
 """Set by the CDK CLI for the app, always, to the Region it resolved itself: a value exported in the shell never

@@ -48,14 +48,14 @@ class Clients:
     control: Client
     logs: Client
 
-    @classmethod
-    def default(cls) -> Clients:
-        """Clients whose standard retries back off on throttling and transient errors before the handler sees them.
 
-        The timeouts are short enough that on_event ends well inside its Lambda timeout.
-        """
-        config = Config(connect_timeout=5, read_timeout=30, retries={"mode": "standard", "max_attempts": 8})
-        return cls(control=boto3.client(SERVICE, config=config), logs=boto3.client("logs", config=config))
+def default_clients() -> Clients:
+    """Clients whose standard retries back off on throttling and transient errors before the handler sees them.
+
+    The timeouts are short enough that on_event ends well inside its Lambda timeout.
+    """
+    config = Config(connect_timeout=5, read_timeout=30, retries={"mode": "standard", "max_attempts": 8})
+    return Clients(control=boto3.client(SERVICE, config=config), logs=boto3.client("logs", config=config))
 
 
 def on_event(
@@ -63,7 +63,7 @@ def on_event(
 ) -> dict[str, Any]:
     """Start the create, update or delete that the event asks for."""
     cfn = CfnEvent.of(event)
-    clients = clients or Clients.default()
+    clients = clients or default_clients()
     LOGGER.info(
         "operation=<on_event>, request_type=<%s>, logical_id=<%s>, physical_id=<%s>, request_id=<%s> | starting",
         cfn.request_type,
@@ -86,7 +86,7 @@ def is_complete(event: Mapping[str, Any], context: Any = None, *, clients: Clien
     Throttling, server faults and lost answers mean "not yet": the Provider asks again until its total timeout.
     """
     cfn = CfnEvent.of(event)
-    clients = clients or Clients.default()
+    clients = clients or default_clients()
     try:
         if cfn.request_type == "Delete":
             return _deletion_settled(cfn, clients)

@@ -15,18 +15,10 @@ from fakes.iam import resolve
 from infra.function_log_groups import FUNCTION_LOGGING
 from infra.model_id import ModelId
 from infra.permission import Permission, grant
+from infra.runtime import permissions
 from infra.runtime.arns import Arns
 from infra.runtime.handler import properties as p
-from infra.runtime.permissions import (
-    AGENT,
-    EXECUTION_ROLE,
-    IS_COMPLETE,
-    IS_COMPLETE_PER_RUNTIME,
-    ON_EVENT,
-    ON_EVENT_PER_RUNTIME,
-    WAITER_LOG_DELIVERY,
-    RuntimeResources,
-)
+from infra.runtime.permissions import RuntimeResources
 from infra.runtime.provider import RuntimeProvider
 from tests.infra.conftest import ACCOUNT, REGION
 from tests.infra.iam_templates import (
@@ -77,13 +69,16 @@ def test_execution_role__grants_exactly_the_entries_of_its_lists(built):
     on = execution_role_resources(stack)
     statements = policies(template, "AgentRuntimeExecutionRole")
 
-    assert grants(statements) == grants(rendered(stack, EXECUTION_ROLE + AGENT, on))
-    assert {s["Sid"] for s in statements if "Sid" in s} == named(EXECUTION_ROLE + AGENT, on)
+    assert grants(statements) == grants(rendered(stack, permissions.EXECUTION_ROLE + permissions.AGENT, on))
+    assert {s["Sid"] for s in statements if "Sid" in s} == named(permissions.EXECUTION_ROLE + permissions.AGENT, on)
 
 
 @pytest.mark.parametrize(
     ("role", "for_the_stack", "for_each_runtime"),
-    [(ON_EVENT_ROLE, ON_EVENT, ON_EVENT_PER_RUNTIME), (IS_COMPLETE_ROLE, IS_COMPLETE, IS_COMPLETE_PER_RUNTIME)],
+    [
+        (ON_EVENT_ROLE, permissions.ON_EVENT, permissions.ON_EVENT_PER_RUNTIME),
+        (IS_COMPLETE_ROLE, permissions.IS_COMPLETE, permissions.IS_COMPLETE_PER_RUNTIME),
+    ],
     ids=["on_event", "is_complete"],
 )
 def test_handler_role__grants_exactly_the_entries_of_its_lists(
@@ -121,8 +116,8 @@ def test_waiter_role__has_the_log_delivery_entry_and_no_log_writes_on_star(synth
     statements = policies(template, "AgentCoreRuntimeProviderwaiterstatemachineRole")
     on_star = {action for s in statements if s["Resource"] == "*" for action in as_list(s["Action"])}
 
-    assert grants(rendered(stack, [WAITER_LOG_DELIVERY], None)) <= grants(statements)
-    assert on_star == set(WAITER_LOG_DELIVERY.actions)
+    assert grants(rendered(stack, [permissions.WAITER_LOG_DELIVERY], None)) <= grants(statements)
+    assert on_star == set(permissions.WAITER_LOG_DELIVERY.actions)
     assert {"logs:CreateLogStream", "logs:PutLogEvents"}.isdisjoint(on_star)
 
 
@@ -209,7 +204,9 @@ def test_model_permissions__name_exactly_the_model_the_id_calls(model_id, expect
     stack = cdk.Stack(cdk.App(), "S", env=cdk.Environment(account=ACCOUNT, region=REGION))
     on = RuntimeResources(Arns(stack), model=ModelId.parse(model_id))
     invoke = [
-        p for p in EXECUTION_ROLE if p.actions == ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream")
+        p
+        for p in permissions.EXECUTION_ROLE
+        if p.actions == ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream")
     ]
 
     statements = by_sid(rendered(stack, invoke, on))
@@ -301,7 +298,9 @@ def test_handler_roles__every_resource_tag_condition_is_one_the_action_supports(
 
     stack, _, _ = synthesized
     entries = [
-        s for s in rendered(stack, ON_EVENT + IS_COMPLETE, RuntimeResources(Arns(stack))) if "aws:ResourceTag" in str(s)
+        s
+        for s in rendered(stack, permissions.ON_EVENT + permissions.IS_COMPLETE, RuntimeResources(Arns(stack)))
+        if "aws:ResourceTag" in str(s)
     ]
     assert len(conditioned) == len(entries) > 0
     assert unsupported == []
@@ -338,7 +337,7 @@ def test_permission__one_that_names_no_resource_is_not_granted():
     stack = cdk.Stack()
     role = iam.Role(stack, "Role", assumed_by=iam.AccountRootPrincipal())
 
-    grant(role, AGENT, RuntimeResources(Arns(stack)))  # no secrets, no memory
+    grant(role, permissions.AGENT, RuntimeResources(Arns(stack)))  # no secrets, no memory
 
     assert role.node.try_find_child("DefaultPolicy") is None
 

@@ -147,7 +147,7 @@ def test_service_model_request__converts_booleans_and_integers_per_model(control
 
 def test_clients__use_standard_retries_and_short_timeouts(monkeypatch):
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    clients = handler.Clients.default()
+    clients = handler.default_clients()
 
     for client in (clients.control, clients.logs):
         assert client.meta.config.retries["mode"] == "standard"
