@@ -94,16 +94,6 @@ def test_update__same_id_new_version_new_image(plane, stack):
     assert stack.attributes[p.ATTR_VERSION] == "2"
 
 
-def test_stack_delete__removes_the_runtime_and_its_log_groups(plane, stack):
-    stack.create(props())
-
-    status = stack.delete()
-
-    assert status == "DELETE_COMPLETE"
-    assert plane.runtimes == {}
-    assert plane.log_groups == set()
-
-
 def test_update__of_a_runtime_deleted_behind_our_back_creates_it_again(plane, stack):
     stack.create(props())
     plane.runtimes.clear()
@@ -203,16 +193,28 @@ def test_create__name_taken_by_a_runtime_this_stack_did_not_create_fails_and_lea
     assert ("on_event role", "bedrock-agentcore:ListTagsForResource", foreign.arn) in plane.denied
 
 
-def test_failed_update__rollback_restores_the_old_configuration_in_place(plane, stack):
+@pytest.mark.parametrize(
+    ("change", "settles_as", "reason"),
+    [
+        ({"image": IMAGE_V2}, "UPDATE_FAILED", "Image not found"),
+        ({"name": NEW_NAME}, "CREATE_FAILED", "Image manifest does not support linux/arm64"),
+    ],
+    ids=["update in place", "rename: its new runtime deleted"],
+)
+def test_failed_change__rollback_returns_to_the_old_runtime_as_it_was(
+    plane, stack_either_rollback_order, change, settles_as, reason
+):
+    stack = stack_either_rollback_order
     stack.create(props())
-    runtime_id = stack.physical_id
-    plane.next_change_settles_as("UPDATE_FAILED", "Image not found")
+    old_id = stack.physical_id
+    plane.next_change_settles_as(settles_as, reason)
 
-    status = stack.update(props(image=IMAGE_V2))
+    status = stack.update(props(**change))
 
     assert status == "UPDATE_ROLLBACK_COMPLETE"
     assert images(plane) == {NAME: ("READY", IMAGE_V1)}
-    assert stack.physical_id == runtime_id
+    assert stack.physical_id == old_id
+    assert p.REPLACEMENT_TOKEN_TAG not in plane.runtimes[old_id].tags  # the rollback's bookkeeping is cleared
 
 
 def test_update_then_another_resource_fails__rollback_restores_the_old_configuration(plane, stack):
@@ -254,22 +256,6 @@ def test_rename__the_old_runtimes_log_groups_stay_and_the_handler_logs_how_to_re
 
     assert plane.log_groups == {log_group(old_id), log_group(stack.physical_id)}
     assert f"remove it with: aws logs delete-log-group --log-group-name {log_group(old_id)}" in caplog.text
-
-
-def test_failed_rename__rollback_keeps_the_old_runtime_and_deletes_the_failed_new_one(
-    plane, stack_either_rollback_order
-):
-    stack = stack_either_rollback_order
-    stack.create(props())
-    old_id = stack.physical_id
-    plane.next_change_settles_as("CREATE_FAILED", "Image manifest does not support linux/arm64")
-
-    status = stack.update(props(name=NEW_NAME))
-
-    assert status == "UPDATE_ROLLBACK_COMPLETE"
-    assert images(plane) == {NAME: ("READY", IMAGE_V1)}
-    assert stack.physical_id == old_id
-    assert p.REPLACEMENT_TOKEN_TAG not in plane.runtimes[old_id].tags  # the rollback's bookkeeping is cleared
 
 
 def test_rename_then_another_resource_fails__rollback_returns_to_the_old_runtime(plane, stack_either_rollback_order):
@@ -441,24 +427,18 @@ def test_lost_create_answer__the_runtime_created_is_the_resource(plane, stack):
     assert stack.physical_id == plane.by_name()[NAME].runtime_id
 
 
-def test_lost_create_answer_and_no_lookup__the_rollback_finds_and_deletes_the_runtime(plane, stack):
+@pytest.mark.parametrize("lookup", ["ListAgentRuntimes", "GetAgentRuntime"], ids=["not listed", "unreadable"])
+def test_lost_create_answer_and_a_failed_lookup__the_rollback_deletes_the_runtime_once_it_settles(plane, stack, lookup):
+    # The create is carried out but its answer is lost and the lookup fails, so the rollback's Delete arrives while
+    # the runtime is still CREATING: the service refuses the delete until it settles.
     plane.lose_answer("CreateAgentRuntime")
-    plane.fail("ListAgentRuntimes", "ThrottlingException", message="Rate exceeded", status=429)
+    plane.fail(lookup, "ThrottlingException", message="Rate exceeded", status=429)
 
     status = stack.create(props())
 
     assert status == "ROLLBACK_COMPLETE"
     assert "got no answer" in stack.last_failure()
-    assert plane.runtimes == {}
-
-
-def test_lost_create_answer_and_runtime_unreadable__the_rollback_finds_and_deletes_it(plane, stack):
-    plane.lose_answer("CreateAgentRuntime")
-    plane.fail("GetAgentRuntime", "ThrottlingException", message="Rate exceeded", status=429)
-
-    status = stack.create(props())
-
-    assert status == "ROLLBACK_COMPLETE"
+    assert ("DeleteAgentRuntime", "ConflictException") in plane.errors
     assert plane.runtimes == {}
 
 
@@ -503,15 +483,67 @@ def test_lost_rename_answer__rollback_deletes_the_runtime_cloudformation_never_l
 # ---- deletes under faults -------------------------------------------------------------------------------------------
 
 
-def test_delete_throttled_past_botocore_retries__is_asked_again_until_it_succeeds(plane, stack):
+def throttled(operation, times):
+    return lambda plane: plane.fail(operation, "ThrottlingException", message="Rate exceeded", status=429, times=times)
+
+
+def busy(plane):
+    plane.fail("DeleteAgentRuntime", "ConflictException", message="Agent runtime is UPDATING", status=409, times=3)
+
+
+def polls_unanswered(plane):
+    throttled("GetAgentRuntime", 2)(plane)
+    plane.lose_answer("GetAgentRuntime")
+
+
+def log_group_cleanup_throttled(plane):
+    throttled("DescribeLogGroups", 2)(plane)
+    throttled("DeleteLogGroup", 2)(plane)
+
+
+@pytest.mark.parametrize(
+    ("fault", "duplicate"),
+    [
+        (lambda plane: None, False),
+        (throttled("DeleteAgentRuntime", 20), False),
+        (busy, False),
+        (polls_unanswered, False),
+        (log_group_cleanup_throttled, False),
+        (lambda plane: plane.runtimes.clear(), False),
+        (lambda plane: None, True),
+    ],
+    ids=[
+        "no fault",
+        "delete throttled past botocore's retries",
+        "delete refused while the runtime is busy",
+        "polls throttled or unanswered",
+        "log group cleanup throttled",
+        "the runtime already gone",
+        "the delete delivered twice",
+    ],
+)
+def test_stack_delete__asks_again_through_every_fault_and_leaves_neither_runtime_nor_log_group(
+    plane, stack, fault, duplicate
+):
     stack.create(props())
-    plane.fail("DeleteAgentRuntime", "ThrottlingException", message="Rate exceeded", status=429, times=20)
+    fault(plane)
+
+    status = stack.delete(duplicate=duplicate)
+
+    assert status == "DELETE_COMPLETE"
+    assert plane.runtimes == {}
+    assert plane.log_groups == set()
+    assert [f.operation for f in plane.faults if f.times > 0] == []  # every fault injected was met
+
+
+def test_stack_delete__a_log_group_already_gone_counts_as_deleted(plane, stack):
+    stack.create(props())
+    plane.fail("DeleteLogGroup", "ResourceNotFoundException", message="The specified log group does not exist.")
 
     status = stack.delete()
 
     assert status == "DELETE_COMPLETE"
     assert plane.runtimes == {}
-    assert plane.log_groups == set()
 
 
 def test_delete_throttled_for_the_whole_total_timeout__fails_then_a_retried_delete_completes(plane, stack):
@@ -528,62 +560,6 @@ def test_delete_throttled_for_the_whole_total_timeout__fails_then_a_retried_dele
     assert plane.runtimes == {}
 
 
-def test_delete_refused_while_the_runtime_is_busy__is_asked_again_until_it_succeeds(plane, stack):
-    stack.create(props())
-    plane.fail("DeleteAgentRuntime", "ConflictException", message="Agent runtime is UPDATING", status=409, times=3)
-
-    status = stack.delete()
-
-    assert status == "DELETE_COMPLETE"
-    assert plane.runtimes == {}
-    assert plane.errors.count(("DeleteAgentRuntime", "ConflictException")) == 3
-
-
-def test_lost_create_answer_rolled_back_while_still_creating__deleted_once_it_settles(plane, stack):
-    # The create is carried out but its answer is lost and the lookup fails, so the rollback's Delete arrives while
-    # the runtime is still CREATING: the service refuses the delete until it settles.
-    plane.lose_answer("CreateAgentRuntime")
-    plane.fail("ListAgentRuntimes", "ThrottlingException", message="Rate exceeded", status=429)
-
-    status = stack.create(props())
-
-    assert status == "ROLLBACK_COMPLETE"
-    assert ("DeleteAgentRuntime", "ConflictException") in plane.errors
-    assert plane.runtimes == {}
-
-
-def test_delete__polls_that_are_throttled_or_unanswered_mean_not_yet(plane, stack):
-    stack.create(props())
-    plane.fail("GetAgentRuntime", "ThrottlingException", message="Rate exceeded", status=429, times=2)
-    plane.lose_answer("GetAgentRuntime")
-
-    status = stack.delete()
-
-    assert status == "DELETE_COMPLETE"
-    assert plane.runtimes == {}
-
-
-def test_delete__log_group_cleanup_throttled_is_asked_again(plane, stack):
-    stack.create(props())
-    plane.fail("DescribeLogGroups", "ThrottlingException", message="Rate exceeded", status=400, times=2)
-    plane.fail("DeleteLogGroup", "ThrottlingException", message="Rate exceeded", status=400, times=2)
-
-    status = stack.delete()
-
-    assert status == "DELETE_COMPLETE"
-    assert plane.log_groups == set()
-
-
-def test_delete__a_log_group_already_gone_counts_as_deleted(plane, stack):
-    stack.create(props())
-    plane.fail("DeleteLogGroup", "ResourceNotFoundException", message="The specified log group does not exist.")
-
-    status = stack.delete()
-
-    assert status == "DELETE_COMPLETE"
-    assert plane.runtimes == {}
-
-
 def test_delete__only_the_deleted_runtimes_log_groups_go(plane, stack):
     stack.create(props())
     other = "/aws/bedrock-agentcore/runtimes/someone_else-AbCdEfGhIj-DEFAULT"
@@ -592,15 +568,6 @@ def test_delete__only_the_deleted_runtimes_log_groups_go(plane, stack):
     stack.delete()
 
     assert plane.log_groups == {other}
-
-
-def test_delete__of_a_runtime_already_gone_succeeds(plane, stack):
-    stack.create(props())
-    plane.runtimes.clear()
-
-    status = stack.delete()
-
-    assert status == "DELETE_COMPLETE"
 
 
 # ---- duplicate deliveries -------------------------------------------------------------------------------------------
@@ -630,16 +597,6 @@ def test_duplicate_rename__one_new_runtime_and_the_old_one_deleted(plane, stack)
 
     assert status == "UPDATE_COMPLETE"
     assert images(plane) == {NEW_NAME: ("READY", IMAGE_V1)}
-
-
-def test_duplicate_delete__completes(plane, stack):
-    stack.create(props())
-
-    status = stack.delete(duplicate=True)
-
-    assert status == "DELETE_COMPLETE"
-    assert plane.runtimes == {}
-    assert plane.log_groups == set()
 
 
 # ---- IAM propagation ------------------------------------------------------------------------------------------------
