@@ -1,19 +1,11 @@
-"""Where CDK context is read: the app's own, or the one ``npx cdk ... -c key=value`` will see, before ``cdk`` runs.
-
-``make deploy``'s preflight, ``make destroy`` and ``make local`` read the settings from the ``cdk`` arguments they are
-given (``CDK_ARGS``) with ``read_settings``, exactly as the app will.
-"""
+"""Where CDK context is read: the app's own, or the one ``npx cdk ... -c key=value`` will see, before ``cdk`` runs."""
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
-
-from infra.settings.deployment import DeploymentSettings
-from infra.settings.setting import ConfigurationError
 
 CDK_JSON = Path(__file__).resolve().parents[2] / "cdk.json"
 """The app's ``cdk.json``: its ``context`` counts, after the command line's ``-c``, as ``cdk`` itself counts it."""
@@ -53,16 +45,3 @@ class CommandLineContext:
     def try_get_context(self, key: str) -> object:
         """The value of ``key``, or None when neither the command line nor ``cdk.json`` sets it."""
         return self._values.get(key)
-
-
-def read_settings(program: str, cdk_args: Sequence[str]) -> tuple[CommandLineContext, DeploymentSettings] | None:
-    """The context and settings ``cdk`` will see with ``cdk_args``; None when a setting is refused.
-
-    The refusal is printed first, as ``<program>: <what is wrong>. Fix: ...``, for the caller to exit 1.
-    """
-    context = CommandLineContext(cdk_args, CDK_JSON)
-    try:
-        return context, DeploymentSettings.load(context)
-    except ConfigurationError as error:
-        print(f"{program}: {error}", file=sys.stderr)
-        return None
