@@ -47,7 +47,8 @@ class AgentCoreStack(cdk.Stack):
             scope: The app.
             construct_id: The stack's name.
             settings: Names, model, Region and agent settings of this deployment.
-            image_directory: Directory holding ``Dockerfile`` and ``agent/``. Default: the repository root.
+            image_directory: Directory holding ``Dockerfile``, ``agent/`` and ``contract/``. Default: the repository
+                root.
             **kwargs: The ``cdk.Stack`` properties (``env``, ``description``).
         """
         super().__init__(scope, construct_id, **kwargs)

@@ -1,7 +1,7 @@
 """The image's build context, what a runtime needs of an image, and the local build (this machine's Docker).
 
-Both build modes build the same context, ``Dockerfile`` and ``agent/`` (``IMAGE_CONTEXT_EXCLUDES``), so a change
-anywhere else in the repository builds nothing and makes no new runtime version.
+Both build modes build the same context, ``Dockerfile``, ``agent/`` and ``contract/`` (``IMAGE_CONTEXT_EXCLUDES``), so
+a change anywhere else in the repository builds nothing and makes no new runtime version.
 """
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ IMAGE_CONTEXT_EXCLUDES = [
     "!Dockerfile",
     "!.dockerignore",
     "!agent",
+    "!contract",
     "**/__pycache__",
     "**/*.pyc",
     "**/.pytest_cache",
 ]
-"""Docker-style patterns: the build context is the Dockerfile (with its .dockerignore) and ``agent/``, nothing else."""
+"""Docker-style patterns: the build context is the Dockerfile (with its .dockerignore), ``agent/`` and the ``contract/``
+it imports, which the Dockerfile copies beside it; nothing else."""
 
 
 class ContainerImage(Protocol):

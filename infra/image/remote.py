@@ -60,7 +60,7 @@ class RemoteImageBuild(Construct):
         Args:
             scope: The construct the build belongs to.
             construct_id: The build's id in ``scope``.
-            directory: Directory holding ``Dockerfile`` and ``agent/``.
+            directory: Directory holding ``Dockerfile``, ``agent/`` and ``contract/``.
             images_to_keep: The repository's lifecycle rule expires all but the newest this many images.
 
         Raises:

@@ -21,6 +21,7 @@ CONTEXT_FILES = {
     "Dockerfile": "FROM scratch\nCOPY agent /agent\n",
     ".dockerignore": "*\n!agent/\n",
     "agent/main.py": "print('v1')\n",
+    "contract/names.py": "PORT = 8080\n",
     "README.md": "# readme\n",
     "tests/test_x.py": "def test(): pass\n",
     "infra/stack.py": "STACK = 1\n",
@@ -48,6 +49,7 @@ def logical_id(template, resource_type):
     ("changed", "rebuilds"),
     [
         ("agent/main.py", True),
+        ("contract/names.py", True),
         ("Dockerfile", True),
         (".dockerignore", True),
         ("README.md", False),
@@ -326,7 +328,7 @@ def test_remote_build__synthesizes_no_docker_image_asset_and_uploads_only_the_co
 
     assert manifest.get("dockerImages", {}) == {}
     (context,) = contexts
-    assert {path.name for path in context.iterdir()} == {"Dockerfile", ".dockerignore", "agent"}
+    assert {path.name for path in context.iterdir()} == {"Dockerfile", ".dockerignore", "agent", "contract"}
     assert not list(context.rglob("__pycache__"))
 
 
@@ -337,7 +339,28 @@ def test_local_build__is_a_linux_arm64_docker_asset_of_dockerfile_and_agent_only
     context = Path(outdir) / image["source"]["directory"]
 
     assert image["source"]["platform"] == "linux/arm64"
-    assert {path.name for path in context.iterdir()} <= {"Dockerfile", "agent", ".dockerignore"}
+    assert {path.name for path in context.iterdir()} <= {"Dockerfile", "agent", "contract", ".dockerignore"}
     assert not list(context.rglob("__pycache__"))
     template_local.resource_count_is("AWS::CodeBuild::Project", 0)
     template_local.resource_count_is("AWS::ECR::Repository", 0)
+
+
+@pytest.mark.parametrize("synthesized_stack", ["synthesized", "synthesized_local"], ids=["remote", "local"])
+def test_build_context__holds_everything_the_dockerfile_copies(synthesized_stack, request):
+    _, _, outdir = request.getfixturevalue(synthesized_stack)
+    manifest = json.loads(next(Path(outdir).glob("*.assets.json")).read_text())
+    sources = [asset["source"] for asset in [*manifest["files"].values(), *manifest.get("dockerImages", {}).values()]]
+    (context,) = (
+        Path(outdir) / (source.get("path") or source["directory"])
+        for source in sources
+        if (Path(outdir) / (source.get("path") or source["directory"]) / "Dockerfile").exists()
+    )
+    copied = [
+        word
+        for line in (context / "Dockerfile").read_text().splitlines()
+        if line.startswith("COPY ") and "--from" not in line
+        for word in line.split()[1:-1]
+    ]
+
+    assert copied
+    assert [path for path in copied if not (context / path).exists()] == []
