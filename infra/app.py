@@ -13,9 +13,9 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 
-from infra.config import Context, Settings, SettingsError, deployment_region, profile_region
 from infra.jsii_node import quiet_node_warnings
 from infra.preflight import NO_CREDENTIALS, NO_REGION, REFUSED_CREDENTIALS, has_credentials
+from infra.settings import ConfigurationError, Context, DeploymentSettings, deployment_region, profile_region
 
 CDK_CLI_MARKER = "CDK_OUTDIR"
 """Set by the CDK CLI for every app it runs; without it nothing synthesized here is about to be deployed."""
@@ -56,8 +56,8 @@ def main() -> None:
 
     app = cdk.App()
     try:
-        settings = Settings.load(app.node)
-    except SettingsError as error:
+        settings = DeploymentSettings.load(app.node)
+    except ConfigurationError as error:
         sys.exit(f"error: {error}")
     for notice in notices(app.node, os.environ):
         print(f"notice: {notice}", file=sys.stderr)
@@ -65,7 +65,7 @@ def main() -> None:
         app,
         settings.stack_name,
         settings=settings,
-        env=cdk.Environment(account=settings.account, region=settings.region),
+        env=cdk.Environment(account=os.environ.get(CDK_ACCOUNT_VARIABLE) or None, region=settings.region),
         description=DESCRIPTION,
     )
     app.synth()

@@ -15,11 +15,9 @@ from typing import Any, TextIO
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from infra.config import CDK_JSON, CommandLineContext, Settings, SettingsError, deployment_region
-from infra.runtime_provider.properties import RESOURCE_TYPE as RUNTIME_RESOURCE_TYPE
-
-RUNTIME_LOG_GROUP_PREFIX = "/aws/bedrock-agentcore/runtimes/"
-"""AgentCore names each runtime's log groups ``<prefix><runtimeId>-<endpoint>``."""
+from contract.agentcore import RUNTIME_LOG_GROUP_PREFIX
+from infra.runtime.handler.properties import RESOURCE_TYPE as RUNTIME_RESOURCE_TYPE
+from infra.settings import deployment_region, read_settings
 
 Run = Callable[[Sequence[str]], int]
 
@@ -126,12 +124,10 @@ def _left_behind(stack_id: str, removed: list[Removed], logs: Any) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Destroy the stack that ``cdk`` would destroy with these arguments, and report."""
     cdk_args = list(sys.argv[1:] if argv is None else argv)
-    context = CommandLineContext(cdk_args, CDK_JSON)
-    try:
-        settings = Settings.load(context)
-    except SettingsError as error:
-        print(f"destroy: {error}", file=sys.stderr)
+    read = read_settings("destroy", cdk_args)
+    if read is None:
         return 1
+    context, settings = read
     # The stack's own Region (AWS_REGION included), not only boto3's: the preflight has checked this one.
     session = boto3.session.Session(region_name=deployment_region(context))
     return destroy(

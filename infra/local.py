@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 from contract.agentcore import PORT
 from contract.deployment import CLI_COMMAND, MODEL_ID_ENV, MODEL_REGION_ENV
-from infra.config import CDK_JSON, CommandLineContext, Settings, SettingsError, deployment_region, profile_region
 from infra.preflight import NO_CREDENTIALS, NO_REGION, has_credentials
+from infra.settings import DeploymentSettings, deployment_region, profile_region, read_settings
 
 LOCAL_HOST = "127.0.0.1"
 """Loopback only: the local agent calls Bedrock with the developer's credentials, so nothing else may reach it."""
@@ -26,7 +26,7 @@ LOCAL_HOST = "127.0.0.1"
 Exec = Callable[[str, Sequence[str], Mapping[str, str]], object]
 
 
-def agent_environment(settings: Settings, region: str | None, environ: Mapping[str, str]) -> dict[str, str]:
+def agent_environment(settings: DeploymentSettings, region: str | None, environ: Mapping[str, str]) -> dict[str, str]:
     """The shell's environment with the variables the deployed runtime would get from ``settings`` laid over it."""
     variables = {**environ, **settings.container_environment(), MODEL_ID_ENV: settings.model_id}
     if region:
@@ -61,12 +61,10 @@ def main(
     parser.add_argument("--port", type=int, default=PORT, help=f"port to bind (default: {PORT})")
     parser.add_argument("--reload", action="store_true", help="restart the agent when a file under agent/ changes")
     args, cdk_args = parser.parse_known_args(argv)
-    context = CommandLineContext(cdk_args, CDK_JSON)
-    try:
-        settings = Settings.load(context)
-    except SettingsError as error:
-        print(f"local: {error}", file=sys.stderr)
+    read = read_settings("local", cdk_args)
+    if read is None:
         return 1
+    context, settings = read
     region = deployment_region(context, profile=profile)
     if not region:
         print(f"local: warning: {NO_REGION}; until then the agent calls Bedrock in Strands' default", file=sys.stderr)

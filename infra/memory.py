@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 from aws_cdk import aws_bedrockagentcore as agentcore
-from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from contract.agentcore import RUNTIME_NAME_PATTERN
-from infra.config import DEFAULT_MEMORY_EXPIRY_DAYS, MEMORY_EXPIRY_DAYS
-
-CONVERSATION_ACTIONS = ["bedrock-agentcore:CreateEvent", "bedrock-agentcore:ListEvents"]
-"""The data-plane calls the agent makes (``agent.memory_store``): write a turn, read a conversation back."""
+from infra.settings.checks import DEFAULT_MEMORY_EXPIRY_DAYS, MEMORY_EXPIRY_DAYS
 
 DEFAULT_EXPIRY = cdk.Duration.days(DEFAULT_MEMORY_EXPIRY_DAYS)
 
@@ -35,10 +31,16 @@ class ConversationMemory(Construct):
     ) -> None:
         """Create the memory.
 
-        :param memory_name: the memory's name; letters, digits and underscores, starting with a letter, at most 48.
-            Changing it replaces the memory, and the conversations in it are lost.
-        :param event_expiry: how long a conversation's events are kept, in whole days from 3 to 365. Default: 30 days.
-        :param description: the memory's description. Default: none.
+        Args:
+            scope: The construct the memory belongs to.
+            construct_id: The memory's id in ``scope``.
+            memory_name: The memory's name; letters, digits and underscores, starting with a letter, at most 48.
+                Changing it replaces the memory, and the conversations in it are lost.
+            event_expiry: How long a conversation's events are kept, in whole days from 3 to 365. Default: 30 days.
+            description: The memory's description. Default: none.
+
+        Raises:
+            ValueError: A name or an expiry AgentCore Memory would refuse.
         """
         super().__init__(scope, construct_id)
         if not RUNTIME_NAME_PATTERN.fullmatch(memory_name):
@@ -64,9 +66,3 @@ class ConversationMemory(Construct):
         """The memory's id, what the data plane's ``memoryId`` takes."""
         self.memory_arn: str = resource.attr_memory_arn
         """``arn:aws:bedrock-agentcore:REGION:ACCOUNT:memory/<id>``."""
-
-    def grant_conversations(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Allow ``grantee`` to write and read conversations (events) of this memory, and nothing else of it."""
-        return iam.Grant.add_to_principal(
-            grantee=grantee, actions=CONVERSATION_ACTIONS, resource_arns=[self.memory_arn]
-        )

@@ -17,15 +17,12 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from infra.config import (
-    CDK_JSON,
+from infra.settings import (
     CDK_REGION_VARIABLE,
     IMAGE_BUILD_LOCAL,
     IMAGE_BUILD_REMOTE,
-    CommandLineContext,
-    Settings,
-    SettingsError,
     deployment_region,
+    read_settings,
 )
 
 NO_REGION = "no AWS Region is configured. Fix: export AWS_REGION=us-east-1 (or any Region with AgentCore)"
@@ -142,12 +139,10 @@ def main(argv: Sequence[str] | None = None, *, client: ClientFactory = _client) 
         print("usage: python -m infra.preflight deploy|destroy [cdk arguments]", file=sys.stderr)
         return 2
     command, cdk_args = args[0], args[1:]
-    context = CommandLineContext(cdk_args, CDK_JSON)
-    try:
-        settings = Settings.load(context)
-    except SettingsError as error:
-        print(f"preflight: {error}", file=sys.stderr)
+    read = read_settings("preflight", cdk_args)
+    if read is None:
         return 1
+    context, settings = read
     region = deployment_region(context)
     problems = check(command, region=region, image_build=settings.image_build, client=client)
     for problem in problems:

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
-from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from contract.agentcore import ACTOR_HEADER
@@ -19,10 +18,13 @@ from contract.deployment import (
     OUTPUT_RUNTIME_ARN,
     OUTPUT_RUNTIME_ID,
 )
-from infra.config import IMAGE_BUILD_LOCAL, Settings
 from infra.image import ContainerImage, RemoteImageBuild, local_image
 from infra.memory import ConversationMemory
+from infra.permission import grant
 from infra.runtime import AgentCoreRuntime
+from infra.runtime.arns import Arns
+from infra.runtime.permissions import AGENT, RuntimeResources
+from infra.settings import IMAGE_BUILD_LOCAL, DeploymentSettings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,14 +37,19 @@ class AgentCoreStack(cdk.Stack):
         scope: Construct,
         construct_id: str,
         *,
-        settings: Settings,
+        settings: DeploymentSettings,
         image_directory: Path = REPO_ROOT,
         **kwargs: Any,
     ) -> None:
         """Define the image, the runtime and the outputs.
 
-        :param settings: names, model and Region of this deployment.
-        :param image_directory: directory holding ``Dockerfile`` and ``agent/``. Default: the repository root.
+        Args:
+            scope: The app.
+            construct_id: The stack's name.
+            settings: Names, model, Region and agent settings of this deployment.
+            image_directory: Directory holding ``Dockerfile``, ``agent/`` and ``contract/``. Default: the repository
+                root.
+            **kwargs: The ``cdk.Stack`` properties (``env``, ``description``).
         """
         super().__init__(scope, construct_id, **kwargs)
         image: ContainerImage
@@ -66,16 +73,16 @@ class AgentCoreStack(cdk.Stack):
             environment=environment or None,
             request_headers=[ACTOR_HEADER],
         )
-        if settings.secrets:
-            self.runtime.role.add_to_principal_policy(
-                iam.PolicyStatement(
-                    sid="ReadAgentSecrets",
-                    actions=["secretsmanager:GetSecretValue"],
-                    resources=sorted({secret_arn(self, secret_id) for secret_id in settings.secrets.values()}),
-                )
-            )
+        grant(
+            self.runtime.role,
+            AGENT,
+            RuntimeResources(
+                Arns(self),
+                memory_arn=self.memory.memory_arn if self.memory else "",
+                secret_ids=tuple(settings.secrets.values()),
+            ),
+        )
         if self.memory:
-            self.memory.grant_conversations(self.runtime.role)
             cdk.CfnOutput(self, OUTPUT_MEMORY_ID, value=self.memory.memory_id, description="AgentCore Memory id")
 
         # Output keys are the ones `python -m client` reads to find the runtime without being told its ARN.
@@ -92,19 +99,7 @@ class AgentCoreStack(cdk.Stack):
         )
 
 
-def secret_arn(stack: cdk.Stack, secret_id: str) -> str:
-    """The ARN IAM needs for a secret named by name or ARN: a name matches the 6 characters the service appends."""
-    if secret_id.startswith("arn:"):
-        return secret_id
-    return stack.format_arn(
-        service="secretsmanager",
-        resource="secret",
-        resource_name=f"{secret_id}-??????",
-        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-    )
-
-
-def _memory(stack: cdk.Stack, settings: Settings) -> ConversationMemory | None:
+def _memory(stack: cdk.Stack, settings: DeploymentSettings) -> ConversationMemory | None:
     """The memory that keeps conversations between sessions, unless the deployment turned it off."""
     if not settings.memory:
         return None

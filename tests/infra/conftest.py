@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import boto3
 import pytest
@@ -37,6 +39,27 @@ def stubber(control) -> Iterator[Stubber]:
         stub.assert_no_pending_responses()
 
 
+@pytest.fixture
+def stubbed_clients():
+    """Make real clients of the services named, each behind an active Stubber that must be used up by the test's end.
+
+    ``stubbers, clients = stubbed_clients("sts", "ssm")``: both keyed by service name.
+    """
+    made: list[Stubber] = []
+
+    def make(*services: str) -> tuple[dict[str, Stubber], dict[str, boto3.client]]:
+        clients = {service: stubbed_client(service) for service in services}
+        stubbers = {service: Stubber(client) for service, client in clients.items()}
+        for stub in stubbers.values():
+            stub.activate()
+            made.append(stub)
+        return stubbers, clients
+
+    yield make
+    for stub in made:
+        stub.assert_no_pending_responses()
+
+
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 
@@ -58,11 +81,22 @@ def aws_config(monkeypatch, tmp_path):
     return config
 
 
+def offline_env(tmp_path: Path) -> dict[str, str]:
+    """This machine's PATH (node for jsii), and nothing that names an AWS account, Region or profile."""
+    return {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "AWS_CONFIG_FILE": str(tmp_path / "no-aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-aws-credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+
+
 def build_app(outdir: str, *, bundle: bool, flags: dict | None = None, **settings: str):
     """A CDK app with the stack, for a fixed account and Region; ``bundle=False`` skips Lambda bundling."""
     import aws_cdk as cdk
 
-    from infra.config import Settings
+    from infra.settings import DeploymentSettings
     from infra.stack import AgentCoreStack
 
     context = {**(flags or {}), **({} if bundle else {"aws:cdk:bundling-stacks": []})}
@@ -70,7 +104,7 @@ def build_app(outdir: str, *, bundle: bool, flags: dict | None = None, **setting
     stack = AgentCoreStack(
         app,
         "AgentCoreTest",
-        settings=Settings(**settings),
+        settings=DeploymentSettings(**settings),
         env=cdk.Environment(account=ACCOUNT, region=REGION),
     )
     return app, stack
@@ -95,6 +129,15 @@ def synthesized_local(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def synthesized_without_memory(tmp_path_factory):
+    """The stack without a conversation memory (``memory=false``), synthesized once without bundling."""
+    outdir = tmp_path_factory.mktemp("cdk.out.nomemory")
+    app, stack = build_app(str(outdir), bundle=False, memory=False)
+    assembly = app.synth()
+    return stack, assembly, outdir
+
+
+@pytest.fixture(scope="session")
 def template(synthesized):
     from aws_cdk.assertions import Template
 
@@ -105,7 +148,7 @@ def template(synthesized):
 @pytest.fixture
 def clients(control):
     """The handler's clients: the stubbed control plane, and a logs client the Stubber tests never reach."""
-    from infra.runtime_provider.handler import Clients
+    from infra.runtime.handler.handler import Clients
 
     return Clients(control=control, logs=stubbed_client("logs"))
 
@@ -127,6 +170,6 @@ def mode_template(request):
 @pytest.fixture(scope="session")
 def stack_templates(tmp_path_factory):
     """The stack's template per runtime name, for the handlers' IAM policies in the lifecycle tests."""
-    from tests.infra.handler_policies import StackTemplates
+    from tests.infra.runtime.handler.handler_policies import StackTemplates
 
     return StackTemplates(tmp_path_factory.mktemp("cdk.out.names"))

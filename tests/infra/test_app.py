@@ -4,7 +4,6 @@ answer in a clone where ``make install`` has not run yet."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -13,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from infra.app import CDK_CLI_MARKER, notices
-from infra.config import CommandLineContext
 from infra.preflight import NO_CREDENTIALS, NO_REGION
+from infra.settings import CommandLineContext
+from tests.infra.conftest import offline_env
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = {CDK_CLI_MARKER: "cdk.out", "CDK_DEFAULT_REGION": "us-east-1"}
@@ -72,17 +72,6 @@ def test_notices__a_region_from_any_source_of_the_preflight_is_enough(args, envi
     found = verdict({**CLI, "CDK_DEFAULT_ACCOUNT": "123456789012", **environ}, args=args, profile=profile)
 
     assert found == []
-
-
-def offline_env(tmp_path):
-    """This machine's PATH (node for jsii), and nothing that names an AWS account, Region or profile."""
-    return {
-        "PATH": os.environ["PATH"],
-        "HOME": str(tmp_path),
-        "AWS_CONFIG_FILE": str(tmp_path / "no-aws-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-aws-credentials"),
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
 
 
 def test_app__synthesizes_offline_with_the_preflights_notices_and_no_jsii_banner(tmp_path):

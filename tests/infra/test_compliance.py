@@ -1,4 +1,5 @@
-"""cdk-nag (AwsSolutions) and cfn-lint on the synthesized templates, in both image build modes."""
+"""cdk-nag (AwsSolutions) and cfn-lint on the synthesized templates: both image build modes, without memory, with
+secrets."""
 
 import json
 import re
@@ -14,11 +15,18 @@ from cdk_nag import AwsSolutionsChecks
 from tests.infra.conftest import build_app
 
 MODES = ["remote", "local"]
+SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shared/db-password-AbCdEf"
+DEPLOYMENTS = {
+    "remote build": {"image_build": "remote"},
+    "local build": {"image_build": "local"},
+    "without memory": {"memory": False},
+    "with secrets": {"secrets": {"WEATHER_API_KEY": "my-agent/weather-key", "DB": SECRET_ARN}},
+}
 
 
-@pytest.mark.parametrize("image_build", MODES)
-def test_cdk_nag__aws_solutions_has_no_unacknowledged_finding(tmp_path, image_build):
-    app, _ = build_app(str(tmp_path), bundle=False, image_build=image_build)
+@pytest.mark.parametrize("settings", DEPLOYMENTS.values(), ids=DEPLOYMENTS)
+def test_cdk_nag__aws_solutions_has_no_unacknowledged_finding(tmp_path, settings):
+    app, _ = build_app(str(tmp_path), bundle=False, **settings)
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
 
     app.synth()  # raises ValidationFailed, with each finding, if any is not acknowledged
@@ -59,7 +67,7 @@ def test_cdk_nag__every_acknowledgment_is_one_finding_with_a_reason(tmp_path, im
     assert [rule for rule, reason in acknowledged.items() if len(reason) < 40] == []
 
 
-@pytest.mark.parametrize("synthesized_stack", ["synthesized", "synthesized_local"])
+@pytest.mark.parametrize("synthesized_stack", ["synthesized", "synthesized_local", "synthesized_without_memory"])
 def test_cfn_lint__synthesized_template_has_no_error(synthesized_stack, request):
     _, _, outdir = request.getfixturevalue(synthesized_stack)
     (template,) = Path(outdir).glob("*.template.json")

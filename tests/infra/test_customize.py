@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import json
 
-import aws_cdk as cdk
-import pytest
 from aws_cdk.assertions import Template
-from cdk_nag import AwsSolutionsChecks
 
 from contract.deployment import MEMORY_ID_ENV, SECRET_IDS_ENV, SYSTEM_PROMPT_ENV
-from infra.config import CommandLineContext, Settings, SettingsError
-from infra.runtime_provider import properties as p
+from infra.runtime.handler import properties as p
 from tests.infra.conftest import ACCOUNT, REGION, build_app
 
 SECRET_ARN = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:shared/db-password-AbCdEf"
@@ -86,65 +82,3 @@ def test_stack__secret_values_never_appear_in_the_template(tmp_path):
     _, _, template = synthesized(tmp_path, secrets={"WEATHER_API_KEY": "my-agent/weather-key"})
 
     assert "SecretString" not in json.dumps(template.to_json())
-
-
-def test_cdk_nag__secrets_add_no_unacknowledged_finding(tmp_path):
-    app, _, _ = synthesized(tmp_path, secrets={"WEATHER_API_KEY": "my-agent/weather-key", "DB": SECRET_ARN})
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-
-    app.synth()  # raises ValidationFailed, with each finding, if any is not acknowledged
-
-
-@pytest.mark.parametrize(
-    ("args", "environ", "expected"),
-    [
-        (["-c", "systemPrompt=Be brief."], {}, {SYSTEM_PROMPT_ENV: "Be brief."}),
-        ([], {SYSTEM_PROMPT_ENV: "Be brief."}, {SYSTEM_PROMPT_ENV: "Be brief."}),
-        (["-c", 'agentEnvironment={"TEAM": "search"}'], {}, {"TEAM": "search"}),
-        ([], {"AGENTCORE_AGENT_ENVIRONMENT": '{"TEAM": "search"}'}, {"TEAM": "search"}),
-        (["-c", 'agentSecrets={"KEY": "a/b"}'], {}, {SECRET_IDS_ENV: '{"KEY":"a/b"}'}),
-        ([], {"AGENTCORE_AGENT_SECRETS": '{"KEY": "a/b"}'}, {SECRET_IDS_ENV: '{"KEY":"a/b"}'}),
-    ],
-    ids=["prompt -c", "prompt env", "environment -c", "environment env", "secrets -c", "secrets env"],
-)
-def test_settings__come_from_context_or_the_environment(args, environ, expected):
-    settings = Settings.load(CommandLineContext(args), environ)
-
-    assert settings.container_environment() == expected
-
-
-class CdkJson:
-    """Context as cdk.json holds it: objects stay objects."""
-
-    def __init__(self, **values):
-        self.values = values
-
-    def try_get_context(self, key):
-        return self.values.get(key)
-
-
-def test_settings__cdk_json_objects_are_taken_as_they_are():
-    settings = Settings.load(CdkJson(agentEnvironment={"TEAM": "search"}, agentSecrets={"KEY": "a/b"}), {})
-
-    assert settings.environment == {"TEAM": "search"}
-    assert settings.secrets == {"KEY": "a/b"}
-
-
-@pytest.mark.parametrize(
-    ("context", "fix"),
-    [
-        ({"agentEnvironment": {"MODEL_ID": "x"}}, "must not set MODEL_ID"),
-        ({"agentEnvironment": {"SECRET_IDS": "{}"}}, "must not set SECRET_IDS"),
-        ({"agentEnvironment": {"1BAD": "x"}}, "not an environment variable name"),
-        ({"agentEnvironment": {"PORT": 8080}}, "must be a string"),
-        ({"agentEnvironment": "TEAM=search"}, "must be a JSON object"),
-        ({"agentEnvironment": {f"V{i}": "x" for i in range(46)}}, "at most 50"),
-        ({"agentSecrets": {"KEY": "has spaces"}}, "to a Secrets Manager secret name or ARN"),
-        ({"agentSecrets": {"bad-name": "a/b"}}, "a name the code reads the secret by"),
-        ({"systemPrompt": "   "}, "1 to 5000 characters"),
-        ({"systemPrompt": "x" * 5001}, "1 to 5000 characters"),
-    ],
-)
-def test_settings__what_agentcore_would_refuse_fails_synth_with_the_fix(context, fix):
-    with pytest.raises(SettingsError, match=fix):
-        Settings.load(CdkJson(**context), {})

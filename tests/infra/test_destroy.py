@@ -4,11 +4,10 @@ import io
 from datetime import UTC, datetime
 
 import pytest
-from botocore.stub import Stubber
 
 from infra import destroy
-from infra.runtime_provider.properties import RESOURCE_TYPE
-from tests.infra.conftest import ACCOUNT, REGION, stubbed_client
+from infra.runtime.handler.properties import RESOURCE_TYPE
+from tests.infra.conftest import ACCOUNT, REGION
 
 STACK = "AgentCoreStreamingAgent"
 STACK_ID = f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/{STACK}/0a1b2c3d-0000-0000-0000-000000000000"
@@ -47,14 +46,9 @@ class Cdk:
 
 
 @pytest.fixture
-def aws():
-    clients = {"cloudformation": stubbed_client("cloudformation"), "logs": stubbed_client("logs")}
-    stubbers = {name: Stubber(client) for name, client in clients.items()}
-    for stub in stubbers.values():
-        stub.activate()
-    yield stubbers, clients
-    for stub in stubbers.values():
-        stub.assert_no_pending_responses()
+def aws(stubbed_clients):
+    """CloudFormation and CloudWatch Logs clients with Stubbers."""
+    return stubbed_clients("cloudformation", "logs")
 
 
 def stack_exists(stubber, status="CREATE_COMPLETE"):
@@ -91,12 +85,22 @@ def run(clients, cdk, args=()):
     return status, out.getvalue()
 
 
+def listed_before_destroy(stubbers, resources):
+    """The stack exists and lists ``resources`` before ``cdk destroy`` runs."""
+    stack_exists(stubbers["cloudformation"])
+    lists(stubbers["cloudformation"], resources)
+
+
+def gone_after_destroy(stubbers, groups=()):
+    """After ``cdk destroy`` the stack is gone and the runtime's log groups ``groups`` are left."""
+    stack_gone(stubbers["cloudformation"])
+    log_groups(stubbers["logs"], list(groups))
+
+
 def test_destroy__prints_every_resource_removed_once_the_stack_is_gone(aws):
     stubbers, clients = aws
-    stack_exists(stubbers["cloudformation"])
-    lists(stubbers["cloudformation"], REMOTE_BUILD_RESOURCES)
-    stack_gone(stubbers["cloudformation"])
-    log_groups(stubbers["logs"], [])
+    listed_before_destroy(stubbers, REMOTE_BUILD_RESOURCES)
+    gone_after_destroy(stubbers)
     cdk = Cdk()
 
     status, out = run(clients, cdk, ["-c", "stackName=x"])
@@ -112,11 +116,9 @@ def test_destroy__prints_every_resource_removed_once_the_stack_is_gone(aws):
 
 def test_destroy__names_a_runtime_log_group_left_behind_and_the_command_that_removes_it(aws):
     stubbers, clients = aws
-    stack_exists(stubbers["cloudformation"])
-    lists(stubbers["cloudformation"], REMOTE_BUILD_RESOURCES)
-    stack_gone(stubbers["cloudformation"])
     group = f"/aws/bedrock-agentcore/runtimes/{RUNTIME_ID}-DEFAULT"
-    log_groups(stubbers["logs"], [group])
+    listed_before_destroy(stubbers, REMOTE_BUILD_RESOURCES)
+    gone_after_destroy(stubbers, [group])
 
     status, out = run(clients, Cdk())
 
@@ -124,53 +126,40 @@ def test_destroy__names_a_runtime_log_group_left_behind_and_the_command_that_rem
     assert f"left behind: log group {group}. Remove: aws logs delete-log-group --log-group-name {group}" in out
 
 
-def test_destroy__local_build_says_the_image_stays_in_the_bootstrap_repository(aws):
+@pytest.mark.parametrize(
+    ("resources", "image_left"),
+    [(LOCAL_BUILD_RESOURCES, True), (REMOTE_BUILD_RESOURCES, False)],
+    ids=["local build: in the bootstrap repository", "remote build: gone with the stack's repository"],
+)
+def test_destroy__says_whether_the_agent_image_stays_and_how_to_remove_unused_assets(aws, resources, image_left):
     stubbers, clients = aws
-    stack_exists(stubbers["cloudformation"])
-    lists(stubbers["cloudformation"], LOCAL_BUILD_RESOURCES)
-    stack_gone(stubbers["cloudformation"])
-    log_groups(stubbers["logs"], [])
+    listed_before_destroy(stubbers, resources)
+    gone_after_destroy(stubbers)
 
     _, out = run(clients, Cdk())
 
-    assert "and the agent image" in out
+    assert ("and the agent image" in out) is image_left
     assert f"npx cdk gc aws://{ACCOUNT}/{REGION} --unstable=gc" in out
 
 
-def test_destroy__remote_build_removes_the_image_with_its_repository(aws):
+@pytest.mark.parametrize(
+    ("cdk_status", "still_there", "says"),
+    [(1, False, "cdk destroy failed (exit 1)"), (0, True, f"stack {STACK} still exists (DELETE_FAILED)")],
+    ids=["cdk destroy failed", "the stack is still there"],
+)
+def test_destroy__a_stack_not_gone_is_reported_with_where_to_look_and_nothing_as_removed(
+    aws, cdk_status, still_there, says
+):
     stubbers, clients = aws
-    stack_exists(stubbers["cloudformation"])
-    lists(stubbers["cloudformation"], REMOTE_BUILD_RESOURCES)
-    stack_gone(stubbers["cloudformation"])
-    log_groups(stubbers["logs"], [])
+    listed_before_destroy(stubbers, REMOTE_BUILD_RESOURCES)
+    if still_there:
+        stack_exists(stubbers["cloudformation"], status="DELETE_FAILED")
 
-    _, out = run(clients, Cdk())
-
-    assert "agent image" not in out
-
-
-def test_destroy__failed_cdk_destroy_reports_nothing_removed(aws):
-    stubbers, clients = aws
-    stack_exists(stubbers["cloudformation"])
-    lists(stubbers["cloudformation"], REMOTE_BUILD_RESOURCES)
-
-    status, out = run(clients, Cdk(status=1))
+    status, out = run(clients, Cdk(status=cdk_status))
 
     assert status == 1
-    assert "removed stack" not in out
+    assert says in out
     assert f"describe-stack-events --stack-name {STACK}" in out
-
-
-def test_destroy__stack_still_there_after_cdk_fails_with_its_status(aws):
-    stubbers, clients = aws
-    stack_exists(stubbers["cloudformation"])
-    lists(stubbers["cloudformation"], REMOTE_BUILD_RESOURCES)
-    stack_exists(stubbers["cloudformation"], status="DELETE_FAILED")
-
-    status, out = run(clients, Cdk())
-
-    assert status == 1
-    assert "still exists (DELETE_FAILED)" in out
     assert "removed stack" not in out
 
 

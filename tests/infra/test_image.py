@@ -9,17 +9,19 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Template
 
-from infra.config import Settings, SettingsError
 from infra.image import RemoteImageBuild, context_hash
-from infra.runtime_provider import properties as p
+from infra.image.permissions import BUILD_ROLE
+from infra.runtime.handler import properties as p
+from infra.settings import DeploymentSettings
 from infra.stack import AgentCoreStack
 from tests.infra.conftest import ACCOUNT, REGION
-from tests.infra.test_stack import as_list, by_sid, policies
+from tests.infra.iam_templates import as_list, by_sid, policies
 
 CONTEXT_FILES = {
     "Dockerfile": "FROM scratch\nCOPY agent /agent\n",
     ".dockerignore": "*\n!agent/\n",
     "agent/main.py": "print('v1')\n",
+    "contract/names.py": "PORT = 8080\n",
     "README.md": "# readme\n",
     "tests/test_x.py": "def test(): pass\n",
     "infra/stack.py": "STACK = 1\n",
@@ -47,6 +49,7 @@ def logical_id(template, resource_type):
     ("changed", "rebuilds"),
     [
         ("agent/main.py", True),
+        ("contract/names.py", True),
         ("Dockerfile", True),
         (".dockerignore", True),
         ("README.md", False),
@@ -73,7 +76,7 @@ def stack_template(tmp_path_factory, mode: str, changed: str | None) -> Template
         stack = AgentCoreStack(
             app,
             "Probe",
-            settings=Settings(image_build=mode),
+            settings=DeploymentSettings(image_build=mode),
             image_directory=directory,
             env=cdk.Environment(account=ACCOUNT, region=REGION),
         )
@@ -194,32 +197,20 @@ def test_build_role__may_do_exactly_what_the_build_does(template):
         ]
     }
     expected = {
-        "ReadBuildContext": (["s3:GetObject"], [source]),
-        "PushImage": (
-            [
-                "ecr:BatchCheckLayerAvailability",
-                "ecr:InitiateLayerUpload",
-                "ecr:UploadLayerPart",
-                "ecr:CompleteLayerUpload",
-                "ecr:PutImage",
-                "ecr:BatchGetImage",
-                "ecr:GetDownloadUrlForLayer",
-            ],
-            [repository],
-        ),
-        "EcrSignIn": (["ecr:GetAuthorizationToken"], ["*"]),
-        "EcrPublicSignIn": (["ecr-public:GetAuthorizationToken"], ["*"]),
-        "EcrPublicBearerToken": (["sts:GetServiceBearerToken"], ["*"]),
-        "BuildLogs": (
-            ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-            [build_logs, build_log_streams],
-        ),
+        "ReadBuildContext": [source],
+        "PushImage": [repository],
+        "EcrSignIn": ["*"],
+        "EcrPublicSignIn": ["*"],
+        "EcrPublicBearerToken": ["*"],
+        "BuildLogs": [build_logs, build_log_streams],
     }
 
     statements = by_sid(policies(template, role))
-    actual = {sid: (as_list(s["Action"]), as_list(s["Resource"])) for sid, s in statements.items()}
 
-    assert actual == expected
+    assert {sid: as_list(s["Resource"]) for sid, s in statements.items()} == expected
+    assert {sid: as_list(s["Action"]) for sid, s in statements.items()} == {
+        permission.name: list(permission.actions) for permission in BUILD_ROLE
+    }
     assert statements["EcrPublicBearerToken"]["Condition"] == {
         "StringEquals": {"sts:AWSServiceName": "ecr-public.amazonaws.com"}
     }
@@ -337,7 +328,7 @@ def test_remote_build__synthesizes_no_docker_image_asset_and_uploads_only_the_co
 
     assert manifest.get("dockerImages", {}) == {}
     (context,) = contexts
-    assert {path.name for path in context.iterdir()} == {"Dockerfile", ".dockerignore", "agent"}
+    assert {path.name for path in context.iterdir()} == {"Dockerfile", ".dockerignore", "agent", "contract"}
     assert not list(context.rglob("__pycache__"))
 
 
@@ -348,35 +339,28 @@ def test_local_build__is_a_linux_arm64_docker_asset_of_dockerfile_and_agent_only
     context = Path(outdir) / image["source"]["directory"]
 
     assert image["source"]["platform"] == "linux/arm64"
-    assert {path.name for path in context.iterdir()} <= {"Dockerfile", "agent", ".dockerignore"}
+    assert {path.name for path in context.iterdir()} <= {"Dockerfile", "agent", "contract", ".dockerignore"}
     assert not list(context.rglob("__pycache__"))
     template_local.resource_count_is("AWS::CodeBuild::Project", 0)
     template_local.resource_count_is("AWS::ECR::Repository", 0)
 
 
-def test_settings__build_mode_and_images_to_keep_from_the_environment():
-    class NoContext:
-        def try_get_context(self, key):
-            return None
+@pytest.mark.parametrize("synthesized_stack", ["synthesized", "synthesized_local"], ids=["remote", "local"])
+def test_build_context__holds_everything_the_dockerfile_copies(synthesized_stack, request):
+    _, _, outdir = request.getfixturevalue(synthesized_stack)
+    manifest = json.loads(next(Path(outdir).glob("*.assets.json")).read_text())
+    sources = [asset["source"] for asset in [*manifest["files"].values(), *manifest.get("dockerImages", {}).values()]]
+    (context,) = (
+        Path(outdir) / (source.get("path") or source["directory"])
+        for source in sources
+        if (Path(outdir) / (source.get("path") or source["directory"]) / "Dockerfile").exists()
+    )
+    copied = [
+        word
+        for line in (context / "Dockerfile").read_text().splitlines()
+        if line.startswith("COPY ") and "--from" not in line
+        for word in line.split()[1:-1]
+    ]
 
-    settings = Settings.load(NoContext(), {"AGENTCORE_IMAGE_BUILD": "local", "AGENTCORE_IMAGES_TO_KEEP": "25"})
-
-    assert (settings.image_build, settings.images_to_keep) == ("local", 25)
-    assert (Settings().image_build, Settings().images_to_keep) == ("remote", 10)
-
-
-@pytest.mark.parametrize(
-    ("values", "fix"),
-    [
-        ({"imageBuild": "docker"}, "-c imageBuild=local"),
-        ({"imagesToKeep": "0"}, "-c imagesToKeep=10"),
-        ({"imagesToKeep": "many"}, "AGENTCORE_IMAGES_TO_KEEP=10"),
-    ],
-)
-def test_settings__a_bad_build_setting_fails_synth_with_the_fix(values, fix):
-    class Context:
-        def try_get_context(self, key):
-            return values.get(key)
-
-    with pytest.raises(SettingsError, match=fix):
-        Settings.load(Context(), {})
+    assert copied
+    assert [path for path in copied if not (context / path).exists()] == []

@@ -3,7 +3,6 @@ get from the same settings, is told the Region the stack would deploy to, and sa
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -18,8 +17,8 @@ from contract.deployment import MEMORY_ID_ENV
 from fakes.live_server import free_port
 from infra import local
 from infra.preflight import NO_CREDENTIALS, NO_REGION
-from infra.runtime_provider import properties as p
-from tests.infra.conftest import REGION, build_app
+from infra.runtime.handler import properties as p
+from tests.infra.conftest import REGION, build_app, offline_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -124,34 +123,25 @@ def test_launcher__brings_neither_cdk_nor_jsii_into_the_agents_process():
     assert result.stdout.strip() == "[]"
 
 
+def ping_once_serving(process: subprocess.Popen, url: str, *, within: float = 60) -> dict:
+    """The agent's ``/ping`` answer as soon as it serves; fails when the process ends or ``within`` seconds pass."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            return httpx.get(f"{url}/ping", timeout=1).json()
+        except httpx.TransportError:
+            assert process.poll() is None and time.monotonic() < deadline, "the agent did not start"
+            time.sleep(0.1)
+
+
 def test_launcher__as_make_local_runs_it_serves_the_agent_and_says_so(tmp_path):
     port = free_port()
-    env = {
-        "PATH": os.environ["PATH"],
-        "HOME": str(tmp_path),
-        "AWS_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": str(tmp_path / "none"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
-    agent = subprocess.Popen(
-        [sys.executable, "-m", "infra.local", "--port", str(port), "-c", "systemPrompt=Be brief."],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
     url = f"http://127.0.0.1:{port}"
+    launcher = [sys.executable, "-m", "infra.local", "--port", str(port), "-c", "systemPrompt=Be brief."]
+    env = {**offline_env(tmp_path), "AWS_REGION": "us-east-1"}
+    agent = subprocess.Popen(launcher, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                health = httpx.get(f"{url}/ping", timeout=1).json()
-                break
-            except httpx.TransportError:
-                assert agent.poll() is None and time.monotonic() < deadline, "the agent did not start"
-                time.sleep(0.1)
+        health = ping_once_serving(agent, url)
     finally:
         agent.send_signal(signal.SIGTERM)
         _, log = agent.communicate(timeout=30)

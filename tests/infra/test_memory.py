@@ -1,24 +1,19 @@
 """The conversation memory in the stack: on by default, scoped grants, gone with the stack; off with memory=false."""
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Match, Template
-from cdk_nag import AwsSolutionsChecks
 
 from contract.agentcore import ACTOR_HEADER
 from contract.deployment import MEMORY_ID_ENV, OUTPUT_MEMORY_ID
 from fakes.control_plane import ControlPlane
-from infra.config import Settings, SettingsError
 from infra.memory import ConversationMemory
-from infra.runtime_provider import properties as p
-from tests.infra.cloudformation import CloudFormation
+from infra.runtime.handler import properties as p
 from tests.infra.conftest import build_app
-from tests.infra.test_lifecycle import NAME, props
+from tests.infra.runtime.handler.cloudformation import CloudFormation
+from tests.infra.runtime.handler.test_lifecycle import NAME, props
 
 MEMORY = "AWS::BedrockAgentCore::Memory"
 RUNTIME = "Custom::AgentCoreRuntime"
@@ -49,14 +44,6 @@ def memory_statements(template: Template) -> list[dict]:
             for action in (statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]])
         )
     ]
-
-
-@pytest.fixture(scope="module")
-def without_memory(tmp_path_factory):
-    outdir = tmp_path_factory.mktemp("cdk.out.nomemory")
-    app, stack = build_app(str(outdir), bundle=False, memory=False)
-    app.synth()
-    return stack, outdir
 
 
 def test_memory__exists_by_default_keeps_events_30_days_and_is_deleted_with_the_stack(template):
@@ -114,8 +101,8 @@ def test_memory_expiry__is_configurable_in_days(tmp_path):
     Template.from_stack(stack).has_resource_properties(MEMORY, {"EventExpiryDuration": 7})
 
 
-def test_memory_false__no_memory_no_memory_id_no_grant(without_memory):
-    stack, _ = without_memory
+def test_memory_false__no_memory_no_memory_id_no_grant(synthesized_without_memory):
+    stack, _, _ = synthesized_without_memory
     template = Template.from_stack(stack)
 
     template.resource_count_is(MEMORY, 0)
@@ -124,68 +111,6 @@ def test_memory_false__no_memory_no_memory_id_no_grant(without_memory):
     assert memory_statements(template) == []
     assert OUTPUT_MEMORY_ID not in template.find_outputs("*")
     assert runtime["Properties"][p.REQUEST_HEADER_CONFIGURATION] == {"requestHeaderAllowlist": [ACTOR_HEADER]}
-
-
-def test_memory_false__cdk_nag_has_no_unacknowledged_finding(tmp_path):
-    app, _ = build_app(str(tmp_path), bundle=False, memory=False)
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-
-    app.synth()
-
-    assert json.loads((tmp_path / "validation-report.json").read_text())["pluginReports"] == []
-
-
-def test_memory_false__cfn_lint_finds_no_error(without_memory):
-    _, outdir = without_memory
-    (template,) = Path(outdir).glob("*.template.json")
-
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "cfn-lint"), "--format", "parseable", "--", str(template)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-    assert result.returncode & 2 == 0, result.stdout
-    assert {line.split(":")[5] for line in result.stdout.splitlines()} <= {"W3005"}, result.stdout
-
-
-class Context:
-    def __init__(self, values: dict[str, object]) -> None:
-        self.values = values
-
-    def try_get_context(self, key: str) -> object:
-        return self.values.get(key)
-
-
-@pytest.mark.parametrize(
-    ("context", "environ", "memory", "days"),
-    [
-        ({}, {}, True, 30),
-        ({"memory": "false"}, {}, False, 30),
-        ({"memory": False}, {"AGENTCORE_MEMORY": "true"}, False, 30),
-        ({}, {"AGENTCORE_MEMORY": "off", "AGENTCORE_MEMORY_EXPIRY_DAYS": "90"}, False, 90),
-        ({"memoryExpiryDays": "365"}, {}, True, 365),
-    ],
-)
-def test_settings__memory_from_context_then_environment(context, environ, memory, days):
-    settings = Settings.load(Context(context), environ)
-
-    assert (settings.memory, settings.memory_expiry_days) == (memory, days)
-
-
-@pytest.mark.parametrize(
-    ("context", "fix"),
-    [
-        ({"memory": "maybe"}, "-c memory=false"),
-        ({"memoryExpiryDays": "a month"}, "-c memoryExpiryDays=30"),
-        ({"memoryExpiryDays": "2"}, "3 to 365 days"),
-        ({"memoryExpiryDays": "366"}, "3 to 365 days"),
-    ],
-)
-def test_settings__bad_memory_setting_fails_synth_with_the_fix(context, fix):
-    with pytest.raises(SettingsError, match=fix):
-        Settings.load(Context(context), {})
 
 
 @pytest.mark.parametrize(

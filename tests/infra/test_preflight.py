@@ -4,11 +4,10 @@ import subprocess
 
 import pytest
 from botocore.exceptions import NoCredentialsError
-from botocore.stub import Stubber
 
 from infra import preflight
-from infra.config import IMAGE_BUILD_LOCAL, IMAGE_BUILD_REMOTE
-from tests.infra.conftest import ACCOUNT, REGION, stubbed_client
+from infra.settings import IMAGE_BUILD_LOCAL, IMAGE_BUILD_REMOTE
+from tests.infra.conftest import ACCOUNT, REGION
 
 IDENTITY = {"Account": ACCOUNT, "Arn": f"arn:aws:iam::{ACCOUNT}:user/dev", "UserId": "AIDAEXAMPLE"}
 
@@ -42,15 +41,17 @@ def docker(info=0, platforms="linux/amd64, linux/arm64"):
 
 
 @pytest.fixture
-def aws():
+def aws(stubbed_clients):
     """STS and SSM clients with Stubbers; ``client`` hands them to the preflight."""
-    clients = {"sts": stubbed_client("sts"), "ssm": stubbed_client("ssm")}
-    stubbers = {name: Stubber(c) for name, c in clients.items()}
-    for stub in stubbers.values():
-        stub.activate()
-    yield stubbers, (lambda service, region: clients[service])
-    for stub in stubbers.values():
-        stub.assert_no_pending_responses()
+    stubbers, clients = stubbed_clients("sts", "ssm")
+    return stubbers, (lambda service, region: clients[service])
+
+
+def local_build_check(client, run, *, region=REGION, machine="x86_64"):
+    """What the preflight finds before a deploy that builds the image with this machine's Docker."""
+    return preflight.check(
+        "deploy", region=region, image_build=IMAGE_BUILD_LOCAL, client=client, run=run, machine=machine
+    )
 
 
 def no_credentials(service, region):
@@ -75,26 +76,31 @@ def test_check__remote_build_is_the_default(aws):
     assert problems == []
 
 
-def test_check__local_build_with_docker_able_to_build_arm64_means_no_problem(aws):
+@pytest.mark.parametrize(
+    ("machine", "platforms", "expected"),
+    [
+        ("x86_64", "linux/amd64, linux/arm64", []),
+        ("aarch64", "", []),
+        (
+            "x86_64",
+            "linux/amd64",
+            [
+                "Docker on this x86_64 machine cannot build linux/arm64 images (AgentCore runs arm64 only). "
+                "Fix: docker run --privileged --rm tonistiigi/binfmt --install arm64"
+            ],
+        ),
+    ],
+    ids=["x86_64 with arm64 emulation", "arm64 host: native", "x86_64 without arm64 emulation"],
+)
+def test_check__local_build_needs_docker_that_builds_arm64(aws, machine, platforms, expected):
     stubbers, client = aws
     bootstrapped(stubbers)
 
-    problems = preflight.check(
-        "deploy", region=REGION, image_build=IMAGE_BUILD_LOCAL, client=client, run=docker(), machine="x86_64"
-    )
-
-    assert problems == []
+    assert local_build_check(client, docker(platforms=platforms), machine=machine) == expected
 
 
 def test_check__local_build_without_docker_credentials_or_region_each_say_the_fix():
-    problems = preflight.check(
-        "deploy",
-        region=None,
-        image_build=IMAGE_BUILD_LOCAL,
-        client=no_credentials,
-        run=docker(info=None),
-        machine="x86_64",
-    )
+    problems = local_build_check(no_credentials, docker(info=None), region=None)
 
     assert len(problems) == 3
     assert "export AWS_REGION=" in problems[0]
@@ -108,43 +114,6 @@ def test_check__remote_build_without_credentials_or_region_never_mentions_docker
 
     assert len(problems) == 2
     assert not [problem for problem in problems if "Docker" in problem]
-
-
-def test_check__x86_docker_without_arm64_emulation(aws):
-    stubbers, client = aws
-    stubbers["sts"].add_response("get_caller_identity", IDENTITY)
-    stubbers["ssm"].add_response("get_parameter", {"Parameter": {"Name": "n", "Value": "28"}})
-
-    problems = preflight.check(
-        "deploy",
-        region=REGION,
-        image_build=IMAGE_BUILD_LOCAL,
-        client=client,
-        run=docker(platforms="linux/amd64"),
-        machine="x86_64",
-    )
-
-    assert problems == [
-        "Docker on this x86_64 machine cannot build linux/arm64 images (AgentCore runs arm64 only). "
-        "Fix: docker run --privileged --rm tonistiigi/binfmt --install arm64"
-    ]
-
-
-def test_check__arm64_host_needs_no_emulation(aws):
-    stubbers, client = aws
-    stubbers["sts"].add_response("get_caller_identity", IDENTITY)
-    stubbers["ssm"].add_response("get_parameter", {"Parameter": {"Name": "n", "Value": "28"}})
-
-    problems = preflight.check(
-        "deploy",
-        region=REGION,
-        image_build=IMAGE_BUILD_LOCAL,
-        client=client,
-        run=docker(platforms=""),
-        machine="aarch64",
-    )
-
-    assert problems == []
 
 
 def test_check__missing_bootstrap_offers_the_command(aws):

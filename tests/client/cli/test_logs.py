@@ -20,7 +20,7 @@ from fakes.dataplane import RUNTIME_ARN
 from fakes.live_server import free_port
 from fakes.memory_plane import MEMORY_ID
 from fakes.scripted_model import ScriptedModel, ToolCall
-from infra.runtime_provider import properties
+from infra.runtime.handler import properties
 from tests.agent.helpers import stream_values
 from tests.client.cli.helpers import assert_one_error_line, run
 from tests.client.operations.cloudwatch import OTEL_STREAM, SESSION_A, SESSION_B, RuntimeLogs, record

@@ -30,10 +30,10 @@ from typing import Any
 
 from fakes.control_plane import ACCOUNT, REGION, Caller, ControlPlane
 from fakes.iam import NOTHING, Policy
-from infra.runtime import PROVIDER_QUERY_INTERVAL, PROVIDER_TOTAL_TIMEOUT
-from infra.runtime_provider import handler
-from infra.runtime_provider import properties as p
-from tests.infra.handler_policies import HANDLERS, StackTemplates
+from infra.runtime.handler import handler
+from infra.runtime.handler import properties as p
+from infra.runtime.provider import PROVIDER_QUERY_INTERVAL, PROVIDER_TOTAL_TIMEOUT
+from tests.infra.runtime.handler.handler_policies import HANDLERS, StackTemplates
 
 EXECUTION_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/ExecutionRole"
 

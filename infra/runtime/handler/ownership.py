@@ -58,7 +58,9 @@ def find_owned(
             continue
         if carries(control, summary["agentRuntimeArn"], {**owner, p.CREATE_TOKEN_TAG: create_token}):
             return summary
-        LOGGER.info("find_owned | runtime_id=<%s> | has the name, not this request's tags", summary["agentRuntimeId"])
+        LOGGER.info(
+            "operation=<find_owned>, runtime_id=<%s> | has the name, not this request's tags", summary["agentRuntimeId"]
+        )
     return None
 
 
@@ -84,7 +86,9 @@ def tags_of(control: Client, runtime_arn: str) -> dict[str, str]:
     except ClientError as error:
         if not errors.is_access_denied(error) and not errors.is_not_found(error):
             raise
-        LOGGER.info("tags_of | runtime_arn=<%s>, error=<%s> | no tags to read: not this stack's", runtime_arn, error)
+        LOGGER.info(
+            "operation=<tags_of>, runtime_arn=<%s>, error=<%s> | no tags to read: not this stack's", runtime_arn, error
+        )
         return {}
 
 
@@ -101,7 +105,12 @@ def sync_tags(control: Client, runtime_arn: str, desired: Mapping[str, str], pre
         control.tag_resource(resourceArn=runtime_arn, tags=changed)
     if dropped:
         control.untag_resource(resourceArn=runtime_arn, tagKeys=dropped)
-    LOGGER.info("sync_tags | runtime_arn=<%s>, set=<%s>, removed=<%s>", runtime_arn, sorted(changed), dropped)
+    LOGGER.info(
+        "operation=<sync_tags>, runtime_arn=<%s>, set=<%s>, removed=<%s> | tags as the template has them",
+        runtime_arn,
+        sorted(changed),
+        dropped,
+    )
 
 
 def _runtimes(control: Client) -> Iterator[dict[str, Any]]:

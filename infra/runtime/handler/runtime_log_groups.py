@@ -39,8 +39,8 @@ def delete_runtime_log_groups(logs: Client, runtime_id: str) -> list[str]:
                 # The handler may delete the log groups of the template's current runtime name only: those of a
                 # runtime of an earlier name (after a rename) stay. The runtime is gone; failing would not help.
                 LOGGER.warning(
-                    "delete_runtime_log_groups | runtime_id=<%s>, log_group=<%s> | not allowed, left in place; "
-                    "remove it with: aws logs delete-log-group --log-group-name %s",
+                    "operation=<delete_runtime_log_groups>, runtime_id=<%s>, log_group=<%s> | not allowed, left in "
+                    "place; remove it with: aws logs delete-log-group --log-group-name %s",
                     runtime_id,
                     name,
                     name,
@@ -49,5 +49,7 @@ def delete_runtime_log_groups(logs: Client, runtime_id: str) -> list[str]:
             if not errors.is_not_found(error):
                 raise
         deleted.append(name)
-        LOGGER.info("delete_runtime_log_groups | runtime_id=<%s>, log_group=<%s> | deleted", runtime_id, name)
+        LOGGER.info(
+            "operation=<delete_runtime_log_groups>, runtime_id=<%s>, log_group=<%s> | deleted", runtime_id, name
+        )
     return deleted

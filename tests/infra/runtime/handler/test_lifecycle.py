@@ -10,26 +10,19 @@ import copy
 import pytest
 
 from fakes.control_plane import ACCOUNT, REGION, ControlPlane, runtime_arn
-from infra.runtime_provider import handler
-from infra.runtime_provider import properties as p
-from tests.infra.cloudformation import EXECUTION_ROLE_ARN as ROLE_ARN
-from tests.infra.cloudformation import MAX_POLLS, CloudFormation, runtime_properties
-from tests.infra.handler_policies import handler_policy_resources, runtime_resource
+from infra.runtime.handler import properties as p
+from infra.runtime.handler.changes import ROLE_RETRY_DELAYS
+from infra.runtime.handler.event import UNCONFIRMED_PREFIX
+from tests.infra.runtime.handler.cloudformation import EXECUTION_ROLE_ARN as ROLE_ARN
+from tests.infra.runtime.handler.cloudformation import MAX_POLLS, CloudFormation, runtime_properties
+from tests.infra.runtime.handler.handler_policies import handler_policy_resources, runtime_resource
+from tests.infra.service_reference import actions_on
 
 REPOSITORY = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/cdk-hnb659fds-container-assets-{ACCOUNT}-{REGION}"
 IMAGE_V1, IMAGE_V2 = f"{REPOSITORY}:v1", f"{REPOSITORY}:v2"
 NAME, NEW_NAME = "agentcore_streaming", "agentcore_renamed"
-RUNTIME_ACTIONS = [
-    f"bedrock-agentcore:{action}"
-    for action in (
-        "GetAgentRuntime",
-        "UpdateAgentRuntime",
-        "DeleteAgentRuntime",
-        "ListTagsForResource",
-        "TagResource",
-        "UntagResource",
-    )
-]
+RUNTIME_ACTIONS = actions_on("bedrock-agentcore", "runtime")
+"""Every action the Service Authorization Reference authorizes on an AgentCore runtime."""
 
 
 def props(name=NAME, image=IMAGE_V1, tags=None):
@@ -99,16 +92,6 @@ def test_update__same_id_new_version_new_image(plane, stack):
     assert images(plane) == {NAME: ("READY", IMAGE_V2)}
     assert stack.physical_id == runtime_id
     assert stack.attributes[p.ATTR_VERSION] == "2"
-
-
-def test_stack_delete__removes_the_runtime_and_its_log_groups(plane, stack):
-    stack.create(props())
-
-    status = stack.delete()
-
-    assert status == "DELETE_COMPLETE"
-    assert plane.runtimes == {}
-    assert plane.log_groups == set()
 
 
 def test_update__of_a_runtime_deleted_behind_our_back_creates_it_again(plane, stack):
@@ -210,16 +193,28 @@ def test_create__name_taken_by_a_runtime_this_stack_did_not_create_fails_and_lea
     assert ("on_event role", "bedrock-agentcore:ListTagsForResource", foreign.arn) in plane.denied
 
 
-def test_failed_update__rollback_restores_the_old_configuration_in_place(plane, stack):
+@pytest.mark.parametrize(
+    ("change", "settles_as", "reason"),
+    [
+        ({"image": IMAGE_V2}, "UPDATE_FAILED", "Image not found"),
+        ({"name": NEW_NAME}, "CREATE_FAILED", "Image manifest does not support linux/arm64"),
+    ],
+    ids=["update in place", "rename: its new runtime deleted"],
+)
+def test_failed_change__rollback_returns_to_the_old_runtime_as_it_was(
+    plane, stack_either_rollback_order, change, settles_as, reason
+):
+    stack = stack_either_rollback_order
     stack.create(props())
-    runtime_id = stack.physical_id
-    plane.next_change_settles_as("UPDATE_FAILED", "Image not found")
+    old_id = stack.physical_id
+    plane.next_change_settles_as(settles_as, reason)
 
-    status = stack.update(props(image=IMAGE_V2))
+    status = stack.update(props(**change))
 
     assert status == "UPDATE_ROLLBACK_COMPLETE"
     assert images(plane) == {NAME: ("READY", IMAGE_V1)}
-    assert stack.physical_id == runtime_id
+    assert stack.physical_id == old_id
+    assert p.REPLACEMENT_TOKEN_TAG not in plane.runtimes[old_id].tags  # the rollback's bookkeeping is cleared
 
 
 def test_update_then_another_resource_fails__rollback_restores_the_old_configuration(plane, stack):
@@ -261,22 +256,6 @@ def test_rename__the_old_runtimes_log_groups_stay_and_the_handler_logs_how_to_re
 
     assert plane.log_groups == {log_group(old_id), log_group(stack.physical_id)}
     assert f"remove it with: aws logs delete-log-group --log-group-name {log_group(old_id)}" in caplog.text
-
-
-def test_failed_rename__rollback_keeps_the_old_runtime_and_deletes_the_failed_new_one(
-    plane, stack_either_rollback_order
-):
-    stack = stack_either_rollback_order
-    stack.create(props())
-    old_id = stack.physical_id
-    plane.next_change_settles_as("CREATE_FAILED", "Image manifest does not support linux/arm64")
-
-    status = stack.update(props(name=NEW_NAME))
-
-    assert status == "UPDATE_ROLLBACK_COMPLETE"
-    assert images(plane) == {NAME: ("READY", IMAGE_V1)}
-    assert stack.physical_id == old_id
-    assert p.REPLACEMENT_TOKEN_TAG not in plane.runtimes[old_id].tags  # the rollback's bookkeeping is cleared
 
 
 def test_rename_then_another_resource_fails__rollback_returns_to_the_old_runtime(plane, stack_either_rollback_order):
@@ -448,24 +427,18 @@ def test_lost_create_answer__the_runtime_created_is_the_resource(plane, stack):
     assert stack.physical_id == plane.by_name()[NAME].runtime_id
 
 
-def test_lost_create_answer_and_no_lookup__the_rollback_finds_and_deletes_the_runtime(plane, stack):
+@pytest.mark.parametrize("lookup", ["ListAgentRuntimes", "GetAgentRuntime"], ids=["not listed", "unreadable"])
+def test_lost_create_answer_and_a_failed_lookup__the_rollback_deletes_the_runtime_once_it_settles(plane, stack, lookup):
+    # The create is carried out but its answer is lost and the lookup fails, so the rollback's Delete arrives while
+    # the runtime is still CREATING: the service refuses the delete until it settles.
     plane.lose_answer("CreateAgentRuntime")
-    plane.fail("ListAgentRuntimes", "ThrottlingException", message="Rate exceeded", status=429)
+    plane.fail(lookup, "ThrottlingException", message="Rate exceeded", status=429)
 
     status = stack.create(props())
 
     assert status == "ROLLBACK_COMPLETE"
     assert "got no answer" in stack.last_failure()
-    assert plane.runtimes == {}
-
-
-def test_lost_create_answer_and_runtime_unreadable__the_rollback_finds_and_deletes_it(plane, stack):
-    plane.lose_answer("CreateAgentRuntime")
-    plane.fail("GetAgentRuntime", "ThrottlingException", message="Rate exceeded", status=429)
-
-    status = stack.create(props())
-
-    assert status == "ROLLBACK_COMPLETE"
+    assert ("DeleteAgentRuntime", "ConflictException") in plane.errors
     assert plane.runtimes == {}
 
 
@@ -483,7 +456,7 @@ def test_lost_create_answer__a_new_stack_can_take_the_name_after_the_rollback(pl
 
 def test_unconfirmed_create_rollback__never_deletes_a_runtime_another_request_created(plane, stack):
     stack.create(props())
-    other_request = f"{handler.UNCONFIRMED_PREFIX}{'0' * 64}"
+    other_request = f"{UNCONFIRMED_PREFIX}{'0' * 64}"
 
     response = stack.send("Delete", physical_id=other_request, props=props())
 
@@ -510,15 +483,67 @@ def test_lost_rename_answer__rollback_deletes_the_runtime_cloudformation_never_l
 # ---- deletes under faults -------------------------------------------------------------------------------------------
 
 
-def test_delete_throttled_past_botocore_retries__is_asked_again_until_it_succeeds(plane, stack):
+def throttled(operation, times):
+    return lambda plane: plane.fail(operation, "ThrottlingException", message="Rate exceeded", status=429, times=times)
+
+
+def busy(plane):
+    plane.fail("DeleteAgentRuntime", "ConflictException", message="Agent runtime is UPDATING", status=409, times=3)
+
+
+def polls_unanswered(plane):
+    throttled("GetAgentRuntime", 2)(plane)
+    plane.lose_answer("GetAgentRuntime")
+
+
+def log_group_cleanup_throttled(plane):
+    throttled("DescribeLogGroups", 2)(plane)
+    throttled("DeleteLogGroup", 2)(plane)
+
+
+@pytest.mark.parametrize(
+    ("fault", "duplicate"),
+    [
+        (lambda plane: None, False),
+        (throttled("DeleteAgentRuntime", 20), False),
+        (busy, False),
+        (polls_unanswered, False),
+        (log_group_cleanup_throttled, False),
+        (lambda plane: plane.runtimes.clear(), False),
+        (lambda plane: None, True),
+    ],
+    ids=[
+        "no fault",
+        "delete throttled past botocore's retries",
+        "delete refused while the runtime is busy",
+        "polls throttled or unanswered",
+        "log group cleanup throttled",
+        "the runtime already gone",
+        "the delete delivered twice",
+    ],
+)
+def test_stack_delete__asks_again_through_every_fault_and_leaves_neither_runtime_nor_log_group(
+    plane, stack, fault, duplicate
+):
     stack.create(props())
-    plane.fail("DeleteAgentRuntime", "ThrottlingException", message="Rate exceeded", status=429, times=20)
+    fault(plane)
+
+    status = stack.delete(duplicate=duplicate)
+
+    assert status == "DELETE_COMPLETE"
+    assert plane.runtimes == {}
+    assert plane.log_groups == set()
+    assert [f.operation for f in plane.faults if f.times > 0] == []  # every fault injected was met
+
+
+def test_stack_delete__a_log_group_already_gone_counts_as_deleted(plane, stack):
+    stack.create(props())
+    plane.fail("DeleteLogGroup", "ResourceNotFoundException", message="The specified log group does not exist.")
 
     status = stack.delete()
 
     assert status == "DELETE_COMPLETE"
     assert plane.runtimes == {}
-    assert plane.log_groups == set()
 
 
 def test_delete_throttled_for_the_whole_total_timeout__fails_then_a_retried_delete_completes(plane, stack):
@@ -535,62 +560,6 @@ def test_delete_throttled_for_the_whole_total_timeout__fails_then_a_retried_dele
     assert plane.runtimes == {}
 
 
-def test_delete_refused_while_the_runtime_is_busy__is_asked_again_until_it_succeeds(plane, stack):
-    stack.create(props())
-    plane.fail("DeleteAgentRuntime", "ConflictException", message="Agent runtime is UPDATING", status=409, times=3)
-
-    status = stack.delete()
-
-    assert status == "DELETE_COMPLETE"
-    assert plane.runtimes == {}
-    assert plane.errors.count(("DeleteAgentRuntime", "ConflictException")) == 3
-
-
-def test_lost_create_answer_rolled_back_while_still_creating__deleted_once_it_settles(plane, stack):
-    # The create is carried out but its answer is lost and the lookup fails, so the rollback's Delete arrives while
-    # the runtime is still CREATING: the service refuses the delete until it settles.
-    plane.lose_answer("CreateAgentRuntime")
-    plane.fail("ListAgentRuntimes", "ThrottlingException", message="Rate exceeded", status=429)
-
-    status = stack.create(props())
-
-    assert status == "ROLLBACK_COMPLETE"
-    assert ("DeleteAgentRuntime", "ConflictException") in plane.errors
-    assert plane.runtimes == {}
-
-
-def test_delete__polls_that_are_throttled_or_unanswered_mean_not_yet(plane, stack):
-    stack.create(props())
-    plane.fail("GetAgentRuntime", "ThrottlingException", message="Rate exceeded", status=429, times=2)
-    plane.lose_answer("GetAgentRuntime")
-
-    status = stack.delete()
-
-    assert status == "DELETE_COMPLETE"
-    assert plane.runtimes == {}
-
-
-def test_delete__log_group_cleanup_throttled_is_asked_again(plane, stack):
-    stack.create(props())
-    plane.fail("DescribeLogGroups", "ThrottlingException", message="Rate exceeded", status=400, times=2)
-    plane.fail("DeleteLogGroup", "ThrottlingException", message="Rate exceeded", status=400, times=2)
-
-    status = stack.delete()
-
-    assert status == "DELETE_COMPLETE"
-    assert plane.log_groups == set()
-
-
-def test_delete__a_log_group_already_gone_counts_as_deleted(plane, stack):
-    stack.create(props())
-    plane.fail("DeleteLogGroup", "ResourceNotFoundException", message="The specified log group does not exist.")
-
-    status = stack.delete()
-
-    assert status == "DELETE_COMPLETE"
-    assert plane.runtimes == {}
-
-
 def test_delete__only_the_deleted_runtimes_log_groups_go(plane, stack):
     stack.create(props())
     other = "/aws/bedrock-agentcore/runtimes/someone_else-AbCdEfGhIj-DEFAULT"
@@ -599,15 +568,6 @@ def test_delete__only_the_deleted_runtimes_log_groups_go(plane, stack):
     stack.delete()
 
     assert plane.log_groups == {other}
-
-
-def test_delete__of_a_runtime_already_gone_succeeds(plane, stack):
-    stack.create(props())
-    plane.runtimes.clear()
-
-    status = stack.delete()
-
-    assert status == "DELETE_COMPLETE"
 
 
 # ---- duplicate deliveries -------------------------------------------------------------------------------------------
@@ -639,16 +599,6 @@ def test_duplicate_rename__one_new_runtime_and_the_old_one_deleted(plane, stack)
     assert images(plane) == {NEW_NAME: ("READY", IMAGE_V1)}
 
 
-def test_duplicate_delete__completes(plane, stack):
-    stack.create(props())
-
-    status = stack.delete(duplicate=True)
-
-    assert status == "DELETE_COMPLETE"
-    assert plane.runtimes == {}
-    assert plane.log_groups == set()
-
-
 # ---- IAM propagation ------------------------------------------------------------------------------------------------
 
 
@@ -663,17 +613,17 @@ def test_create__retried_while_the_new_role_cannot_be_assumed_yet(plane, stack):
     status = stack.create(props())
 
     assert status == "CREATE_COMPLETE"
-    assert stack.slept == list(handler.ROLE_RETRY_DELAYS[:2])
+    assert stack.slept == list(ROLE_RETRY_DELAYS[:2])
 
 
 def test_create__gives_up_after_bounded_role_retries(plane, stack):
     not_yet = f"The role {ROLE_ARN} cannot be assumed by bedrock-agentcore.amazonaws.com"
-    plane.fail("CreateAgentRuntime", "ValidationException", message=not_yet, times=len(handler.ROLE_RETRY_DELAYS) + 1)
+    plane.fail("CreateAgentRuntime", "ValidationException", message=not_yet, times=len(ROLE_RETRY_DELAYS) + 1)
 
     status = stack.create(props())
 
     assert status == "ROLLBACK_COMPLETE"
-    assert stack.slept == list(handler.ROLE_RETRY_DELAYS)
+    assert stack.slept == list(ROLE_RETRY_DELAYS)
     assert plane.runtimes == {}
 
 

@@ -1,14 +1,13 @@
-"""The agent's linux/arm64 image: built in AWS CodeBuild at deploy time (the default), or by this machine's Docker.
+"""``RemoteImageBuild``: the agent's linux/arm64 image, built in AWS CodeBuild at deploy time (the default mode).
 
-Both modes build the same context, ``Dockerfile`` and ``agent/`` (``IMAGE_CONTEXT_EXCLUDES``), so a change anywhere
-else in the repository builds nothing and makes no new runtime version.
+A wrapper of ``cdklabs.deploy-time-build`` that narrows what the library creates (its build role, its trigger's
+logging) and keeps its failure answer valid JSON.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Protocol
 
 import aws_cdk as cdk
 from aws_cdk import aws_codebuild as codebuild
@@ -21,73 +20,18 @@ from aws_cdk import aws_s3_assets as s3_assets
 from cdklabs.deploy_time_build import ContainerImageBuild
 from constructs import Construct
 
-from infra.log_groups import function_log_group
-from infra.nag import acknowledge_wildcards
-
-IMAGE_CONTEXT_EXCLUDES = [
-    "*",
-    "!Dockerfile",
-    "!.dockerignore",
-    "!agent",
-    "**/__pycache__",
-    "**/*.pyc",
-    "**/.pytest_cache",
-]
-"""Docker-style patterns: the build context is the Dockerfile (with its .dockerignore) and ``agent/``, nothing else."""
+from infra.function_log_groups import log_to_own_group
+from infra.image.context import IMAGE_CONTEXT_EXCLUDES, context_hash
+from infra.image.permissions import BUILD_ROLE, BuildResources
+from infra.permission import acknowledge, statements
 
 BUILD_TIMEOUT = cdk.Duration.minutes(20)
 """CodeBuild stops a build after this long; a normal build takes a few minutes."""
 BUILD_RESPONSE_TIMEOUT = cdk.Duration.minutes(30)
 """CloudFormation fails the build resource if no answer came by then (a build that never reached its last phase)."""
 
-ECR_PUSH_ACTIONS = [
-    "ecr:BatchCheckLayerAvailability",
-    "ecr:InitiateLayerUpload",
-    "ecr:UploadLayerPart",
-    "ecr:CompleteLayerUpload",
-    "ecr:PutImage",
-    "ecr:BatchGetImage",
-    "ecr:GetDownloadUrlForLayer",
-]
-ECR_PUBLIC_SERVICE = "ecr-public.amazonaws.com"
-
-
 FAILURE_REASON_LINE_BREAK = "reason: \nhttps://"
 """In the library's buildspec, a line break inside the failure reason, which its JSON answer then carries raw."""
-
-
-class ContainerImage(Protocol):
-    """What a runtime needs of its image: the URI to run, and the one repository its role may pull from."""
-
-    @property
-    def image_uri(self) -> str:
-        """``<registry>/<repository>:<tag>``."""
-        ...
-
-    @property
-    def repository(self) -> ecr.IRepository:
-        """The repository holding the image."""
-        ...
-
-
-def context_hash(directory: Path) -> str:
-    """SHA-256 of the build context, computed the way CDK fingerprints an asset, with the same exclusions."""
-    return cdk.FileSystem.fingerprint(str(directory), exclude=IMAGE_CONTEXT_EXCLUDES, ignore_mode=cdk.IgnoreMode.DOCKER)
-
-
-def local_image(scope: Construct, construct_id: str, *, directory: Path) -> ecr_assets.DockerImageAsset:
-    """The image built by this machine's Docker during ``cdk deploy`` and pushed to the CDK bootstrap repository.
-
-    Its tag is the asset hash, a fingerprint of the same context as ``context_hash``.
-    """
-    return ecr_assets.DockerImageAsset(
-        scope,
-        construct_id,
-        directory=str(directory),
-        platform=ecr_assets.Platform.LINUX_ARM64,
-        exclude=IMAGE_CONTEXT_EXCLUDES,
-        ignore_mode=cdk.IgnoreMode.DOCKER,
-    )
 
 
 class RemoteImageBuild(Construct):
@@ -113,8 +57,14 @@ class RemoteImageBuild(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, directory: Path, images_to_keep: int) -> None:
         """Create the repository and the build.
 
-        :param directory: directory holding ``Dockerfile`` and ``agent/``.
-        :param images_to_keep: the repository's lifecycle rule expires all but the newest this many images.
+        Args:
+            scope: The construct the build belongs to.
+            construct_id: The build's id in ``scope``.
+            directory: Directory holding ``Dockerfile``, ``agent/`` and ``contract/``.
+            images_to_keep: The repository's lifecycle rule expires all but the newest this many images.
+
+        Raises:
+            ValueError: The stack already has a ``RemoteImageBuild``.
         """
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
@@ -183,46 +133,17 @@ class RemoteImageBuild(Construct):
             resource_name=log_group_name,
             arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
         )
-        document = iam.PolicyDocument(
-            statements=[
-                iam.PolicyStatement(
-                    sid="ReadBuildContext",
-                    actions=["s3:GetObject"],
-                    resources=[source.bucket.arn_for_objects(source.s3_object_key)],
-                ),
-                iam.PolicyStatement(
-                    sid="PushImage", actions=ECR_PUSH_ACTIONS, resources=[self.repository.repository_arn]
-                ),
-                # Neither supports a resource-level permission: "*" is the only valid resource.
-                iam.PolicyStatement(sid="EcrSignIn", actions=["ecr:GetAuthorizationToken"], resources=["*"]),
-                iam.PolicyStatement(
-                    sid="EcrPublicSignIn", actions=["ecr-public:GetAuthorizationToken"], resources=["*"]
-                ),
-                iam.PolicyStatement(
-                    sid="EcrPublicBearerToken",
-                    actions=["sts:GetServiceBearerToken"],
-                    resources=["*"],
-                    conditions={"StringEquals": {"sts:AWSServiceName": ECR_PUBLIC_SERVICE}},
-                ),
-                iam.PolicyStatement(
-                    sid="BuildLogs",
-                    actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-                    resources=[log_group_arn, f"{log_group_arn}:*"],
-                ),
-            ]
+        granted = BuildResources(
+            source_object_arn=source.bucket.arn_for_objects(source.s3_object_key),
+            repository_arn=self.repository.repository_arn,
+            log_group_arn=log_group_arn,
         )
         role = project.role
         role.node.default_child.managed_policy_arns = None
-        role.node.find_child("DefaultPolicy").node.default_child.policy_document = document
-        acknowledge_wildcards(
-            role,
-            {
-                "*": "ecr:GetAuthorizationToken, ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken "
-                "support no resource-level permission (Service Authorization Reference); the bearer token is "
-                "limited to ECR Public by the sts:AWSServiceName condition",
-                f"{log_group_arn}:*": "log streams of the build's own log group, named by CodeBuild per build",
-            },
+        role.node.find_child("DefaultPolicy").node.default_child.policy_document = iam.PolicyDocument(
+            statements=statements(BUILD_ROLE, granted)
         )
+        acknowledge(role, BUILD_ROLE, granted)
         return build_logs
 
     def _scope_trigger(
@@ -237,21 +158,8 @@ class RemoteImageBuild(Construct):
             for node in stack.node.children
             if isinstance(node, lambda_.Function) and node.function_arn == trigger.function_arn
         )
-        trigger_logs = function_log_group(self, "Trigger", function)
         trigger.role.node.default_child.managed_policy_arns = None
-        # A policy of its own, not the role's default one, which the function depends on: the log group depends on
-        # the function's name.
-        logging = iam.Policy(
-            self,
-            "TriggerLogging",
-            roles=[trigger.role],
-            statements=[
-                iam.PolicyStatement(
-                    actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[trigger_logs.log_group_arn]
-                )
-            ],
-        )
-        return function, logging
+        return function, log_to_own_group(self, "Trigger", function, trigger.role)
 
     def _acknowledge(self, trigger_function: lambda_.Function) -> None:
         """Findings on what the library builds that this construct keeps on purpose."""
@@ -289,7 +197,7 @@ def _answer_failures_in_valid_json(stack: cdk.Stack, cfn_project: codebuild.CfnP
     if not any(FAILURE_REASON_LINE_BREAK in command for command in commands):
         raise ValueError(
             "the deploy-time-build buildspec changed: check that its failure answer is valid JSON, then update "
-            "FAILURE_REASON_LINE_BREAK in infra/image.py"
+            "FAILURE_REASON_LINE_BREAK in infra/image/remote.py"
         )
     build_spec["phases"]["post_build"]["commands"] = [
         command.replace(FAILURE_REASON_LINE_BREAK, "reason: https://") for command in commands

@@ -5,10 +5,11 @@ import datetime
 import pytest
 from botocore.exceptions import ClientError
 
-from infra.runtime_provider import errors, handler, log_groups
-from infra.runtime_provider import properties as p
-from tests.infra.cloudformation import EXECUTION_ROLE_ARN as ROLE_ARN
-from tests.infra.cloudformation import runtime_properties
+from infra.runtime.handler import errors, handler, runtime_log_groups, service_model
+from infra.runtime.handler import properties as p
+from infra.runtime.handler.event import CfnEvent
+from tests.infra.runtime.handler.cloudformation import EXECUTION_ROLE_ARN as ROLE_ARN
+from tests.infra.runtime.handler.cloudformation import runtime_properties
 
 RUNTIME_ID = "agentcore_streaming-AbCdE12345"
 ACCOUNT = "123456789012"
@@ -70,7 +71,7 @@ def data(runtime_id=RUNTIME_ID, version="1"):
 
 
 def token(request_id="req-1"):
-    return handler.CfnEvent(event("Create", request_id=request_id)).client_token
+    return CfnEvent.of(event("Create", request_id=request_id)).client_token
 
 
 def test_client_token__is_stable_per_request_and_within_the_model_limits():
@@ -120,7 +121,7 @@ def test_is_complete__delete_failed_raises(clients, stubber):
         handler.is_complete(event("Delete", physical_id=RUNTIME_ID, data={p.ATTR_ID: RUNTIME_ID}), clients=clients)
 
 
-def test_from_cfn__converts_booleans_and_integers_per_model(control):
+def test_service_model_request__converts_booleans_and_integers_per_model(control):
     props = {
         p.AGENT_RUNTIME_NAME: "a",
         p.AGENT_RUNTIME_ARTIFACT: {"containerConfiguration": {"containerUri": IMAGE}},
@@ -137,7 +138,7 @@ def test_from_cfn__converts_booleans_and_integers_per_model(control):
         p.ENVIRONMENT_VARIABLES: {"PORT": "8080"},
     }
 
-    request = handler._request(control, "CreateAgentRuntime", props)
+    request = service_model.request(control, "CreateAgentRuntime", props)
 
     assert request[p.NETWORK_CONFIGURATION]["networkModeConfig"]["requireServiceS3Endpoint"] is True
     assert request[p.LIFECYCLE_CONFIGURATION]["idleRuntimeSessionTimeout"] == 60
@@ -146,7 +147,7 @@ def test_from_cfn__converts_booleans_and_integers_per_model(control):
 
 def test_clients__use_standard_retries_and_short_timeouts(monkeypatch):
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    clients = handler.Clients.default()
+    clients = handler.default_clients()
 
     for client in (clients.control, clients.logs):
         assert client.meta.config.retries["mode"] == "standard"
@@ -171,4 +172,4 @@ def test_errors__only_the_propagation_messages_mean_role_not_ready(message, retr
 
 
 def test_log_groups__prefix_ends_with_a_hyphen_so_no_other_runtime_matches():
-    assert log_groups.runtime_log_group_prefix(RUNTIME_ID) == f"/aws/bedrock-agentcore/runtimes/{RUNTIME_ID}-"
+    assert runtime_log_groups.runtime_log_group_prefix(RUNTIME_ID) == f"/aws/bedrock-agentcore/runtimes/{RUNTIME_ID}-"

@@ -12,7 +12,7 @@ from typing import Any
 
 from fakes.control_plane import ACCOUNT, REGION
 from fakes.iam import Policy, role_policy
-from infra.runtime_provider import properties as p
+from infra.runtime.handler import properties as p
 
 HANDLERS = ("on_event", "is_complete")
 """The Lambda handlers of the provider, by their function name in ``handler.py``."""

@@ -1,0 +1,152 @@
+"""``AgentCoreRuntime``: an Amazon Bedrock AgentCore runtime serving a container image, with its execution role.
+
+The runtime is a ``Custom::AgentCoreRuntime`` resource whose properties are the ``CreateAgentRuntime`` request; one
+provider (two Lambda functions) per stack serves every runtime in it (``infra/runtime/provider.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from contract.deployment import MODEL_ID_ENV, MODEL_REGION_ENV
+from infra.image import ContainerImage
+from infra.model_id import ModelId
+from infra.permission import grant
+from infra.runtime import checks
+from infra.runtime.arns import Arns
+from infra.runtime.handler import properties as p
+from infra.runtime.permissions import EXECUTION_ROLE, SERVICE_PRINCIPAL, RuntimeResources
+from infra.runtime.provider import SERVICE_TIMEOUT, RuntimeProvider
+
+
+class AgentCoreRuntime(Construct):
+    """An AgentCore runtime running ``image``, allowed to invoke ``model_id`` and nothing else of Bedrock.
+
+    Each change of the image (a new tag) or of the configuration makes a new runtime version;
+    the ``DEFAULT`` endpoint follows the latest version. Renaming the runtime replaces it.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        runtime_name: str,
+        image: ContainerImage,
+        model_id: str,
+        environment: Mapping[str, str] | None = None,
+        description: str | None = None,
+        idle_session_timeout: cdk.Duration | None = None,
+        max_lifetime: cdk.Duration | None = None,
+        tags: Mapping[str, str] | None = None,
+        request_headers: Sequence[str] = (),
+    ) -> None:
+        """Create the execution role and the runtime.
+
+        Args:
+            scope: The construct the runtime belongs to; its stack gets the one provider.
+            construct_id: The runtime's id in ``scope``; changing it replaces the runtime.
+            runtime_name: AgentCore runtime name; letters, digits and underscores, starting with a letter.
+            image: The agent's linux/arm64 image; the role may pull from its repository only.
+            model_id: Bedrock system inference profile id (``us.anthropic...``) or foundation model id; passed to
+                the container as ``MODEL_ID``, with the stack's Region as ``BEDROCK_REGION``.
+            environment: More environment variables for the container. Default: none.
+            description: Runtime description. Default: none.
+            idle_session_timeout: Idle time after which a session ends. Default: the service's (900 s).
+            max_lifetime: Longest life of a session. Default: the service's (28,800 s).
+            tags: Tags of the runtime; changing them later retags it in place (TagResource/UntagResource).
+                Default: none besides the handler's own ``agentcore-runtime:cfn-*`` tags, which mark the runtime as
+                this stack's.
+            request_headers: Request headers AgentCore forwards to the container (its header allowlist; at most 20).
+                Default: none beyond the session id.
+
+        Raises:
+            ValueError: Every setting AgentCore or the handler would refuse, each with what to pass instead.
+        """
+        super().__init__(scope, construct_id)
+        found = checks.problems(
+            runtime_name=runtime_name,
+            model_id=model_id,
+            environment=environment or {},
+            tags=tags or {},
+            idle_session_timeout=idle_session_timeout,
+            max_lifetime=max_lifetime,
+        )
+        if found:
+            raise ValueError(f"AgentCoreRuntime {self.node.path}: " + "; ".join(found))
+        stack = cdk.Stack.of(self)
+        arns = Arns(stack)
+        self.runtime_name = runtime_name
+
+        self.role = iam.Role(
+            self,
+            "ExecutionRole",
+            assumed_by=iam.ServicePrincipal(
+                SERVICE_PRINCIPAL,
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    # The runtime's ARN does not exist before the runtime: AWS documents this account-wide pattern.
+                    "ArnLike": {"aws:SourceArn": arns.all_agentcore()},
+                },
+            ),
+            description=f"Execution role of AgentCore runtime {runtime_name}",
+        )
+        model = None if cdk.Token.is_unresolved(model_id) else ModelId.parse(model_id)
+        grant(
+            self.role,
+            EXECUTION_ROLE,
+            RuntimeResources(
+                arns, runtime_name=runtime_name, image_repository_arn=image.repository.repository_arn, model=model
+            ),
+        )
+
+        provider = RuntimeProvider.of(self)
+        provider.allow(self.role, runtime_name)
+
+        properties: dict[str, object] = {
+            p.AGENT_RUNTIME_NAME: runtime_name,
+            p.AGENT_RUNTIME_ARTIFACT: {"containerConfiguration": {"containerUri": image.image_uri}},
+            p.ROLE_ARN: self.role.role_arn,
+            p.NETWORK_CONFIGURATION: {"networkMode": "PUBLIC"},
+            p.PROTOCOL_CONFIGURATION: {"serverProtocol": "HTTP"},
+            p.ENVIRONMENT_VARIABLES: {**(environment or {}), MODEL_ID_ENV: model_id, MODEL_REGION_ENV: stack.region},
+        }
+        lifecycle = checks.lifecycle(idle_session_timeout, max_lifetime)
+        if lifecycle:
+            properties[p.LIFECYCLE_CONFIGURATION] = lifecycle
+        if description:
+            properties[p.DESCRIPTION] = description
+        if tags:
+            properties[p.TAGS] = dict(tags)
+        if request_headers:
+            properties[p.REQUEST_HEADER_CONFIGURATION] = {"requestHeaderAllowlist": list(request_headers)}
+
+        resource = cdk.CustomResource(
+            self,
+            "Resource",
+            service_token=provider.service_token,
+            resource_type=p.RESOURCE_TYPE,
+            properties=properties,
+            service_timeout=SERVICE_TIMEOUT,
+        )
+        # The service checks the role when the runtime is created: its policy must exist by then. The handlers'
+        # log groups and logging policies are not referenced by the functions: they must exist before the first call.
+        resource.node.add_dependency(self.role, provider)
+        self.runtime_arn: str = resource.get_att_string(p.ATTR_ARN)
+        """ARN of the runtime, the ``agentRuntimeArn`` that ``InvokeAgentRuntime`` takes."""
+        self.runtime_id: str = resource.ref
+        """Runtime id (``agentRuntimeId``), the resource's physical id."""
+        self.runtime_version: str = resource.get_att_string(p.ATTR_VERSION)
+        """Version the latest deployment created."""
+
+    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Allow ``grantee`` to invoke this runtime through any of its endpoints (``DEFAULT`` included)."""
+        return iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=["bedrock-agentcore:InvokeAgentRuntime"],
+            resource_arns=[self.runtime_arn, f"{self.runtime_arn}/runtime-endpoint/*"],
+        )

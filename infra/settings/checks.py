@@ -1,0 +1,145 @@
+"""What each deployment setting refuses, because AgentCore or CloudFormation would refuse it minutes into a deploy.
+
+Each check returns what is wrong and the fix, in one line, or None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from contract.agentcore import runtime_name_problem
+from contract.deployment import (
+    DEFAULT_MODEL_ID,
+    MEMORY_ID_ENV,
+    MODEL_ID_ENV,
+    MODEL_REGION_ENV,
+    SECRET_IDS_ENV,
+    SYSTEM_PROMPT_ENV,
+)
+from infra.model_id import ModelId
+
+DEFAULT_RUNTIME_NAME = "agentcore_streaming_agent"
+IMAGE_BUILD_REMOTE = "remote"
+"""Build the image in AWS CodeBuild at deploy time: no Docker engine on this machine."""
+IMAGE_BUILD_LOCAL = "local"
+"""Build the image with this machine's Docker, as a CDK image asset."""
+IMAGE_BUILD_MODES = (IMAGE_BUILD_REMOTE, IMAGE_BUILD_LOCAL)
+DEFAULT_IMAGES_TO_KEEP = 10
+MEMORY_EXPIRY_DAYS = (3, 365)
+"""``EventExpiryDuration`` bounds of an AgentCore Memory, in days (the CloudFormation resource schema)."""
+DEFAULT_MEMORY_EXPIRY_DAYS = 30
+
+STACK_VARIABLES = frozenset({MODEL_ID_ENV, MODEL_REGION_ENV, MEMORY_ID_ENV, SYSTEM_PROMPT_ENV, SECRET_IDS_ENV})
+"""The container's variables the stack sets from its own settings; ``agentEnvironment`` may not set them."""
+VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
+MAX_VARIABLES = 50
+MAX_VALUE_CHARS = 5000
+"""``CreateAgentRuntime``'s ``environmentVariables``: at most 50, names of 1-100 characters, values of at most 5,000
+(botocore's service model)."""
+SECRET_ID = re.compile(r"arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+|[\w/+=.@-]{1,512}")
+"""A Secrets Manager secret's name, or its ARN (the complete one, with the 6 characters the service appends)."""
+
+
+def runtime_name(name: str) -> str | None:
+    """A name ``CreateAgentRuntime`` takes."""
+    problem = runtime_name_problem(name)
+    if not problem:
+        return None
+    return (
+        f"{problem}. Fix: pick a name such as {DEFAULT_RUNTIME_NAME!r} and pass it with "
+        '`make deploy CDK_ARGS="-c runtimeName=<name>"` or `AGENTCORE_RUNTIME_NAME=<name> make deploy`.'
+    )
+
+
+def model_id(model: str) -> str | None:
+    """A system inference profile or a foundation model id, of a geography and provider Bedrock has."""
+    if not model.strip():
+        return "model id is empty. Fix: `-c modelId=<id>` or `MODEL_ID=<id>`, or leave both unset."
+    try:
+        ModelId.parse(model)
+    except ValueError as error:
+        return (
+            f"{error}. Fix: pass one with `-c modelId=<id>` or `MODEL_ID=<id>`, e.g. {DEFAULT_MODEL_ID}; a "
+            "geography or provider Bedrock added since is one more name in infra/model_id.py."
+        )
+    return None
+
+
+def image_build(mode: str) -> str | None:
+    """One of the two build modes."""
+    if mode in IMAGE_BUILD_MODES:
+        return None
+    return (
+        f"image build {mode!r} is unknown. Fix: `-c imageBuild=remote` (CodeBuild, the default) "
+        "or `-c imageBuild=local` (this machine's Docker), or AGENTCORE_IMAGE_BUILD=remote|local."
+    )
+
+
+def images_to_keep(count: object) -> str | None:
+    """A whole number of at least 1."""
+    if isinstance(count, int) and not isinstance(count, bool) and count >= 1:
+        return None
+    return (
+        f"images to keep must be a whole number of at least 1, not {count!r}. "
+        f"Fix: `-c imagesToKeep=10` or AGENTCORE_IMAGES_TO_KEEP=10 (default {DEFAULT_IMAGES_TO_KEEP})."
+    )
+
+
+def memory_expiry_days(count: int) -> str | None:
+    """Within what AgentCore Memory keeps."""
+    low, high = MEMORY_EXPIRY_DAYS
+    if low <= count <= high:
+        return None
+    return (
+        f"memory expiry of {count} days is outside what AgentCore Memory keeps ({low} to {high} days). "
+        "Fix: `-c memoryExpiryDays=30` or `AGENTCORE_MEMORY_EXPIRY_DAYS=30`."
+    )
+
+
+def system_prompt(prompt: str | None) -> str | None:
+    """Unset, or 1 to 5,000 characters: the container gets it as an environment variable."""
+    if prompt is None or 0 < len(prompt.strip()) <= MAX_VALUE_CHARS:
+        return None
+    return (
+        f"the system prompt must hold 1 to {MAX_VALUE_CHARS} characters (AgentCore's limit for an environment "
+        f"variable), not {len(prompt)}. Fix: shorten `systemPrompt`, or leave it unset for the agent's own."
+    )
+
+
+def environment(variables: Mapping[str, object]) -> str | None:
+    """Variable names and values AgentCore takes, none the stack sets itself, within AgentCore's count."""
+    for name, value in variables.items():
+        if not VARIABLE_NAME.fullmatch(name):
+            return (
+                f"agentEnvironment: {name!r} is not an environment variable name (letters, digits and _, not "
+                "starting with a digit, at most 100). Fix: rename it in agentEnvironment."
+            )
+        if name in STACK_VARIABLES:
+            return (
+                f"agentEnvironment must not set {name}, which the stack sets from its own settings. Fix: use "
+                "modelId, systemPrompt or agentSecrets (the README's DeploymentSettings table) and remove it there."
+            )
+        if not isinstance(value, str) or len(value) > MAX_VALUE_CHARS:
+            return (
+                f"agentEnvironment: {name} must be a string of at most {MAX_VALUE_CHARS} characters. Fix: quote "
+                f'it in cdk.json ("{name}": "...").'
+            )
+    if len(variables) + len(STACK_VARIABLES) > MAX_VARIABLES:
+        return (
+            f"agentEnvironment sets {len(variables)} variables; with the stack's own, AgentCore takes at most "
+            f"{MAX_VARIABLES}. Fix: pass fewer."
+        )
+    return None
+
+
+def secrets(ids: Mapping[str, str]) -> str | None:
+    """Names the code reads a secret by, each mapped to a Secrets Manager secret name or ARN."""
+    for name, secret_id in ids.items():
+        if not VARIABLE_NAME.fullmatch(name) or not SECRET_ID.fullmatch(secret_id):
+            return (
+                f"agentSecrets entry {name!r}: {secret_id!r} must map a name the code reads the secret by "
+                "(letters, digits and _) to a Secrets Manager secret name or ARN. Fix: "
+                '"agentSecrets": {"WEATHER_API_KEY": "my-agent/weather-api-key"} in cdk.json\'s context.'
+            )
+    return None

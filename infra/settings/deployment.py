@@ -1,0 +1,195 @@
+"""``DeploymentSettings``: the one table of deployment settings, each read from CDK context, else the environment.
+
+``make deploy CDK_ARGS="-c runtimeName=my_agent"`` and ``AGENTCORE_RUNTIME_NAME=my_agent make deploy`` do the same.
+Free of ``aws_cdk``: the preflight, ``make destroy`` and ``make local`` read the settings without starting jsii.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from contract.deployment import (
+    DEFAULT_MODEL_ID,
+    DEFAULT_STACK_NAME,
+    MODEL_ID_ENV,
+    SECRET_IDS_ENV,
+    STACK_NAME_ENV,
+    SYSTEM_PROMPT_ENV,
+)
+from infra.settings import checks
+from infra.settings.setting import ConfigurationError, Setting, days, flag, json_object, setting, whole_number
+
+if TYPE_CHECKING:
+    from infra.settings.context import Context
+
+CDK_REGION_VARIABLE = "CDK_DEFAULT_REGION"
+"""Set by the CDK CLI for the app, always, to the Region it resolved itself: a value exported in the shell never
+reaches the app under ``cdk``."""
+
+
+@dataclass(frozen=True)
+class DeploymentSettings:
+    """What one deployment is called, which model it may use, what the agent gets, and where it goes.
+
+    Each field is one setting (``infra/settings/setting.py``), in the order the docs' table lists them.
+    """
+
+    stack_name: str = setting(
+        DEFAULT_STACK_NAME, context_key="stackName", variables=(STACK_NAME_ENV,), doc="Stack name"
+    )
+    runtime_name: str = setting(
+        checks.DEFAULT_RUNTIME_NAME,
+        context_key="runtimeName",
+        variables=("AGENTCORE_RUNTIME_NAME",),
+        doc="Runtime name (letters, digits and `_`, starting with a letter, at most 48; no hyphens)",
+        check=checks.runtime_name,
+    )
+    model_id: str = setting(
+        DEFAULT_MODEL_ID,
+        context_key="modelId",
+        variables=(MODEL_ID_ENV,),
+        doc=f"Model id (the container's `{MODEL_ID_ENV}`): a system inference profile or a foundation model id; the "
+        "execution role may invoke that model only",
+        check=checks.model_id,
+    )
+    system_prompt: str | None = setting(
+        None,
+        context_key="systemPrompt",
+        variables=(SYSTEM_PROMPT_ENV,),
+        doc=f"System prompt (the container's `{SYSTEM_PROMPT_ENV}`, at most {checks.MAX_VALUE_CHARS:,} characters)",
+        check=checks.system_prompt,
+        default_doc="the agent's own (`agent/config.py`)",
+    )
+    environment: Mapping[str, str] = setting(
+        default_factory=dict,
+        context_key="agentEnvironment",
+        variables=("AGENTCORE_AGENT_ENVIRONMENT",),
+        doc="More environment variables for the agent (not secret: they are in the template)",
+        parse=json_object,
+        check=checks.environment,
+        form="JSON object",
+        default_doc="none",
+    )
+    secrets: Mapping[str, str] = setting(
+        default_factory=dict,
+        context_key="agentSecrets",
+        variables=("AGENTCORE_AGENT_SECRETS",),
+        doc="Secrets the agent reads at run time: name in the code → Secrets Manager secret name or ARN; the role "
+        "may read only these",
+        parse=json_object,
+        check=checks.secrets,
+        form="JSON object",
+        default_doc="none",
+    )
+    region: str | None = setting(
+        None,
+        context_key="region",
+        variables=("AWS_REGION", "AWS_DEFAULT_REGION"),
+        doc="Region",
+        default_doc="the CLI profile's",
+        cli_variable=CDK_REGION_VARIABLE,
+    )
+    image_build: str = setting(
+        checks.IMAGE_BUILD_REMOTE,
+        context_key="imageBuild",
+        variables=("AGENTCORE_IMAGE_BUILD",),
+        doc="Where the image is built: `remote` (AWS CodeBuild) or `local` (this machine's Docker)",
+        check=checks.image_build,
+    )
+    images_to_keep: int = setting(
+        checks.DEFAULT_IMAGES_TO_KEEP,
+        context_key="imagesToKeep",
+        variables=("AGENTCORE_IMAGES_TO_KEEP",),
+        doc="Images the repository keeps (remote build)",
+        parse=whole_number,
+        check=checks.images_to_keep,
+    )
+    memory: bool = setting(
+        True,
+        context_key="memory",
+        variables=("AGENTCORE_MEMORY",),
+        doc="Conversation memory: kept in an AgentCore Memory, or (`false`) in each session's process only",
+        parse=flag,
+        form="`true`/`false`",
+    )
+    memory_expiry_days: int = setting(
+        checks.DEFAULT_MEMORY_EXPIRY_DAYS,
+        context_key="memoryExpiryDays",
+        variables=("AGENTCORE_MEMORY_EXPIRY_DAYS",),
+        doc="Days a conversation's turns are kept",
+        parse=days,
+        check=checks.memory_expiry_days,
+        form="{} to {}".format(*checks.MEMORY_EXPIRY_DAYS),
+    )
+
+    def __post_init__(self) -> None:
+        """Refuse at synth time what the service would refuse minutes into a deployment.
+
+        Raises:
+            ConfigurationError: The first setting refused, with its fix.
+        """
+        for name, entry in self.table().items():
+            problem = entry.check(getattr(self, name)) if entry.check else None
+            if problem:
+                raise ConfigurationError(problem)
+
+    @classmethod
+    def table(cls) -> dict[str, Setting]:
+        """Every setting, by its field name, in the order of the class."""
+        return {
+            field.name: field.metadata["setting"] for field in dataclasses.fields(cls) if "setting" in field.metadata
+        }
+
+    @classmethod
+    def entry(cls, name: str) -> Setting:
+        """The entry of setting ``name`` (its field name)."""
+        return cls.table()[name]
+
+    @classmethod
+    def load(cls, context: Context, environ: Mapping[str, str] | None = None) -> DeploymentSettings:
+        """Read every setting from context (``-c key=value`` or cdk.json) or else the environment.
+
+        Raises:
+            ConfigurationError: A setting that cannot be read, or that would be refused, with its fix.
+        """
+        environ = os.environ if environ is None else environ
+        values = {}
+        for name, entry in cls.table().items():
+            value = entry.read(context, environ)
+            if value is not None:
+                values[name] = entry.parse(entry.context_key, value)
+        return cls(**values)
+
+    def container_environment(self) -> dict[str, str]:
+        """The agent's environment variables that follow from these settings, deployed or local alike.
+
+        The stack adds the model and its Region through ``AgentCoreRuntime`` and the memory it creates; ``make local``
+        adds the model and its Region itself.
+        """
+        variables = dict(self.environment)
+        if self.system_prompt is not None:
+            variables[SYSTEM_PROMPT_ENV] = self.system_prompt
+        if self.secrets:
+            variables[SECRET_IDS_ENV] = json.dumps(dict(self.secrets), separators=(",", ":"))
+        return variables
+
+
+def markdown_table() -> str:
+    """Every setting as a Markdown table: what it sets, its context key, its variables, its default."""
+    rows = ["| Setting | Context | Environment | Default |", "| --- | --- | --- | --- |"]
+    defaults = {field.name: field for field in dataclasses.fields(DeploymentSettings)}
+    for name, entry in DeploymentSettings.table().items():
+        form = f" ({entry.form})" if entry.form else ""
+        variables = ", ".join(f"`{variable}`" for variable in entry.variables)
+        default = entry.default_doc or _as_written(defaults[name].default)
+        rows.append(f"| {entry.doc} | `{entry.context_key}`{form} | {variables}{form} | {default} |")
+    return "\n".join(rows) + "\n"
+
+
+def _as_written(value: object) -> str:
+    return f"`{json.dumps(value) if isinstance(value, bool) else value}`"

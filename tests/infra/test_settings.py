@@ -1,0 +1,184 @@
+"""The deployment settings: each read from CDK context, else its variables, else its default; each refusal says
+the fix; the model id is told apart as AWS names models."""
+
+from __future__ import annotations
+
+import pytest
+
+from contract.deployment import SECRET_IDS_ENV, SYSTEM_PROMPT_ENV
+from infra.model_id import MODEL_PROVIDERS, ModelId
+from infra.settings import CommandLineContext, ConfigurationError, DeploymentSettings
+
+PROFILE = "eu.anthropic.claude-sonnet-4-20250514-v1:0"
+
+
+class CdkJson:
+    """Context as cdk.json holds it: objects stay objects, booleans stay booleans."""
+
+    def __init__(self, **values):
+        self.values = values
+
+    def try_get_context(self, key):
+        return self.values.get(key)
+
+
+def test_load__context_wins_over_the_environment():
+    settings = DeploymentSettings.load(
+        CdkJson(runtimeName="from_context"),
+        {"AGENTCORE_RUNTIME_NAME": "from_env", "MODEL_ID": PROFILE, "AWS_REGION": "eu-west-1"},
+    )
+
+    assert (settings.runtime_name, settings.model_id, settings.region) == ("from_context", PROFILE, "eu-west-1")
+
+
+@pytest.mark.parametrize(
+    ("args", "environ", "expected"),
+    [
+        (["-c", "systemPrompt=Be brief."], {}, {"system_prompt": "Be brief."}),
+        ([], {SYSTEM_PROMPT_ENV: "Be brief."}, {"system_prompt": "Be brief."}),
+        (["-c", 'agentEnvironment={"TEAM": "search"}'], {}, {"environment": {"TEAM": "search"}}),
+        ([], {"AGENTCORE_AGENT_ENVIRONMENT": '{"TEAM": "search"}'}, {"environment": {"TEAM": "search"}}),
+        (["-c", 'agentSecrets={"KEY": "a/b"}'], {}, {"secrets": {"KEY": "a/b"}}),
+        ([], {"AGENTCORE_AGENT_SECRETS": '{"KEY": "a/b"}'}, {"secrets": {"KEY": "a/b"}}),
+        ([], {}, {"memory": True, "memory_expiry_days": 30, "image_build": "remote", "images_to_keep": 10}),
+        (["-c", "memory=false"], {}, {"memory": False}),
+        (["-c", "memory=false"], {"AGENTCORE_MEMORY": "true"}, {"memory": False}),
+        (
+            [],
+            {"AGENTCORE_MEMORY": "off", "AGENTCORE_MEMORY_EXPIRY_DAYS": "90"},
+            {"memory": False, "memory_expiry_days": 90},
+        ),
+        (["-c", "memoryExpiryDays=365"], {}, {"memory_expiry_days": 365}),
+        (
+            [],
+            {"AGENTCORE_IMAGE_BUILD": "local", "AGENTCORE_IMAGES_TO_KEEP": "25"},
+            {"image_build": "local", "images_to_keep": 25},
+        ),
+        ([], {"AWS_DEFAULT_REGION": "eu-west-1", "CDK_DEFAULT_REGION": "us-east-1"}, {"region": "eu-west-1"}),
+        ([], {"CDK_DEFAULT_REGION": "ap-southeast-2"}, {"region": "ap-southeast-2"}),
+    ],
+    ids=[
+        "prompt -c",
+        "prompt env",
+        "environment -c",
+        "environment env",
+        "secrets -c",
+        "secrets env",
+        "defaults",
+        "memory -c",
+        "memory -c over env",
+        "memory and expiry env",
+        "expiry -c",
+        "image build env",
+        "region env before the CLI's",
+        "region the CLI's last",
+    ],
+)
+def test_load__reads_each_setting_from_the_context_or_its_variables(args, environ, expected):
+    settings = DeploymentSettings.load(CommandLineContext(args), environ)
+
+    assert {name: getattr(settings, name) for name in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["-c", "systemPrompt=Be brief."], {SYSTEM_PROMPT_ENV: "Be brief."}),
+        (["-c", 'agentEnvironment={"TEAM": "search"}'], {"TEAM": "search"}),
+        (["-c", 'agentSecrets={"KEY": "a/b"}'], {SECRET_IDS_ENV: '{"KEY":"a/b"}'}),
+    ],
+    ids=["prompt", "environment", "secrets"],
+)
+def test_container_environment__holds_what_the_agent_settings_give_it(args, expected):
+    assert DeploymentSettings.load(CommandLineContext(args), {}).container_environment() == expected
+
+
+def test_load__cdk_json_objects_are_taken_as_they_are():
+    settings = DeploymentSettings.load(CdkJson(agentEnvironment={"TEAM": "search"}, agentSecrets={"KEY": "a/b"}), {})
+
+    assert settings.environment == {"TEAM": "search"}
+    assert settings.secrets == {"KEY": "a/b"}
+
+
+@pytest.mark.parametrize(
+    ("context", "fix"),
+    [
+        ({"runtimeName": "agentcore-streaming"}, r"runtimeName=<name>.*AGENTCORE_RUNTIME_NAME=<name> make deploy"),
+        ({"runtimeName": "1agent"}, r"runtimeName=<name>.*AGENTCORE_RUNTIME_NAME=<name> make deploy"),
+        ({"runtimeName": "a" * 49}, r"runtimeName=<name>.*AGENTCORE_RUNTIME_NAME=<name> make deploy"),
+        ({"modelId": " "}, "model id is empty. Fix: `-c modelId=<id>`"),
+        ({"modelId": "usa.anthropic.claude-sonnet-4-20250514-v1:0"}, r"neither a system inference profile.*-c modelId"),
+        ({"modelId": "claude-sonnet-4"}, r"neither a system inference profile.*MODEL_ID=<id>"),
+        ({"modelId": "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/x"}, "neither"),
+        ({"agentEnvironment": {"MODEL_ID": "x"}}, "must not set MODEL_ID"),
+        ({"agentEnvironment": {"SECRET_IDS": "{}"}}, "must not set SECRET_IDS"),
+        ({"agentEnvironment": {"1BAD": "x"}}, "not an environment variable name"),
+        ({"agentEnvironment": {"PORT": 8080}}, "must be a string"),
+        ({"agentEnvironment": "TEAM=search"}, "must be a JSON object"),
+        ({"agentEnvironment": {f"V{i}": "x" for i in range(46)}}, "at most 50"),
+        ({"agentSecrets": {"KEY": "has spaces"}}, "to a Secrets Manager secret name or ARN"),
+        ({"agentSecrets": {"bad-name": "a/b"}}, "a name the code reads the secret by"),
+        ({"systemPrompt": "   "}, "1 to 5000 characters"),
+        ({"systemPrompt": "x" * 5001}, "1 to 5000 characters"),
+        ({"memory": "maybe"}, "-c memory=false"),
+        ({"memoryExpiryDays": "a month"}, "-c memoryExpiryDays=30"),
+        ({"memoryExpiryDays": "2"}, "3 to 365 days"),
+        ({"memoryExpiryDays": "366"}, "3 to 365 days"),
+        ({"imageBuild": "docker"}, "-c imageBuild=local"),
+        ({"imagesToKeep": "0"}, "-c imagesToKeep=10"),
+        ({"imagesToKeep": "many"}, "AGENTCORE_IMAGES_TO_KEEP=10"),
+    ],
+    ids=lambda value: str(value)[:40] if isinstance(value, dict) else None,
+)
+def test_load__what_agentcore_would_refuse_stops_synth_with_the_fix(context, fix):
+    with pytest.raises(ConfigurationError, match=fix):
+        DeploymentSettings.load(CdkJson(**context), {})
+
+
+def test_settings__are_checked_however_they_are_made():
+    with pytest.raises(ConfigurationError, match="runtimeName=<name>"):
+        DeploymentSettings(runtime_name="has-hyphen")
+
+
+def test_table__no_two_settings_share_a_context_key_or_a_variable():
+    table = DeploymentSettings.table().values()
+    keys = [entry.context_key for entry in table]
+    variables = [variable for entry in table for variable in entry.variables]
+
+    assert len(set(keys)) == len(keys)
+    assert len(set(variables)) == len(variables)
+
+
+@pytest.mark.parametrize(
+    ("model_id", "geo", "foundation_model"),
+    [
+        ("us.anthropic.claude-sonnet-4-20250514-v1:0", "us", "anthropic.claude-sonnet-4-20250514-v1:0"),
+        ("us-gov.anthropic.claude-3-haiku-20240307-v1:0", "us-gov", "anthropic.claude-3-haiku-20240307-v1:0"),
+        ("global.amazon.nova-2-lite-v1:0", "global", "amazon.nova-2-lite-v1:0"),
+        ("us.openai.gpt-5.4", "us", "openai.gpt-5.4"),
+        ("anthropic.claude-3-haiku-20240307-v1:0", None, "anthropic.claude-3-haiku-20240307-v1:0"),
+        ("openai.gpt-5.4", None, "openai.gpt-5.4"),
+    ],
+)
+def test_model_id__tells_an_inference_profile_from_a_foundation_model(model_id, geo, foundation_model):
+    parsed = ModelId.parse(model_id)
+
+    assert (parsed.geo, parsed.foundation_model, parsed.is_inference_profile) == (geo, foundation_model, bool(geo))
+
+
+@pytest.mark.parametrize("model_id", ["eu.x.y", "us.anthropic", "anthropic", "apac.unknown.model", "", "us..x"])
+def test_model_id__refuses_what_is_neither_naming_both_forms(model_id):
+    with pytest.raises(ValueError, match=r"neither a system inference profile \(<geo>\.<provider>\.<model>"):
+        ModelId.parse(model_id)
+
+
+def test_model_providers__are_every_provider_of_aws_cdk_libs_model_list():
+    from aws_cdk import aws_bedrock as bedrock
+
+    known = {
+        getattr(bedrock.FoundationModelIdentifier, name).model_id.split(".")[0]
+        for name in dir(bedrock.FoundationModelIdentifier)
+        if name.isupper()
+    }
+
+    assert known == MODEL_PROVIDERS
