@@ -1,4 +1,4 @@
-"""Every command in the shell code blocks of README.md and docs/*.md works in a new shell, right after make install.
+"""Every command in the shell blocks of README.md, CONTRIBUTING.md and docs/ works in a new shell after make install.
 
 The commands are read from the documents at collection time, so a command added, changed or removed there is tested
 as it now reads. Each runs in a fresh ``bash`` with a clean environment (no ``VIRTUAL_ENV``, no ``.venv/bin`` on
@@ -9,6 +9,8 @@ as it now reads. Each runs in a fresh ``bash`` with a clean environment (no ``VI
   agent with a scripted model on a free port in place of 8080;
 - any other ``.venv/bin/python -m client ...``: its ``--help`` in the new shell, and its arguments parsed by the real
   parser (placeholders such as ``ID`` and ``ARN`` filled in), since it needs AWS;
+- ``.venv/bin/python -m bench ...``: its ``--help`` in the new shell, which must list every option the command uses
+  (a run measures for minutes, and ``--render`` rewrites the published page);
 - ``.venv/bin/pytest ...``: ``--collect-only`` (the paths exist and import);
 - ``aws SERVICE OPERATION --option ...``: checked against botocore's service model (service, operation, options);
 - ``export NAME=value``: as it is.
@@ -34,9 +36,8 @@ from client import cli
 from client.invocation.arn import EXAMPLE_ARN
 from client.invocation.session_ids import new_session_id
 from fakes.scripted_model import ScriptedModel
+from tests.documents import DOCUMENTS, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 SHELL_BLOCK = re.compile(r"^(?P<indent>[ \t]*)```(?:bash|sh|shell)\n(?P<body>.*?)^(?P=indent)```", re.M | re.S)
 LOCAL_AGENT = re.compile(r"(?:localhost|127\.0\.0\.1):8080")
 PLACEHOLDERS = {"ID": new_session_id(), "ARN": EXAMPLE_ARN}
@@ -109,7 +110,8 @@ def in_fresh_shell(argv: list[str], home: Path) -> subprocess.CompletedProcess:
 
 def test_documents__have_commands_to_check():
     assert len(COMMANDS) > 10
-    assert {command.where.split(":")[0] for command in COMMANDS} >= {"README.md", "docs/customize.md"}
+    documents = {command.where.split(":")[0] for command in COMMANDS}
+    assert documents >= {"README.md", "CONTRIBUTING.md", "docs/customize.md"}
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[f"{c.where} {c.text[:50]}" for c in COMMANDS])
@@ -122,6 +124,8 @@ def test_command__works_in_a_new_shell_after_make_install(command, tmp_path, ser
         check_against_a_local_agent(argv, tmp_path, serve_agent)
     elif argv[:3] == [".venv/bin/python", "-m", "client"]:
         check_client_command(argv, tmp_path)
+    elif argv[:3] == [".venv/bin/python", "-m", "bench"]:
+        check_bench_command(argv, tmp_path)
     elif program == ".venv/bin/pytest":
         check_pytest(argv, tmp_path)
     elif program == "aws":
@@ -162,6 +166,15 @@ def check_client_command(argv: list[str], home: Path) -> None:
     except SystemExit:
         pytest.fail(f"the client refuses these arguments: {filled}")
     assert unknown == []
+
+
+def check_bench_command(argv: list[str], home: Path) -> None:
+    helped = in_fresh_shell([*argv[:3], "--help"], home)
+    assert helped.returncode == 0, helped.stderr
+    assert helped.stdout.startswith("usage: python -m bench")
+
+    options = {word.split("=")[0] for word in argv[3:] if word.startswith("-")}
+    assert {option for option in options if option not in helped.stdout.split()} == set()
 
 
 def check_pytest(argv: list[str], home: Path) -> None:

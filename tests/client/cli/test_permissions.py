@@ -1,4 +1,4 @@
-"""The README's policy for ``status`` and ``logs`` grants exactly the calls they make, with real actions and ARNs."""
+"""The documented policy for ``status`` and ``logs`` grants exactly the calls they make, with real actions and ARNs."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_RUNTIME_ARN
 from fakes.scripted_model import ScriptedModel
 from tests.client.operations.cloudwatch import RuntimeLogs, create_runtime, record
 
-README = Path(__file__).resolve().parents[3] / "README.md"
+OPERATIONS = Path(__file__).resolve().parents[3] / "docs" / "operations.md"
 _SERVICES = {"bedrock-agentcore": "bedrock-agentcore-control", "logs": "logs", "cloudformation": "cloudformation"}
 _RUNTIME_AND_ENDPOINT = [
     r"arn:aws:bedrock-agentcore:REGION:ACCOUNT:runtime/RUNTIME_ID",
@@ -33,14 +33,14 @@ _ARN_FORMS = {
 }
 
 
-def readme_policy() -> dict:
-    section = README.read_text().split("#### Permissions for `status` and `logs`", 1)[1]
+def documented_policy() -> dict:
+    section = OPERATIONS.read_text().split("## Permissions for `status` and `logs`", 1)[1]
     return json.loads(re.search(r"```json\n(.*?)```", section, re.DOTALL).group(1))
 
 
 def granted() -> dict[str, list[str]]:
     actions: dict[str, list[str]] = {}
-    for statement in readme_policy()["Statement"]:
+    for statement in documented_policy()["Statement"]:
         assert statement["Effect"] == "Allow"
         names = [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
         resources = [statement["Resource"]] if isinstance(statement["Resource"], str) else statement["Resource"]

@@ -136,8 +136,8 @@ def test_page__stop_ends_the_turn_upstream_and_the_conversation_goes_on(chromium
     second = page.ask("Do you remember?")
 
     assert page.wait_until_finished(second) == "done"
-    # A stopped turn is dropped from the history (README, Sessions): a prompt left without its answer would make
-    # the next request to Bedrock an invalid conversation. The session itself goes on.
+    # A stopped turn is dropped from the history (docs/conversations.md, Sessions): a prompt left without its answer
+    # would make the next request to Bedrock an invalid conversation. The session itself goes on.
     assert "The stopped question was dropped." in second.text
     assert session.text == session_of_first_turn
 
