@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from agent.config import aws_region
+from agent.settings import aws_region
 from contract.deployment import SECRET_IDS_ENV
 
 

@@ -1,8 +1,8 @@
 """The agent's per-invocation records as the client reads them back from CloudWatch Logs.
 
-The agent prints one JSON line per invocation (``agent.invocation_log``); every other line it prints is plain text.
-This module recognises the records, says which lines count as failures, and renders a record as one line a person
-can scan: time, session, outcome, time to first chunk, tokens, tools, and the memory write unless it was saved.
+The agent prints one JSON line per invocation (``agent.observability.invocation_log``); every other line it prints is
+plain text. This module recognises the records, says which lines count as failures, and renders a record as one line
+a person can scan: time, session, outcome, time to first chunk, tokens, tools, and the memory write unless it was saved.
 A completed invocation whose memory write failed is a failure too: the user saw the answer, but a new microVM
 would not remember it until the session's next turn writes it again.
 """

@@ -1,6 +1,6 @@
 """``python -m agent.server`` (a scripted model, ``fakes/scripted_server.py``) in a process of its own.
 
-What the container runs: uvicorn as ``agent.shutdown`` configures it (header timeout, connection cap, SIGTERM
+What the container runs: uvicorn as ``agent.http.serving`` configures it (header timeout, connection cap, SIGTERM
 handling), and the calculator's worker processes as children of the server, so a test can watch them, signal the
 server, and measure what nothing in the test process can disturb.
 """
@@ -21,6 +21,7 @@ from typing import IO
 import httpx
 import psutil
 
+from agent.tools.calculator.process import WORKER_MODULE
 from fakes.live_server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +53,7 @@ class AgentProcess:
 
 def _is_worker(process: psutil.Process) -> bool:
     try:
-        return "agent.calculator_worker" in process.cmdline()
+        return WORKER_MODULE in process.cmdline()
     except psutil.Error:
         return False
 

@@ -130,7 +130,7 @@ class Settings:
     memory_expiry_days: int = DEFAULT_MEMORY_EXPIRY_DAYS
     """Days a conversation's turns are kept in memory."""
     system_prompt: str | None = None
-    """The agent's system prompt; None keeps the agent's own default (``agent.config``)."""
+    """The agent's system prompt; None keeps the agent's own default (``agent.tools.prompt``)."""
     environment: Mapping[str, str] = field(default_factory=dict)
     """More environment variables for the agent, in the template as they are: nothing secret."""
     secrets: Mapping[str, str] = field(default_factory=dict)

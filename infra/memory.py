@@ -16,7 +16,8 @@ from contract.agentcore import RUNTIME_NAME_PATTERN
 from infra.config import DEFAULT_MEMORY_EXPIRY_DAYS, MEMORY_EXPIRY_DAYS
 
 CONVERSATION_ACTIONS = ["bedrock-agentcore:CreateEvent", "bedrock-agentcore:ListEvents"]
-"""The data-plane calls the agent makes (``agent.memory_store``): write a turn, read a conversation back."""
+"""The data-plane calls the agent makes (``agent.conversation.memory_store``): write a turn, read a conversation
+back."""
 
 DEFAULT_EXPIRY = cdk.Duration.days(DEFAULT_MEMORY_EXPIRY_DAYS)
 

@@ -8,9 +8,8 @@ import logging
 import pytest
 from botocore.exceptions import ClientError, NoCredentialsError, NoRegionError
 
-from agent import aws_setup
-from agent.streaming import STREAM_ERROR
-from contract.stream import AWS_SETUP_ERROR
+from agent.streaming import aws_setup
+from contract.stream import AWS_SETUP_ERROR, EventType
 from fakes.scripted_model import Fail, ScriptedModel
 from tests.agent.helpers import stream_values
 
@@ -34,7 +33,7 @@ def test_stream__aws_setup_failure_before_any_answer_is_one_event_naming_the_fix
 
     values = stream_values(http, url, {"prompt": "hi"})
 
-    assert values == [{"error": expected, "type": STREAM_ERROR, "code": AWS_SETUP_ERROR}]
+    assert values == [{"error": expected, "type": EventType.STREAM_ERROR, "code": AWS_SETUP_ERROR}]
     assert "Fix: " in expected
 
 
@@ -43,16 +42,16 @@ def test_stream__aws_setup_failure_in_events_mode_is_the_same_one_event(serve_ag
 
     values = stream_values(http, url, {"prompt": "hi", "stream": "events"})
 
-    assert values == [{"error": aws_setup.NO_CREDENTIALS, "type": STREAM_ERROR, "code": AWS_SETUP_ERROR}]
+    assert values == [{"error": aws_setup.NO_CREDENTIALS, "type": EventType.STREAM_ERROR, "code": AWS_SETUP_ERROR}]
 
 
 def test_stream__aws_setup_failure_is_logged_in_one_line_without_a_traceback(serve_agent, http, caplog):
     url = serve_agent(ScriptedModel([[Fail(NoCredentialsError())]]))
 
-    with caplog.at_level(logging.INFO, logger="agent.streaming"):
+    with caplog.at_level(logging.INFO, logger="agent.streaming.events"):
         stream_values(http, url, {"prompt": "hi"})
 
-    logged = [record for record in caplog.records if record.name == "agent.streaming"]
+    logged = [record for record in caplog.records if record.name == "agent.streaming.events"]
     assert [(record.levelname, record.exc_info) for record in logged] == [("ERROR", None)]
     assert "\n" not in logged[0].getMessage()
     assert "NoCredentialsError" in logged[0].getMessage() and "aws configure" in logged[0].getMessage()
@@ -71,7 +70,7 @@ def test_stream__credentials_failing_after_the_answer_began_is_an_ordinary_broke
     values = stream_values(http, url, {"prompt": "hi"})
 
     assert values[0] == "It is "
-    assert values[-1] == {"error": "NoCredentialsError: Unable to locate credentials", "type": STREAM_ERROR}
+    assert values[-1] == {"error": "NoCredentialsError: Unable to locate credentials", "type": EventType.STREAM_ERROR}
 
 
 def test_stream__any_other_failure_before_the_answer_keeps_its_traceback_and_has_no_setup_code(
@@ -79,11 +78,13 @@ def test_stream__any_other_failure_before_the_answer_keeps_its_traceback_and_has
 ):
     url = serve_agent(ScriptedModel([[Fail(RuntimeError("model exploded"))]]))
 
-    with caplog.at_level(logging.ERROR, logger="agent.streaming"):
+    with caplog.at_level(logging.ERROR, logger="agent.streaming.events"):
         values = stream_values(http, url, {"prompt": "hi"})
 
-    assert values == [{"error": "RuntimeError: model exploded", "type": STREAM_ERROR}]
-    assert [record.exc_info is not None for record in caplog.records if record.name == "agent.streaming"] == [True]
+    assert values == [{"error": "RuntimeError: model exploded", "type": EventType.STREAM_ERROR}]
+    assert [record.exc_info is not None for record in caplog.records if record.name == "agent.streaming.events"] == [
+        True
+    ]
 
 
 def test_setup_problem__is_found_through_the_errors_a_library_raised_it_from():

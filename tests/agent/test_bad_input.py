@@ -10,7 +10,7 @@ import time
 import httpx
 import pytest
 
-from agent.config import Settings
+from agent.settings import AgentSettings
 from contract.agentcore import ACTOR_HEADER, SESSION_HEADER
 from fakes.agent_process import agent_process
 from fakes.scripted_model import ScriptedModel
@@ -64,7 +64,7 @@ def test_invalid_payload__is_rejected_with_a_helpful_json_error(agent_url, http,
 
 
 def test_body_larger_than_any_valid_prompt__is_rejected_before_it_is_parsed(agent_url, http):
-    limit = Settings(max_prompt_chars=100).max_body_bytes
+    limit = AgentSettings(max_prompt_chars=100).max_body_bytes
 
     response = http.post(f"{agent_url}/invocations", content=b"[" + b" " * limit + b"]")
 

@@ -22,7 +22,7 @@ import httpx
 import psutil
 import pytest
 
-from agent.calculator import calculator_tool
+from agent.tools.calculator.tool import calculator_tool
 from contract.agentcore import SESSION_HEADER
 from fakes.agent_process import AgentProcess, agent_process, gone
 from fakes.scripted_model import ScriptedModel, ToolCall

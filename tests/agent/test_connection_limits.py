@@ -1,7 +1,7 @@
 """Connections that never finish their request are cut; connections beyond the cap are refused; serving goes on.
 
 Driven over raw sockets against ``python -m agent.server`` in its own process, whose uvicorn is configured exactly as
-in the container (``agent.shutdown``, ``agent.connection_guard``).
+in the container (``agent.http.serving``, ``agent.http.connection_guard``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket
 from websockets.sync.client import connect
 
-from agent.connection_guard import ConnectionLimits, protocol_class
+from agent.http.connection_guard import ConnectionLimits, protocol_class
 from fakes.agent_process import agent_process
 from fakes.live_server import serve
 

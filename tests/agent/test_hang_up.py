@@ -24,13 +24,13 @@ STOP_BAR_SECONDS = 0.1
 SERVE_TIRELESS = """
 import sys
 from pathlib import Path
-from agent.config import Settings
+from agent.settings import AgentSettings
 from agent.server import create_app
 from fakes.live_server import serve
 from fakes.tireless_model import TirelessModel
 
 model = TirelessModel(Path(sys.argv[1]), pace=float(sys.argv[2]))
-with serve(create_app(model=model, settings=Settings())) as url:
+with serve(create_app(model=model, settings=AgentSettings())) as url:
     print(url, flush=True)
     sys.stdin.read()
 """

@@ -10,7 +10,7 @@ import time
 import httpx
 import pytest
 
-from agent import invocation_log
+from agent.observability import invocation_log
 from contract.agentcore import SESSION_HEADER
 from contract.record import INVOCATION_RECORD, Outcome
 from fakes.scripted_model import Fail, ScriptedModel, ToolCall

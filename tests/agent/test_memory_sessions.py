@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.memory_store import ConversationKey
+from agent.conversation.keys import ConversationKey
 from contract.agentcore import ACTOR_HEADER, DEFAULT_ACTOR_ID, SESSION_HEADER
 from fakes.converse_rules import converse_problems
 from fakes.memory_plane import MEMORY_ID, Fault
@@ -57,13 +57,13 @@ def test_conversation__continues_in_a_new_server_that_never_saw_it(serve_agent, 
 
 SERVE_WITH_MEMORY = """
 import sys
-from agent.config import Settings
+from agent.settings import AgentSettings
 from agent.server import create_app
 from fakes.live_server import serve
 from fakes.scripted_model import ScriptedModel
 
 model = ScriptedModel([lambda messages: [f"I have seen {len(messages)} messages."]], repeat=True)
-with serve(create_app(model=model, settings=Settings.from_env())) as url:
+with serve(create_app(model=model, settings=AgentSettings.from_env())) as url:
     print(url, flush=True)
     sys.stdin.read()
 """

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 
-from agent.memory_store import ConversationKey, MemoryStore
+from agent.conversation.keys import ConversationKey
+from agent.conversation.memory_store import MemoryStore
 from fakes.memory_plane import MEMORY_ID
 
 KEY = ConversationKey("default", "session-" + "s" * 32)

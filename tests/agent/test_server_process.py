@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from agent.logs import STREAM_STARTED
+from agent.observability.log_format import STREAM_STARTED
 from client.cli import EXIT_CONFIGURATION
 from fakes.live_server import free_port
 
@@ -73,8 +73,8 @@ def test_server__without_credentials_says_where_it_listens_and_answers_each_prom
         assert answer.stderr.startswith("error: the agent found no AWS credentials") and answer.stderr.count("\n") == 1
         assert "aws configure" in answer.stderr
     lines = log.splitlines()
-    assert f"INFO agent.shutdown serving url=<{url}> paths=<POST /invocations, GET /ping>" in lines
+    assert f"INFO agent.http.serving serving url=<{url}> paths=<POST /invocations, GET /ping>" in lines
     assert "Traceback" not in log
-    assert len([line for line in lines if line.startswith("ERROR agent.streaming model not called")]) == 2
+    assert len([line for line in lines if line.startswith("ERROR agent.streaming.events model not called")]) == 2
     started = STREAM_STARTED.split(" (")[0]
     assert len([line for line in lines if started in line]) == 2, "each SDK record is written once per request"

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from agent.sessions import SessionBusy, SessionStore
+from agent.conversation.sessions import SessionBusy, SessionStore
 from contract.agentcore import SESSION_HEADER
 from fakes.scripted_model import ScriptedModel
 from fakes.sse import sse_values
@@ -152,12 +152,12 @@ def test_session_store__never_evicts_a_busy_session():
 
 SERVE_IN_SUBPROCESS = """
 import sys, time
-from agent.config import Settings
+from agent.settings import AgentSettings
 from agent.server import create_app
 from fakes.live_server import serve
 from fakes.scripted_model import ScriptedModel
 
-with serve(create_app(model=ScriptedModel([["turn"]], repeat=True), settings=Settings())) as url:
+with serve(create_app(model=ScriptedModel([["turn"]], repeat=True), settings=AgentSettings())) as url:
     print(url, flush=True)
     sys.stdin.read()
 """

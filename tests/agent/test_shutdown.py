@@ -17,8 +17,8 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from agent.logs import STREAM_STARTED, StreamStartFilter
-from agent.shutdown import SHUTDOWN_EVENT
+from agent.http.shutdown import SHUTDOWN_EVENT
+from agent.observability.log_format import STREAM_STARTED, StreamStartFilter
 from fakes.agent_process import AgentProcess, agent_process
 from fakes.live_server import free_port
 from fakes.scripted_server import AFTER_TOOL, tool_call_prompt

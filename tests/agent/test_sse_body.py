@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from agent.streaming import encode_sse, sse_body
+from agent.streaming.sse import encode_sse, sse_body
 
 
 async def collect(body) -> list[bytes]:

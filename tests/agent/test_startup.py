@@ -18,7 +18,8 @@ import httpx
 import psutil
 import pytest
 
-from agent.config import ConfigError, Settings
+from agent.settings import AgentSettings, ConfigurationError
+from agent.tools.calculator.process import WORKER_MODULE
 from fakes.live_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import json, sys, time, urllib.request
 import psutil
-from agent.calculator_pool import POOL
+from agent.tools.calculator.pool import POOL
 from agent.server import create_app
 from fakes.live_server import serve
 from fakes.scripted_model import ScriptedModel
@@ -107,7 +108,7 @@ def test_python_dash_m_agent__starts_the_calculator_worker_before_the_server_is_
         server.terminate()
         server.wait(timeout=10)
 
-    assert [command[command.index("-m") + 1] for command, _ in workers] == ["agent.calculator_worker"]
+    assert [command[command.index("-m") + 1] for command, _ in workers] == [WORKER_MODULE]
     assert workers[0][1] < listening_at
 
 
@@ -161,7 +162,7 @@ def test_python_dash_m_agent__exits_with_one_line_naming_a_bad_setting():
 
 
 def test_settings__come_from_the_environment():
-    settings = Settings.from_env(
+    settings = AgentSettings.from_env(
         {
             "MODEL_ID": "us.amazon.nova-pro-v1:0",
             "AWS_REGION": "eu-west-1",
@@ -177,34 +178,36 @@ def test_settings__come_from_the_environment():
 
 
 def test_settings__default_to_claude_sonnet_4_inference_profile():
-    assert Settings.from_env({}).model_id == "us.anthropic.claude-sonnet-4-20250514-v1:0"
+    assert AgentSettings.from_env({}).model_id == "us.anthropic.claude-sonnet-4-20250514-v1:0"
 
 
 def test_settings__reject_a_non_numeric_limit_naming_the_variable():
-    with pytest.raises(ConfigError, match="MAX_SESSIONS='many' is not an integer"):
-        Settings.from_env({"MAX_SESSIONS": "many"})
+    with pytest.raises(ConfigurationError, match="MAX_SESSIONS='many' is not an integer"):
+        AgentSettings.from_env({"MAX_SESSIONS": "many"})
 
 
 def test_settings__call_bedrock_in_the_region_the_stack_names_before_aws_region():
-    settings = Settings.from_env({"BEDROCK_REGION": "us-west-2", "AWS_REGION": "eu-west-1"})
+    settings = AgentSettings.from_env({"BEDROCK_REGION": "us-west-2", "AWS_REGION": "eu-west-1"})
 
     assert settings.region == "us-west-2"
 
 
 def test_settings__reject_a_non_positive_timeout_naming_the_variable():
-    with pytest.raises(ConfigError, match="WEATHER_TIMEOUT_SECONDS='0' must be a positive number of seconds"):
-        Settings.from_env({"WEATHER_TIMEOUT_SECONDS": "0"})
+    with pytest.raises(ConfigurationError, match="WEATHER_TIMEOUT_SECONDS='0' must be a positive number of seconds"):
+        AgentSettings.from_env({"WEATHER_TIMEOUT_SECONDS": "0"})
 
 
 def test_settings__read_how_long_a_record_waits_for_the_memory_write():
-    assert Settings.from_env({}).memory_record_wait_seconds == 5.0
-    assert Settings.from_env({"MEMORY_RECORD_WAIT_SECONDS": "0.5"}).memory_record_wait_seconds == 0.5
-    with pytest.raises(ConfigError, match="MEMORY_RECORD_WAIT_SECONDS='-1' must be a positive number of seconds"):
-        Settings.from_env({"MEMORY_RECORD_WAIT_SECONDS": "-1"})
+    assert AgentSettings.from_env({}).memory_record_wait_seconds == 5.0
+    assert AgentSettings.from_env({"MEMORY_RECORD_WAIT_SECONDS": "0.5"}).memory_record_wait_seconds == 0.5
+    with pytest.raises(
+        ConfigurationError, match="MEMORY_RECORD_WAIT_SECONDS='-1' must be a positive number of seconds"
+    ):
+        AgentSettings.from_env({"MEMORY_RECORD_WAIT_SECONDS": "-1"})
 
 
 def test_settings__read_the_limits_on_tools_and_connections():
-    settings = Settings.from_env(
+    settings = AgentSettings.from_env(
         {
             "TOOL_TIMEOUT_SECONDS": "12.5",
             "CALCULATOR_TIMEOUT_SECONDS": "2",
@@ -219,7 +222,7 @@ def test_settings__read_the_limits_on_tools_and_connections():
     assert settings.calculator_memory_mb == 300
     assert settings.header_timeout_seconds == 0.5
     assert settings.max_connections == 7
-    defaults = Settings.from_env({})
+    defaults = AgentSettings.from_env({})
     assert (defaults.tool_timeout_seconds, defaults.calculator_timeout_seconds, defaults.calculator_memory_mb) == (
         30.0,
         10.0,
@@ -239,5 +242,5 @@ def test_settings__read_the_limits_on_tools_and_connections():
     ],
 )
 def test_settings__reject_an_unusable_limit_naming_the_variable(name, value, message):
-    with pytest.raises(ConfigError, match=re.escape(message)):
-        Settings.from_env({name: value})
+    with pytest.raises(ConfigurationError, match=re.escape(message)):
+        AgentSettings.from_env({name: value})

@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from agent.calculator import Calculator, calculator_tool
-from agent.config import Settings
-from agent.weather_tool import MAX_BODY_BYTES, WeatherServiceError, make_get_weather
+from agent.settings import AgentSettings
+from agent.tools.calculator.tool import Calculator, calculator_tool
+from agent.tools.get_weather import MAX_BODY_BYTES, WeatherServiceError, make_get_weather
 from fakes.scripted_model import ScriptedModel, ToolCall
 from tests.agent.helpers import stream_values
 
@@ -54,9 +54,11 @@ def test_calculator__a_bad_expression_is_the_real_tools_error(serve_agent, http)
 def test_calculator__offers_the_model_exactly_the_installed_tools_spec():
     real = calculator_tool()
 
-    offered = Calculator(Settings())
+    offered = Calculator(AgentSettings())
 
-    assert offered.tool_spec == real.tool_spec, "agent/calculator_spec.json is stale: scripts/record_calculator_spec.py"
+    assert offered.tool_spec == real.tool_spec, (
+        "agent/tools/calculator/spec.json is stale: scripts/record_calculator_spec.py"
+    )
     assert offered.tool_name == real.tool_name
     assert offered.tool_type == real.tool_type
     assert offered.supports_hot_reload == real.supports_hot_reload
@@ -196,8 +198,10 @@ def open_meteo() -> Iterator[str]:
         yield server.url
 
 
-def weather_settings(base: str, timeout: float = 2.0) -> Settings:
-    return Settings(geocoding_url=f"{base}/geocoding", forecast_url=f"{base}/forecast", weather_timeout_seconds=timeout)
+def weather_settings(base: str, timeout: float = 2.0) -> AgentSettings:
+    return AgentSettings(
+        geocoding_url=f"{base}/geocoding", forecast_url=f"{base}/forecast", weather_timeout_seconds=timeout
+    )
 
 
 def test_get_weather__reports_current_conditions_and_names_its_source(open_meteo):
@@ -228,7 +232,7 @@ def test_get_weather__unreachable_service_is_a_clear_error_not_a_hang():
 
 
 def test_get_weather__follows_a_redirect_within_the_same_origin(open_meteo):
-    settings = Settings(geocoding_url=f"{open_meteo}/moved/geocoding", forecast_url=f"{open_meteo}/forecast")
+    settings = AgentSettings(geocoding_url=f"{open_meteo}/moved/geocoding", forecast_url=f"{open_meteo}/forecast")
 
     answer = make_get_weather(settings)(city="Paris")
 
@@ -238,7 +242,7 @@ def test_get_weather__follows_a_redirect_within_the_same_origin(open_meteo):
 def test_get_weather__refuses_a_redirect_to_another_origin_and_never_asks_it():
     with fake_open_meteo() as first, fake_open_meteo() as elsewhere:
         first.redirect_to = elsewhere.url  # same host and scheme, another port: another origin
-        settings = Settings(geocoding_url=f"{first.url}/elsewhere/geocoding", forecast_url=f"{first.url}/forecast")
+        settings = AgentSettings(geocoding_url=f"{first.url}/elsewhere/geocoding", forecast_url=f"{first.url}/forecast")
 
         with pytest.raises(WeatherServiceError, match="the weather service redirected to another site"):
             make_get_weather(settings)(city="Paris")
@@ -247,7 +251,7 @@ def test_get_weather__refuses_a_redirect_to_another_origin_and_never_asks_it():
 
 
 def test_get_weather__refuses_an_answer_larger_than_it_reads(open_meteo):
-    settings = Settings(geocoding_url=f"{open_meteo}/huge/geocoding", forecast_url=f"{open_meteo}/forecast")
+    settings = AgentSettings(geocoding_url=f"{open_meteo}/huge/geocoding", forecast_url=f"{open_meteo}/forecast")
 
     with pytest.raises(
         WeatherServiceError, match=f"the weather service answered with more than {MAX_BODY_BYTES} bytes"

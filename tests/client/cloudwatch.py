@@ -22,7 +22,7 @@ SESSION_B = "session-b-" + "b" * 30
 
 
 def record(session: str | None = SESSION_A, outcome: str = "completed", **fields: Any) -> str:
-    """One invocation record line as the agent prints it (see ``agent.invocation_log``)."""
+    """One invocation record line as the agent prints it (see ``agent.observability.invocation_log``)."""
     body: dict[str, Any] = {"record": INVOCATION_RECORD, "session": session, "stream": "text", "outcome": outcome}
     body.update({"status": 200, "ttfc_ms": 812.4, "total_ms": 2430.0, "chunks": 14})
     body.update({"usage": {"inputTokens": 22, "outputTokens": 14, "totalTokens": 36}, "stop_reason": "end_turn"})

@@ -29,9 +29,9 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strands import Agent
 
-from agent.invocation_log import InvocationRecorder
-from agent.payload import Invocation
-from agent.streaming import AgentProgress, agent_values, sse_body
+from agent.observability.recorder import InvocationRecorder
+from agent.streaming.events import AgentProgress, agent_values
+from agent.streaming.sse import sse_body
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,8 @@ class TurnResponse(Response):
     def __init__(
         self,
         agent: Agent,
-        invocation: Invocation,
+        prompt: str,
+        mode: str,
         on_end: Callable[[TurnEnd], Afterwards | None],
         recorder: InvocationRecorder | None = None,
     ) -> None:
@@ -82,7 +83,8 @@ class TurnResponse(Response):
         self.background = None
         self.init_headers({"Cache-Control": "no-cache"})
         self._agent = agent
-        self._invocation = invocation
+        self._prompt = prompt
+        self._mode = mode
         self._on_end = on_end
         self._recorder = recorder
 
@@ -116,8 +118,7 @@ class TurnResponse(Response):
 
     async def _write(self, send: Send, progress: AgentProgress) -> None:
         await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
-        invocation = self._invocation
-        values = agent_values(self._agent, invocation.prompt, invocation.stream, progress, self._recorder)
+        values = agent_values(self._agent, self._prompt, self._mode, progress, self._recorder)
         # aclosing: when this task is cancelled mid-send, the body (and the agent inside it) is closed here and
         # now, not left suspended for the garbage collector to close later from another task.
         async with contextlib.aclosing(sse_body(values)) as body:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from contract.stream import STREAM_MODES
+from contract.stream import STREAM_MODES, TEXT_MODE
 
 MAX_INTEGER_DIGITS = 100
 """Longest integer literal a request body may hold; no field of a request is a number that large."""
@@ -41,7 +41,7 @@ class Invocation:
     """A validated request: the prompt and the stream format the caller asked for."""
 
     prompt: str
-    stream: str = "text"
+    stream: str = TEXT_MODE
 
 
 def decode_body(raw: bytes) -> Any:
@@ -105,7 +105,7 @@ def parse_invocation(payload: Any, max_prompt_chars: int) -> Invocation:
         raise BadRequest(
             f'"prompt" has {len(prompt)} characters; the limit is {max_prompt_chars} (MAX_PROMPT_CHARS)', status=413
         )
-    stream = payload.get("stream", "text")
+    stream = payload.get("stream", TEXT_MODE)
     if stream not in STREAM_MODES:
         allowed = " or ".join(json.dumps(mode) for mode in STREAM_MODES)
         raise BadRequest(f'"stream" must be {allowed}, not {json.dumps(stream)}')

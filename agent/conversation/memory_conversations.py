@@ -1,9 +1,9 @@
 """Conversations that outlive the process: AgentCore Memory behind the in-process session store.
 
-The session store (``agent.sessions``) stays the cache in front: a session this process has served continues from
-its ``Agent`` in memory, with no call to AgentCore Memory before the turn. Only an ``Agent`` this process has not
-seen yet (a new microVM, a restart, an eviction) is restored from memory first, which is the one call on the path
-to the first chunk, and only on a session's first turn in a process.
+The session store (``agent.conversation.sessions``) stays the cache in front: a session this process has served
+continues from its ``Agent`` in memory, with no call to AgentCore Memory before the turn. Only an ``Agent`` this
+process has not seen yet (a new microVM, a restart, an eviction) is restored from memory first, which is the one call
+on the path to the first chunk, and only on a session's first turn in a process.
 
 Writing never delays a chunk: when a turn's stream has ended, its new messages are handed to a worker thread that
 writes them while the next prompt is being typed. A session's calls run one after another in the order they were
@@ -24,24 +24,22 @@ import os
 import threading
 import uuid
 from collections import deque
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from strands import Agent
 from strands.types.content import Message
 
-from agent.config import ConfigError
-from agent.memory_store import ConversationKey, MemoryStore
+from agent.conversation.keys import ConversationKey
+from agent.conversation.memory_store import MemoryStore
+from agent.conversation.ordered_executor import OrderedExecutor
+from agent.settings import ConfigurationError
 from contract.deployment import MEMORY_ID_ENV, MODEL_REGION_ENV
 from contract.record import MemoryWrite
 
 logger = logging.getLogger(__name__)
-
-R = TypeVar("R")
 
 
 class RestoreFailed(Exception):
@@ -94,7 +92,7 @@ class MemoryConversations:
 
     def __init__(self, store: MemoryStore, workers: int = 4) -> None:
         self._store = store
-        self._lanes = _Lanes(workers)
+        self._calls = OrderedExecutor(workers, thread_name_prefix="agentcore-memory")
         self._ledgers: WeakKeyDictionary[Agent, _Ledger] = WeakKeyDictionary()
 
     async def restore(self, key: ConversationKey, agent: Agent) -> None:
@@ -105,7 +103,7 @@ class MemoryConversations:
         if agent in self._ledgers:
             return
         try:
-            stored = await asyncio.wrap_future(self._lanes.submit(_lane(key), lambda: self._store.load(key)))
+            stored = await asyncio.wrap_future(self._calls.submit(key, lambda: self._store.load(key)))
         except Exception as error:
             logger.warning(
                 "memory restore failed session=<%s> actor=<%s> error=<%s>", key.session_id, key.actor_id, error
@@ -142,7 +140,7 @@ class MemoryConversations:
             if not ledger.unsaved:
                 return _settled(WriteResult(MemoryWrite.SKIPPED))
             through = ledger.unsaved[-1].number
-        return self._lanes.submit(_lane(key), lambda: self._flush(key, ledger, through))
+        return self._calls.submit(key, lambda: self._flush(key, ledger, through))
 
     def _flush(self, key: ConversationKey, ledger: _Ledger, through: int) -> WriteResult:
         # Up to ``through`` only: a later turn, queued while this write was on its way, reports its own write.
@@ -195,52 +193,12 @@ def _settled(result: WriteResult) -> Future[WriteResult]:
     return future
 
 
-def _lane(key: ConversationKey) -> str:
-    return f"{key.actor_id}\n{key.session_id}"
-
-
 def _tracking_id(message: Message) -> str:
     # Strands gives every message it appends a durable tracking id and keeps it through save and restore; a
     # message that entered history some other way gets one here, so that it is saved exactly once too.
     if not message.get("tracking_id"):
         message["tracking_id"] = str(uuid.uuid4())
     return message["tracking_id"]
-
-
-class _Lanes:
-    """Runs calls on worker threads, those of one lane one after another in the order they were submitted."""
-
-    def __init__(self, workers: int) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="agentcore-memory")
-        self._lock = threading.Lock()
-        self._queues: dict[str, deque[tuple[Callable[[], Any], Future[Any]]]] = {}
-
-    def submit(self, lane: str, call: Callable[[], R]) -> Future[R]:
-        future: Future[R] = Future()
-        with self._lock:
-            queue = self._queues.get(lane)
-            start = queue is None
-            if queue is None:
-                queue = self._queues[lane] = deque()
-            queue.append((call, future))
-        if start:
-            self._pool.submit(self._run, lane)
-        return future
-
-    def _run(self, lane: str) -> None:
-        while True:
-            with self._lock:
-                queue = self._queues[lane]
-                if not queue:
-                    del self._queues[lane]
-                    return
-                call, future = queue.popleft()
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                future.set_result(call())
-            except BaseException as error:  # handed to whoever waits on the future
-                future.set_exception(error)
 
 
 def conversations_for(memory_id: str | None, region: str | None) -> InProcessConversations | MemoryConversations:
@@ -259,7 +217,7 @@ def conversations_for(memory_id: str | None, region: str | None) -> InProcessCon
             config=Config(connect_timeout=5, read_timeout=10, retries={"mode": "standard"}),
         )
     except NoRegionError:
-        raise ConfigError(
+        raise ConfigurationError(
             f"{MEMORY_ID_ENV} is set but no AWS Region is: set AWS_REGION (or {MODEL_REGION_ENV}) to the memory's"
         ) from None
     return MemoryConversations(MemoryStore(client, memory_id))

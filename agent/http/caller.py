@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from agent.payload import BadRequest
+from agent.http.payload import BadRequest
 from contract.agentcore import ACTOR_HEADER, DEFAULT_ACTOR_ID, SESSION_HEADER, actor_id_problem, session_id_problem
 
 _HEADER = ACTOR_HEADER.lower()

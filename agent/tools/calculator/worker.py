@@ -1,9 +1,9 @@
 """The calculator's worker process: ``strands_tools.calculator`` under CPU, memory and result-size limits.
 
-Started by ``agent.calculator_pool`` (never by hand) as ``python -m agent.calculator_worker PARENT_PID``. It imports
-the real tool, runs one small calculation so that everything a first call needs is loaded, says it is ready, then
-answers one request at a time. Requests arrive on stdin and replies leave on the original stdout, one JSON object per
-line; anything the tool prints goes to stderr, so it can never be taken for a reply.
+Started by ``agent.tools.calculator.pool`` (never by hand) as ``python -m agent.tools.calculator.worker PARENT_PID``.
+It imports the real tool, runs one small calculation so that everything a first call needs is loaded, says it is
+ready, then answers one request at a time. Requests arrive on stdin and replies leave on the original stdout, one
+JSON object per line; anything the tool prints goes to stderr, so it can never be taken for a reply.
 
 Each request carries its limits, set here just before the call, because the kernel enforces them on this process
 alone, whatever the server is doing:
@@ -35,7 +35,7 @@ import sys
 from collections.abc import Callable
 from typing import IO, Any
 
-from agent import logs
+from agent.observability import log_format
 
 _PR_SET_PDEATHSIG = 1
 READY = {"ready": True}
@@ -131,7 +131,7 @@ def main(argv: list[str]) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # what the tool prints goes to stderr, never into the replies
-    logs.configure(os.environ.get("LOG_LEVEL", "INFO"))
+    log_format.configure(os.environ.get("LOG_LEVEL", "INFO"))
     gc.disable()  # the import and the warm-up create objects that live as long as the process: nothing to collect
 
     import strands_tools.calculator as module

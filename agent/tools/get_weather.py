@@ -19,7 +19,7 @@ from typing import Any
 from strands import tool
 from strands.types.tools import AgentTool
 
-from agent.config import Settings
+from agent.settings import AgentSettings
 
 # WMO weather interpretation codes, as documented by Open-Meteo.
 _WMO_CODES = {
@@ -100,7 +100,7 @@ def _get_json(url: str, params: dict[str, Any], timeout: float) -> Any:
         raise WeatherServiceError("the weather service answered with something that is not JSON") from None
 
 
-def make_get_weather(settings: Settings) -> AgentTool:
+def make_get_weather(settings: AgentSettings) -> AgentTool:
     """Build the ``get_weather`` tool bound to the configured Open-Meteo endpoints and timeout."""
 
     @tool

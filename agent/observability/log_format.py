@@ -3,7 +3,7 @@
 ``BedrockAgentCoreApp`` logs "Invocation completed successfully" when the handler *returns*; for a stream that is
 when it starts, so a stream that later ends in an error would read as a success. The record is kept, with its
 timing, and says what it measures: the stream started. A stream that fails later is logged at ERROR by
-``agent.streaming`` ("stream failed after it began").
+``agent.streaming.events`` ("stream failed after it began").
 
 The SDK's logger also has a handler of its own, which writes each record as JSON with the request and session ids;
 passed on to the root logger as well, every SDK record was printed twice, once as JSON and once as plain text. The

@@ -11,19 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+from agent.tools.prompt import DEFAULT_SYSTEM_PROMPT
 from contract.agentcore import MEMORY_ID_PATTERN
 from contract.deployment import DEFAULT_MODEL_ID, MEMORY_ID_ENV, MODEL_ID_ENV, MODEL_REGION_ENV, SYSTEM_PROMPT_ENV
-
-DEFAULT_SYSTEM_PROMPT = (
-    "You are a helpful assistant. Use the tools you have for weather, time and arithmetic rather than guessing, "
-    "and say so when a tool fails."
-)
-
 
 N = TypeVar("N", int, float)
 
 
-class ConfigError(ValueError):
+class ConfigurationError(ValueError):
     """An environment variable holds a value the agent cannot use."""
 
 
@@ -34,9 +29,9 @@ def _positive(env: Mapping[str, str], name: str, default: N, kind: type[N], unit
     try:
         value = kind(raw)
     except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not {_ARTICLE[kind]}; set it to a positive {unit}") from None
+        raise ConfigurationError(f"{name}={raw!r} is not {_ARTICLE[kind]}; set it to a positive {unit}") from None
     if value <= 0:
-        raise ConfigError(f"{name}={raw!r} must be a positive {unit}")
+        raise ConfigurationError(f"{name}={raw!r} must be a positive {unit}")
     return value
 
 
@@ -48,7 +43,7 @@ def _memory_id(env: Mapping[str, str]) -> str | None:
     if not raw:
         return None
     if not MEMORY_ID_PATTERN.fullmatch(raw):
-        raise ConfigError(
+        raise ConfigurationError(
             f"{MEMORY_ID_ENV}={raw!r} is not an AgentCore Memory id (like 'agent_memory-AbCdEf1234') or ARN; "
             "set it to the stack's MemoryId output, or unset it to keep conversations in process only"
         )
@@ -62,7 +57,7 @@ def aws_region(env: Mapping[str, str] | None = None) -> str | None:
 
 
 @dataclass(frozen=True)
-class Settings:
+class AgentSettings:
     """What the agent needs to know about its environment."""
 
     model_id: str = DEFAULT_MODEL_ID
@@ -96,7 +91,7 @@ class Settings:
         return self.max_prompt_chars * 6 + 4096
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> AgentSettings:
         """Read settings from ``env`` (the process environment by default), failing with the variable to fix."""
         env = os.environ if env is None else env
         defaults = cls()

@@ -7,16 +7,14 @@ characters a conversational item holds. Metadata numbers the turn and its parts,
 promise an order for events written in the same millisecond: reading sorts by those numbers, drops a copy of a
 part written twice, and drops a turn whose parts are not all there (a process that died between two parts).
 
-The calls here are synchronous and slow (tens of milliseconds each); ``agent.memory_sessions`` runs them on
-worker threads, never on the event loop that streams answers.
+The calls here are synchronous and slow (tens of milliseconds each); ``agent.conversation.memory_conversations``
+runs them on worker threads, never on the event loop that streams answers.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from typing import Any
 from strands.types.content import Message
 from strands.types.session import SessionMessage
 
+from agent.conversation.keys import ConversationKey
 from contract.memory import MEMORY_PART_KEY as PART_KEY
 from contract.memory import MEMORY_PARTS_KEY as PARTS_KEY
 from contract.memory import MEMORY_TURN_KEY as TURN_KEY
@@ -37,34 +36,8 @@ MAX_PAYLOAD_ITEMS = 100
 CONVERSATIONAL_MAX_CHARS = 100_000
 """Limits of ``CreateEvent`` (botocore's service model): payload items per event, characters per text item."""
 
-_MEMORY_SESSION_ID = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9-_]{0,99}")
-"""AgentCore Memory's ``sessionId``: narrower than a runtime session id (up to 256 characters, any)."""
-HASHED_PREFIX = "sha256-"
-"""What a hashed memory session id starts with; no runtime session id that starts with it is stored unhashed."""
-
 _ROLES = {"user": "USER", "assistant": "ASSISTANT"}
 _PAGE_SIZE = 100
-
-
-@dataclass(frozen=True)
-class ConversationKey:
-    """Whose conversation (``actor_id``) in which runtime session; AgentCore Memory keeps each apart."""
-
-    actor_id: str
-    session_id: str
-
-    @property
-    def memory_session_id(self) -> str:
-        """The runtime session id as AgentCore Memory's ``sessionId``: as it is when it fits, else hashed.
-
-        An id that starts with the hashed forms' prefix (in any letter case) is hashed too, although it fits: passed
-        through, a caller could name exactly the hashed form of someone else's id and read or shadow that
-        conversation. So a hashed form comes only from hashing, and two different ids never share a memory session.
-        """
-        fits = _MEMORY_SESSION_ID.fullmatch(self.session_id)
-        if fits and not self.session_id.lower().startswith(HASHED_PREFIX):
-            return self.session_id
-        return HASHED_PREFIX + hashlib.sha256(self.session_id.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import asyncio
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from agent.payload import BadRequest, decode_body
+from agent.http.payload import BadRequest, decode_body
 
 
 class _Disconnected(Exception):

@@ -2,7 +2,7 @@
 
 A Strands ``ExecuteToolStage`` middleware, so it wraps every tool the agent has, whatever its kind. The call is
 cancelled at the deadline: an async tool stops there, and the calculator kills its worker process. A synchronous
-tool runs in a thread, which nothing can stop: it is abandoned, not waited for (``agent.shutdown`` does not wait for
+tool runs in a thread, which nothing can stop: it is abandoned, not waited for (``agent.http.serving`` does not wait for
 it either), and the turn goes on with the error result, as after any other tool error.
 """
 

@@ -1,6 +1,6 @@
 """Connections that hold the server without sending a request are cut, and the server serves a bounded number.
 
-uvicorn times out a body only through the app (``agent.request_guard`` does) and idle keep-alive connections only
+uvicorn times out a body only through the app (``agent.http.request_guard`` does) and idle keep-alive connections only
 after a first response; a client that connects and sends nothing, or trickles a header line every few seconds, holds
 its connection for ever, and 300 of them hold 300. Its ``limit_concurrency`` answers beyond the limit with plain
 text. So the server speaks HTTP/1.1 through ``GuardedH11Protocol``, uvicorn's own h11 protocol with three changes:
@@ -28,7 +28,7 @@ from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from agent.http_errors import ROUTES_HINT
+from agent.http.errors import ROUTES_HINT
 
 logger = logging.getLogger(__name__)
 

@@ -2,8 +2,8 @@
 
 ``strands_tools.calculator`` imports sympy, the slowest import of the agent (``python -m bench`` measures it), and
 evaluates whatever expression the model sends. The model needs only the tool's spec to answer, so the agent offers a
-stand-in carrying the real spec, recorded from the real module in ``calculator_spec.json``; every call runs the real
-tool's own ``stream`` (same validation, same result, same errors) in a worker process of ``agent.calculator_pool``,
+stand-in carrying the real spec, recorded from the real module in ``spec.json``; every call runs the real tool's
+own ``stream`` (same validation, same result, same errors) in a worker process of ``agent.tools.calculator.pool``,
 under a wall-clock, CPU and memory limit and a maximum result size. Parameters whose size alone can make a calculation
 huge are refused above a maximum before anything runs.
 """
@@ -18,12 +18,12 @@ from typing import Any
 from strands.types.events import ToolResultEvent
 from strands.types.tools import AgentTool, ToolGenerator, ToolSpec, ToolUse
 
-from agent.calculator_pool import POOL, Limit, Limits, Reply
-from agent.config import Settings
+from agent.settings import AgentSettings
+from agent.tools.calculator.pool import POOL, Limit, Limits, Reply
 
 logger = logging.getLogger(__name__)
 
-CALCULATOR_SPEC = Path(__file__).with_name("calculator_spec.json")
+CALCULATOR_SPEC = Path(__file__).with_name("spec.json")
 """``strands_tools.calculator``'s tool spec as recorded by ``scripts/record_calculator_spec.py``."""
 
 MAX_RESULT_CHARS = 10_000
@@ -42,7 +42,7 @@ def calculator_tool() -> AgentTool:
 class Calculator(AgentTool):
     """``strands_tools.calculator`` as the model sees it, run in a worker process under limits."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: AgentSettings) -> None:
         super().__init__()
         self._spec: ToolSpec = json.loads(CALCULATOR_SPEC.read_text(encoding="utf-8"))
         self._limits = Limits(

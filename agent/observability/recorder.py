@@ -1,38 +1,27 @@
-"""One JSON line on stdout per invocation: how it ended, how fast, how big, which tools ran and for how long.
+"""What one invocation did, reported by whoever alone knows it, for the record printed when the request is over.
 
-AgentCore ships the container's stdout to CloudWatch Logs, where ``python -m client logs`` and ``status`` read these
-records back and CloudWatch Logs Insights discovers their fields. A record carries no prompt and no answer text.
-
-``InvocationLog`` is the outermost ASGI middleware: it starts a record when ``POST /invocations`` arrives, sees the
-status the response starts with (a 4xx is a refusal, its ``error`` the reason), sees the client hang up (an
-``http.disconnect`` before the response finished), and prints the record when the request is over, however it
-ended. The streaming code only reports what it alone knows: chunks, usage, the stop reason, a model failure;
-``ToolTimings`` reports each tool call from Strands' own hook; the turn reports what became of its write to
-AgentCore Memory, which it awaits after the client has the whole answer, so the record comes a write later.
-
-The record is printed with ``print``, not through ``logging``: it must be exactly one JSON line whatever
-``LOG_LEVEL`` is, and OpenTelemetry's logging handler must not copy it into the ``otel-rt-logs`` stream.
+``agent.observability.invocation_log`` prints the record. The streaming code reports chunks, usage, the stop reason
+and a model failure; ``ToolTimings`` reports each tool call from Strands' own hook; the turn reports what became of
+its write to AgentCore Memory; the middleware reports the status, the refusal's reason and the client's hang-up. The
+recorder travels with the request (``RECORDER_KEY`` in the ASGI scope's ``state``, and in Strands'
+``invocation_state`` for the hook).
 """
 
 from __future__ import annotations
 
 import json
-import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strands.hooks import AfterToolCallEvent, HookProvider, HookRegistry
 
-from contract.agentcore import SESSION_HEADER
 from contract.record import InvocationRecord, MemoryWrite, Outcome, ToolCall
 
 RECORDER_KEY = "invocation_recorder"
 """Where the recorder travels: the request's ``state``, and Strands' ``invocation_state`` for the tool hook."""
 _MAX_ERROR_CHARS = 300
-_MAX_REFUSAL_BODY = 8192
 
 
 @dataclass
@@ -75,6 +64,15 @@ class InvocationRecorder:
         """The model (or Bedrock, or the event loop) failed after the stream began."""
         self.model_failed = True
         self.error = _short(f"{type(error).__name__}: {error}")
+
+    def refused(self, body: bytes) -> None:
+        """The response was a refusal with this body: its ``error`` (if it is a JSON error) is the record's."""
+        try:
+            value = json.loads(body)
+        except ValueError:
+            value = None
+        error = value.get("error") if isinstance(value, dict) else None
+        self.error = _short(str(error)) if error else None
 
     def end(self) -> None:
         """The client has all it will get; the total time stops here, whatever is still done for the record."""
@@ -125,64 +123,6 @@ def recorder_of(request: Request | None) -> InvocationRecorder:
     return recorder if isinstance(recorder, InvocationRecorder) else InvocationRecorder()
 
 
-def record_line(recorder: InvocationRecorder) -> str:
-    """The record as one line of JSON."""
-    return recorder.record().line()
-
-
-def emit(line: str) -> None:
-    """Write a record line on stdout, flushed at once so that a crash cannot lose it."""
-    print(line, file=sys.stdout, flush=True)
-
-
-class InvocationLog:
-    """ASGI middleware that prints one record per ``POST /invocations``, whatever the handler or the client did."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Record the request while passing every message through unchanged."""
-        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != "/invocations":
-            await self.app(scope, receive, send)
-            return
-        recorder = InvocationRecorder(session_id=_header(scope, SESSION_HEADER))
-        scope.setdefault("state", {})[RECORDER_KEY] = recorder
-        refusal = bytearray()
-
-        async def watched_receive() -> Message:
-            message = await receive()
-            if message["type"] == "http.disconnect" and not recorder.answered:
-                recorder.hung_up = True
-            return message
-
-        async def watched_send(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                recorder.status = int(message["status"])
-            elif message["type"] == "http.response.body":
-                if recorder.status is not None and recorder.status >= 400 and len(refusal) < _MAX_REFUSAL_BODY:
-                    refusal.extend(message.get("body", b""))
-                if not message.get("more_body", False):
-                    recorder.answered = True
-                    recorder.end()
-            try:
-                await send(message)
-            except OSError:  # the server could not write: the client has gone
-                recorder.hung_up = True
-                raise
-
-        try:
-            await self.app(scope, watched_receive, watched_send)
-        except BaseException:
-            if recorder.status is None and not recorder.hung_up:
-                recorder.status = 500
-            raise
-        finally:
-            if refusal:
-                recorder.error = _refusal_reason(bytes(refusal))
-            emit(record_line(recorder))
-
-
 class ToolTimings(HookProvider):
     """Reports each tool call, with the duration Strands measured, to the recorder of the invocation it belongs to."""
 
@@ -196,23 +136,6 @@ class ToolTimings(HookProvider):
         if isinstance(recorder, InvocationRecorder):
             status = "error" if event.exception is not None else str(event.result.get("status", "success"))
             recorder.tool_called(event.tool_use.get("name", "?"), event.duration, status)
-
-
-def _header(scope: Scope, name: str) -> str | None:
-    wanted = name.lower().encode("latin-1")
-    for key, value in scope.get("headers", []):
-        if key.lower() == wanted:
-            return value.decode("latin-1")
-    return None
-
-
-def _refusal_reason(body: bytes) -> str | None:
-    try:
-        value = json.loads(body)
-    except ValueError:
-        return None
-    error = value.get("error") if isinstance(value, dict) else None
-    return _short(str(error)) if error else None
 
 
 def _short(text: str) -> str:
