@@ -82,17 +82,17 @@ def create_app(model: Model | None = None, *, settings: AgentSettings | None = N
             actor = actor_id(context.request_headers)
             session = session_id(context.session_id)
         except BadRequest as error:
-            logger.info("rejected invocation status=<%d> reason=<%s>", error.status, error.message)
+            logger.info("status=<%d>, reason=<%s> | invocation rejected", error.status, error.message)
             return JSONResponse(error.body(), status_code=error.status)
         recorder = recorder_of(context.request)
         recorder.stream = invocation.stream
         logger.info(
-            "invocation session=<%s> stream=<%s> prompt_chars=<%d>",
+            "session=<%s>, stream=<%s>, prompt_chars=<%d> | invocation received",
             session,
             invocation.stream,
             len(invocation.prompt),
         )
-        logger.debug("prompt=<%s>", invocation.prompt)
+        logger.debug("prompt=<%s> | invocation prompt", invocation.prompt)
         if session is None:
             agent, release = new_agent(), _nothing
         else:

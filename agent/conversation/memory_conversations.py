@@ -106,7 +106,7 @@ class MemoryConversations:
             stored = await asyncio.wrap_future(self._calls.submit(key, lambda: self._store.load(key)))
         except Exception as error:
             logger.warning(
-                "memory restore failed session=<%s> actor=<%s> error=<%s>", key.session_id, key.actor_id, error
+                "session=<%s>, actor=<%s>, error=<%s> | memory restore failed", key.session_id, key.actor_id, error
             )
             raise RestoreFailed(f"{type(error).__name__}: {error}") from error
         agent.messages = stored.messages
@@ -115,7 +115,7 @@ class MemoryConversations:
             next_turn=stored.next_turn, saved={_tracking_id(message) for message in stored.messages}
         )
         logger.info(
-            "conversation restored session=<%s> actor=<%s> messages=<%d> turns=<%d>",
+            "session=<%s>, actor=<%s>, messages=<%d>, turns=<%d> | conversation restored",
             key.session_id,
             key.actor_id,
             len(stored.messages),
@@ -153,8 +153,8 @@ class MemoryConversations:
                 self._store.append(key, turn.number, turn.messages, turn.ended_at)
             except Exception as error:
                 logger.warning(
-                    "memory write failed, kept in process and retried after the next turn session=<%s> actor=<%s> "
-                    "turn=<%d> unsaved_turns=<%d> error=<%s>",
+                    "session=<%s>, actor=<%s>, turn=<%d>, unsaved_turns=<%d>, error=<%s> | memory write failed, kept "
+                    "in process and retried after the next turn",
                     key.session_id,
                     key.actor_id,
                     turn.number,
@@ -164,7 +164,7 @@ class MemoryConversations:
                 return WriteResult(MemoryWrite.FAILED, f"{type(error).__name__}: {error}")
             with ledger.lock:
                 ledger.unsaved.popleft()
-            logger.debug("turn saved session=<%s> turn=<%d>", key.session_id, turn.number)
+            logger.debug("session=<%s>, turn=<%d> | turn saved", key.session_id, turn.number)
 
 
 async def result_of(write: Future[WriteResult], timeout: float) -> WriteResult:

@@ -79,7 +79,7 @@ class MemoryStore:
         dropped = sorted(set(expected) - set(complete))
         if dropped:
             logger.warning(
-                "conversation has incomplete turns, left out session=<%s> actor=<%s> turns=<%s>",
+                "session=<%s>, actor=<%s>, turns=<%s> | conversation has incomplete turns, left out",
                 key.session_id,
                 key.actor_id,
                 dropped,

@@ -51,7 +51,7 @@ class GuardedH11Protocol(H11Protocol):
         super().connection_made(transport)
         self._head_timer: asyncio.TimerHandle | None = None
         if len(self.connections) > self.limits.max_connections:
-            logger.warning("connection over the limit max_connections=<%d>", self.limits.max_connections)
+            logger.warning("max_connections=<%d> | connection over the limit", self.limits.max_connections)
             self.app = _over_capacity(self.limits.max_connections)
         self._wait_for_head()
 
@@ -99,7 +99,7 @@ class GuardedH11Protocol(H11Protocol):
             return
         received, _ = self.conn.trailing_data  # what h11 holds of a head it has not yet parsed
         logger.info(
-            "request headers did not arrive in time, connection closed seconds=<%g> bytes_received=<%d>",
+            "seconds=<%g>, bytes_received=<%d> | request headers did not arrive in time, connection closed",
             self.limits.header_timeout_seconds,
             len(received),
         )

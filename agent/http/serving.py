@@ -53,7 +53,7 @@ class _Server(uvicorn.Server):
         await super().startup(sockets)
         if self.started:  # bound: say where, with the port the system gave when asked for port 0
             host, port = self.servers[0].sockets[0].getsockname()[:2]
-            logger.info("serving url=<http://%s:%d> paths=<POST /invocations, GET /ping>", host, port)
+            logger.info("url=<http://%s:%d>, paths=<POST /invocations, GET /ping> | serving", host, port)
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
@@ -67,7 +67,7 @@ class _Server(uvicorn.Server):
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         if self.signalled_at is None:
             self.signalled_at = time.monotonic()
-            logger.info("shutting down signal=<%s>", signal.Signals(sig).name)
+            logger.info("signal=<%s> | shutting down", signal.Signals(sig).name)
             self._on_stop()
             if self._loop is not None:
                 asyncio.run_coroutine_threadsafe(self._ender.end_all(), self._loop)

@@ -99,7 +99,7 @@ class StreamEnder:
         """End every open stream with ``SHUTDOWN_EVENT``; new sends to them then fail as if the client had gone."""
         streams = list(self._streams)
         if streams:
-            logger.warning("shutting down: ending open streams count=<%d>", len(streams))
+            logger.warning("count=<%d> | shutting down: ending open streams", len(streams))
         await asyncio.gather(*(stream.end() for stream in streams))
 
 
@@ -137,4 +137,6 @@ def _flush_telemetry() -> None:
             try:
                 shutdown()
             except Exception:
-                logger.exception("telemetry provider did not shut down cleanly provider=<%s>", type(provider).__name__)
+                logger.exception(
+                    "provider=<%s> | telemetry provider did not shut down cleanly", type(provider).__name__
+                )

@@ -1,5 +1,10 @@
 """The server's log format, and two corrections to what the AgentCore SDK logs.
 
+Every line is ``LEVEL logger message``, and every message of the agent's own states its fields first, then what
+happened in words: ``logger.info("session=<%s>, turn=<%d> | turn saved", session, turn)`` (Strands' format; a message
+without fields is just the words). Fields are %-style arguments, never formatted into the string beforehand, so a
+line is only built when its level is on.
+
 ``BedrockAgentCoreApp`` logs "Invocation completed successfully" when the handler *returns*; for a stream that is
 when it starts, so a stream that later ends in an error would read as a success. The record is kept, with its
 timing, and says what it measures: the stream started. A stream that fails later is logged at ERROR by

@@ -91,7 +91,7 @@ async def agent_values(
             yield error_event(progress.error)
         else:
             # The same for every prompt until the agent is restarted with credentials: one line, not a traceback.
-            logger.error("model not called, nothing answered error=<%s> | %s", type(error).__name__, problem)
+            logger.error("error=<%s>, fix=<%s> | model not called, nothing answered", type(error).__name__, problem)
             progress.error = problem
             yield {**error_event(problem), "code": AWS_SETUP_ERROR}
 

@@ -137,7 +137,10 @@ class TurnResponse(Response):
         else:
             end = TurnEnd(Outcome.AGENT_FAILED, progress.error or "the stream ended before the answer", seconds)
         logger.info(
-            "turn ended outcome=<%s> kept_in_history=<%s> seconds=<%.3f>", end.outcome.value, progress.finished, seconds
+            "outcome=<%s>, kept_in_history=<%s>, seconds=<%.3f> | turn ended",
+            end.outcome.value,
+            progress.finished,
+            seconds,
         )
         return end
 

@@ -39,7 +39,7 @@ def tool_timeout(seconds: float) -> MiddlewareHandler[ExecuteToolContext, TypedE
                     if not scope.expired():
                         raise  # the tool's own TimeoutError, not this deadline
                     name = context.tool_use.get("name", "?")
-                    logger.warning("tool call timed out tool=<%s> seconds=<%g>", name, seconds)
+                    logger.warning("tool=<%s>, seconds=<%g> | tool call timed out", name, seconds)
                     yield ToolResultEvent(
                         {
                             "toolUseId": context.tool_use["toolUseId"],

@@ -73,8 +73,10 @@ def test_server__without_credentials_says_where_it_listens_and_answers_each_prom
         assert answer.stderr.startswith("error: the agent found no AWS credentials") and answer.stderr.count("\n") == 1
         assert "aws configure" in answer.stderr
     lines = log.splitlines()
-    assert f"INFO agent.http.serving serving url=<{url}> paths=<POST /invocations, GET /ping>" in lines
+    assert f"INFO agent.http.serving url=<{url}>, paths=<POST /invocations, GET /ping> | serving" in lines
     assert "Traceback" not in log
-    assert len([line for line in lines if line.startswith("ERROR agent.streaming.events model not called")]) == 2
+    not_called = [line for line in lines if line.startswith("ERROR agent.streaming.events error=<NoCredentialsError>")]
+    assert len(not_called) == 2
+    assert all(line.endswith(" | model not called, nothing answered") for line in not_called)
     started = STREAM_STARTED.split(" (")[0]
     assert len([line for line in lines if started in line]) == 2, "each SDK record is written once per request"

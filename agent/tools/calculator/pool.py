@@ -174,7 +174,7 @@ class CalculatorPool:
         worker.kill()
 
     def _overran(self, reply: Reply) -> Reply:
-        logger.warning("calculator worker stopped limit=<%s> detail=<%s>", reply.limit.value, reply.detail)
+        logger.warning("limit=<%s>, detail=<%s> | calculator worker stopped", reply.limit.value, reply.detail)
         self.warm_up()
         return reply
 

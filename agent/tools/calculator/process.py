@@ -94,7 +94,7 @@ class WorkerProcess:
         try:
             process = self._start()
         except OSError as error:
-            logger.error("calculator worker did not start error=<%s>", error)
+            logger.error("error=<%s> | calculator worker did not start", error)
             self.ready.set_exception(WorkerGone(None))
             self._on_exit(self)
             return
