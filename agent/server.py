@@ -33,6 +33,7 @@ from agent.streaming.turn import Afterwards, TurnEnd, TurnResponse
 from agent.tools import registry
 from agent.tools.calculator.pool import POOL
 from agent.tools.calculator.tool import Calculator
+from agent.tools.prompt import DEFAULT_SYSTEM_PROMPT
 from agent.tools.time_limit import tool_timeout
 from contract.agentcore import PORT
 
@@ -57,7 +58,7 @@ def create_app(model: Model | None = None, *, settings: AgentSettings | None = N
         agent = Agent(
             model=model,
             tools=tools,
-            system_prompt=settings.system_prompt,
+            system_prompt=settings.system_prompt or DEFAULT_SYSTEM_PROMPT,
             callback_handler=None,
             hooks=[ToolTimings()],
         )

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from agent.tools.prompt import DEFAULT_SYSTEM_PROMPT
 from contract.agentcore import MEMORY_ID_PATTERN
 from contract.deployment import DEFAULT_MODEL_ID, MEMORY_ID_ENV, MODEL_ID_ENV, MODEL_REGION_ENV, SYSTEM_PROMPT_ENV
 
@@ -62,7 +61,8 @@ class AgentSettings:
 
     model_id: str = DEFAULT_MODEL_ID
     region: str | None = None
-    system_prompt: str = DEFAULT_SYSTEM_PROMPT
+    system_prompt: str | None = None
+    """The deployment's system prompt; None gives the agent its own (``agent.tools.prompt``)."""
     max_sessions: int = 256
     max_prompt_chars: int = 100_000
     weather_timeout_seconds: float = 5.0
@@ -98,7 +98,7 @@ class AgentSettings:
         return cls(
             model_id=env.get(MODEL_ID_ENV) or defaults.model_id,
             region=aws_region(env),
-            system_prompt=env.get(SYSTEM_PROMPT_ENV) or defaults.system_prompt,
+            system_prompt=env.get(SYSTEM_PROMPT_ENV) or None,
             max_sessions=_positive(env, "MAX_SESSIONS", defaults.max_sessions, int, "whole number"),
             max_prompt_chars=_positive(env, "MAX_PROMPT_CHARS", defaults.max_prompt_chars, int, "whole number"),
             weather_timeout_seconds=_positive(
