@@ -24,11 +24,6 @@ class ConversationKey:
     actor_id: str
     session_id: str
 
-    @property
-    def memory_session_id(self) -> str:
-        """The runtime session id as AgentCore Memory's ``sessionId`` (``memory_session_id``)."""
-        return memory_session_id(self.session_id)
-
 
 def memory_session_id(session_id: str) -> str:
     """A runtime session id as AgentCore Memory's ``sessionId``: as it is when it fits, else hashed.

@@ -24,7 +24,7 @@ from typing import Any
 from strands.types.content import Message
 from strands.types.session import SessionMessage
 
-from agent.conversation.keys import ConversationKey
+from agent.conversation.keys import ConversationKey, memory_session_id
 from contract.memory import MEMORY_PART_KEY as PART_KEY
 from contract.memory import MEMORY_PARTS_KEY as PARTS_KEY
 from contract.memory import MEMORY_TURN_KEY as TURN_KEY
@@ -94,7 +94,7 @@ class MemoryStore:
             self._client.create_event(
                 memoryId=self.memory_id,
                 actorId=key.actor_id,
-                sessionId=key.memory_session_id,
+                sessionId=memory_session_id(key.session_id),
                 eventTimestamp=at,
                 payload=chunk,
                 metadata={
@@ -108,7 +108,7 @@ class MemoryStore:
             )
 
     def _token(self, key: ConversationKey, turn: int, part: int) -> str:
-        name = f"{self.memory_id}/{key.actor_id}/{key.memory_session_id}/{turn}/{part}"
+        name = f"{self.memory_id}/{key.actor_id}/{memory_session_id(key.session_id)}/{turn}/{part}"
         return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
 
     def _events(self, key: ConversationKey) -> list[dict[str, Any]]:
@@ -116,7 +116,7 @@ class MemoryStore:
         request: dict[str, Any] = {
             "memoryId": self.memory_id,
             "actorId": key.actor_id,
-            "sessionId": key.memory_session_id,
+            "sessionId": memory_session_id(key.session_id),
             "includePayloads": True,
             "maxResults": _PAGE_SIZE,
             "filter": {"eventMetadata": [{"left": {"metadataKey": TURN_KEY}, "operator": "EXISTS"}]},

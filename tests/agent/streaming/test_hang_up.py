@@ -6,19 +6,14 @@ the closed socket and nothing in the test process can lend the server's event lo
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from contract.agentcore import SESSION_HEADER
-from tests.agent.helpers import SESSION_A
+from tests.agent.helpers import SESSION_A, port_of, raw_invocation, served_in_own_process
 
-ROOT = Path(__file__).resolve().parents[2]
 STOP_BAR_SECONDS = 0.1
 
 SERVE_TIRELESS = """
@@ -36,18 +31,9 @@ with serve(create_app(model=model, settings=AgentSettings())) as url:
 """
 
 
-def request(session: str, prompt: str = "talk") -> bytes:
-    body = f'{{"prompt": "{prompt}"}}'.encode()
-    head = (
-        f"POST /invocations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        f"{SESSION_HEADER}: {session}\r\nContent-Length: {len(body)}\r\n\r\n"
-    )
-    return head.encode() + body
-
-
 def status_of(port: int, session: str) -> int:
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
-        sock.sendall(request(session, "next"))
+        sock.sendall(raw_invocation(session, "next"))
         return int(sock.recv(64).split(b" ", 2)[1])
 
 
@@ -60,19 +46,10 @@ def stops(record: Path) -> list[tuple[float, int]]:
 @pytest.mark.parametrize("pace", [0.0, 0.0001, 0.02, 2.0], ids=["back-to-back", "0.1ms", "20ms", "silent"])
 def test_hang_up__stops_the_model_within_100ms_and_the_session_takes_its_next_turn(tmp_path, pace):
     record = tmp_path / "stops"
-    server = subprocess.Popen(
-        [sys.executable, "-c", SERVE_TIRELESS, str(record), str(pace)],
-        cwd=ROOT,
-        env={**os.environ, "AWS_REGION": "us-east-1", "LOG_LEVEL": "WARNING"},
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        port = int(server.stdout.readline().strip().rsplit(":", 1)[1])
+    with served_in_own_process(SERVE_TIRELESS, str(record), str(pace), LOG_LEVEL="WARNING") as url:
+        port = port_of(url)
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-            sock.sendall(request(SESSION_A))
+            sock.sendall(raw_invocation(SESSION_A, "talk"))
             first = sock.recv(65536)  # the response has begun (headers, and text unless the model is silent)
             if pace < 1:
                 while b"data:" not in first:
@@ -86,8 +63,6 @@ def test_hang_up__stops_the_model_within_100ms_and_the_session_takes_its_next_tu
         statuses = []
         while time.monotonic() < hung_up_at + STOP_BAR_SECONDS and 200 not in statuses:
             statuses.append(status_of(port, SESSION_A))
-    finally:
-        server.communicate("", timeout=20)
 
     [(stopped_at, deltas)] = stops(record)[:1]
     assert stopped_at - hung_up_at < STOP_BAR_SECONDS, f"the model ran {stopped_at - hung_up_at:.3f}s past the hang-up"

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import httpx
 import pytest
@@ -16,9 +12,16 @@ from agent.conversation.sessions import SessionBusy, SessionStore
 from contract.agentcore import SESSION_HEADER
 from fakes.scripted_model import ScriptedModel
 from fakes.sse import sse_values
-from tests.agent.helpers import SESSION_A, SESSION_B, invoke, stream_values
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.agent.helpers import (
+    SESSION_A,
+    SESSION_B,
+    invoke,
+    port_of,
+    raw_invocation,
+    served_in_own_process,
+    stream_in_background,
+    stream_values,
+)
 
 
 def user_prompts(messages: list[dict]) -> list[str]:
@@ -56,32 +59,14 @@ def test_no_session_header__each_request_is_a_fresh_conversation(serve_agent, ht
     assert user_prompts(model.calls[1]) == ["second"]
 
 
-def test_concurrent_request_on_a_busy_session__is_refused_with_409_and_never_interleaves(serve_agent):
+def test_concurrent_request_on_a_busy_session__is_refused_with_409_and_never_interleaves(serve_agent, http):
     model = ScriptedModel([[f"{i} " for i in range(8)], ["after"]], delay=0.1)
     url = serve_agent(model)
-    first_chunk = threading.Event()
-    first_values: list[str] = []
 
-    def long_stream() -> None:
-        with (
-            httpx.Client(timeout=30) as client,
-            client.stream(
-                "POST", f"{url}/invocations", json={"prompt": "long"}, headers={SESSION_HEADER: SESSION_A}
-            ) as response,
-        ):
-            for line in response.iter_lines():
-                if line.startswith("data:"):
-                    first_values.append(line)
-                    first_chunk.set()
-
-    streamer = threading.Thread(target=long_stream)
-    streamer.start()
-    assert first_chunk.wait(10)
-    with httpx.Client(timeout=30) as client:
+    with stream_in_background(url, SESSION_A, "long") as first_values, httpx.Client(timeout=30) as client:
         clash = invoke(client, url, {"prompt": "meanwhile"}, session=SESSION_A)
         other = stream_values(client, url, {"prompt": "elsewhere"}, session=SESSION_B)
-        streamer.join(20)
-        after = stream_values(client, url, {"prompt": "now"}, session=SESSION_A)
+    after = stream_values(http, url, {"prompt": "now"}, session=SESSION_A)
 
     assert clash.status_code == 409
     assert "still answering" in clash.json()["error"]
@@ -164,36 +149,17 @@ with serve(create_app(model=ScriptedModel([["turn"]], repeat=True), settings=Age
 
 
 def test_same_session__next_turn_sent_the_moment_the_last_event_arrives_is_accepted():
-    # The server runs in its own process, as in production, so the client can act between the server's
-    # last write and whatever the server does after it.
-    server = subprocess.Popen(
-        [sys.executable, "-c", SERVE_IN_SUBPROCESS],
-        cwd=ROOT,
-        env={**os.environ, "AWS_REGION": "us-east-1"},
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        port = int(server.stdout.readline().strip().rsplit(":", 1)[1])
-        statuses = [raw_turn(port, SESSION_A) for _ in range(100)]
-    finally:
-        server.communicate("", timeout=20)
+    with served_in_own_process(SERVE_IN_SUBPROCESS) as url:
+        statuses = [raw_turn(port_of(url), SESSION_A) for _ in range(100)]
 
     assert set(statuses) == {200}
 
 
 def raw_turn(port: int, session: str) -> int:
     """Send a turn and return its status as soon as the terminating chunk arrives, without waiting for close."""
-    body = b'{"prompt": "next"}'
-    request = (
-        f"POST /invocations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        f"{SESSION_HEADER}: {session}\r\nContent-Length: {len(body)}\r\n\r\n"
-    ).encode() + body
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.sendall(request)
+        sock.sendall(raw_invocation(session, "next"))
         received = b""
         while not (received.endswith(b"0\r\n\r\n") or (b"\r\n\r\n" in received and b"chunked" not in received)):
             data = sock.recv(65536)

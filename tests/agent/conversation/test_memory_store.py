@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 
-from agent.conversation.keys import ConversationKey
+from agent.conversation.keys import ConversationKey, memory_session_id
 from agent.conversation.memory_store import MemoryStore
 from fakes.memory_plane import MEMORY_ID
 
@@ -106,31 +106,31 @@ def test_runtime_session_id_memory_cannot_take__is_stored_under_its_hash(store, 
     store.append(key, 0, [user("q"), assistant("a")], AT)
 
     ((_, stored_session),) = memory_plane.events
-    assert stored_session == key.memory_session_id
+    assert stored_session == memory_session_id(key.session_id)
     assert stored_session.startswith("sha256-") and len(stored_session) <= 100
     assert store.load(key).messages == [user("q"), assistant("a")]
 
 
 @pytest.mark.parametrize("prefix", ["sha256-", "SHA256-", "Sha256-"])
 def test_runtime_session_id_with_the_hashed_prefix__is_hashed_too_so_it_can_never_name_a_hashed_form(prefix):
-    hashed = ConversationKey("default", "runtime.session:" + "z" * 120).memory_session_id
-    chosen = ConversationKey("default", prefix + hashed.removeprefix("sha256-"))
+    hashed = memory_session_id("runtime.session:" + "z" * 120)
+    chosen = prefix + hashed.removeprefix("sha256-")
 
-    assert chosen.memory_session_id.startswith("sha256-")
-    assert chosen.memory_session_id not in (hashed, chosen.session_id)
+    assert memory_session_id(chosen).startswith("sha256-")
+    assert memory_session_id(chosen) not in (hashed, chosen)
 
 
 def test_runtime_session_id_memory_can_take__is_stored_as_it_is():
-    key = ConversationKey("default", "session-0123456789abcdef0123456789abcdef")
+    session_id = "session-0123456789abcdef0123456789abcdef"
 
-    assert key.memory_session_id == key.session_id
+    assert memory_session_id(session_id) == session_id
 
 
 def test_other_events_in_the_session__are_ignored(store, memory_plane):
     store._client.create_event(
         memoryId=MEMORY_ID,
         actorId=KEY.actor_id,
-        sessionId=KEY.memory_session_id,
+        sessionId=memory_session_id(KEY.session_id),
         eventTimestamp=AT,
         payload=[{"conversational": {"content": {"text": "not ours"}, "role": "OTHER"}}],
     )

@@ -7,7 +7,6 @@ listens: the exporters must not hold the exit.
 
 from __future__ import annotations
 
-import logging
 import signal
 import socket
 import time
@@ -18,7 +17,6 @@ import httpx
 import pytest
 
 from agent.http.shutdown import SHUTDOWN_EVENT
-from agent.observability.log_format import STREAM_STARTED, StreamStartFilter
 from fakes.agent_process import AgentProcess, agent_process
 from fakes.live_server import free_port
 from fakes.scripted_server import AFTER_TOOL, tool_call_prompt
@@ -105,14 +103,3 @@ def test_sigterm__exits_within_2_s_while_a_tool_thread_abandoned_at_its_timeout_
     assert list(sse_values(answer.text.split("\n"))) == [AFTER_TOOL], "the turn went on after the tool's timeout"
     assert exit_code == 0
     assert took <= SHUTDOWN_LIMIT_SECONDS, f"exit took {took:.2f} s: it waited for the abandoned thread"
-
-
-def test_sdk_success_record__says_the_stream_started_not_that_the_invocation_succeeded():
-    record = logging.LogRecord(
-        "bedrock_agentcore.app", logging.INFO, "app.py", 1, "Invocation completed successfully (%.3fs)", (0.004,), None
-    )
-
-    kept = StreamStartFilter().filter(record)
-
-    assert kept is True
-    assert record.getMessage() == STREAM_STARTED % 0.004 == "Invocation stream started (0.004s)"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 
 import httpx
@@ -14,7 +13,7 @@ from agent.observability import invocation_log
 from contract.agentcore import SESSION_HEADER
 from contract.record import INVOCATION_RECORD, Outcome
 from fakes.scripted_model import Fail, ScriptedModel, ToolCall
-from tests.agent.helpers import SESSION_A, invoke, stream_values
+from tests.agent.helpers import SESSION_A, invoke, stream_in_background, stream_values
 
 SECRET_PROMPT = "my password is hunter2"
 SECRET_ANSWER = "the launch code is 0000"
@@ -158,24 +157,8 @@ def test_record__refused_request_is_refused_with_its_status_and_reason(serve_age
 
 def test_record__request_on_a_busy_session_is_refused_409(serve_agent, stdout):
     url = serve_agent(ScriptedModel([[f"{i} " for i in range(10)]], delay=0.1))
-    first_chunk = threading.Event()
-
-    def long_stream() -> None:
-        with (
-            httpx.Client(timeout=30) as client,
-            client.stream(
-                "POST", f"{url}/invocations", json={"prompt": "long"}, headers={SESSION_HEADER: SESSION_A}
-            ) as r,
-        ):
-            for _ in r.iter_lines():
-                first_chunk.set()
-
-    streamer = threading.Thread(target=long_stream)
-    streamer.start()
-    assert first_chunk.wait(10)
-    with httpx.Client(timeout=30) as client:
+    with stream_in_background(url, SESSION_A, "long"), httpx.Client(timeout=30) as client:
         assert invoke(client, url, {"prompt": "meanwhile"}, session=SESSION_A).status_code == 409
-    streamer.join(20)
 
     refused, completed = sorted(stdout.records(2), key=lambda record: record["outcome"] != "refused")
     assert (refused["outcome"], refused["status"], refused["stream"]) == ("refused", 409, "text")

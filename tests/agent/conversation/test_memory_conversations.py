@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
-from agent.conversation.keys import ConversationKey
+from agent.conversation.keys import memory_session_id
 from contract.agentcore import ACTOR_HEADER, DEFAULT_ACTOR_ID, SESSION_HEADER
 from fakes.converse_rules import converse_problems
 from fakes.memory_plane import MEMORY_ID, Fault
 from fakes.scripted_model import Fail, ScriptedModel, ToolCall
 from fakes.sse import sse_values
-from tests.agent.helpers import SESSION_A, SESSION_B, invoke, stream_values
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.agent.helpers import SESSION_A, SESSION_B, invoke, served_in_own_process, stream_values
 
 
 def user_prompts(messages: list[dict]) -> list[str]:
@@ -69,31 +63,14 @@ with serve(create_app(model=model, settings=AgentSettings.from_env())) as url:
 """
 
 
-def serve_in_process_of_its_own(env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-c", SERVE_WITH_MEMORY],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-
-
 def test_conversation__survives_the_server_process_being_replaced(http, memory_plane):
-    env = {"MEMORY_ID": MEMORY_ID, "AWS_REGION": "us-east-1"}
     answers = []
     for _ in range(2):  # two processes, one after the other, as two microVMs serving the same session
-        server = serve_in_process_of_its_own(env)
-        try:
-            url = server.stdout.readline().strip()
+        with served_in_own_process(SERVE_WITH_MEMORY, MEMORY_ID=MEMORY_ID) as url:
             for prompt in ("one", "two"):
                 answers += stream_values(http, url, {"prompt": prompt}, session=SESSION_A)
             saved = 2 * len(answers)
             wait_until(lambda: len(memory_plane.messages(DEFAULT_ACTOR_ID, SESSION_A)) == saved)  # noqa: B023
-        finally:
-            server.communicate("", timeout=20)
 
     assert answers == [f"I have seen {count} messages." for count in (1, 3, 5, 7)]
 
@@ -243,7 +220,7 @@ def test_session_id_shaped_like_a_hashed_one__can_neither_read_that_conversation
     serve_agent, http, memory_plane, agent_records
 ):
     victim = "runtime.session:" + "v" * 40  # memory cannot take it as it is: it is stored under its hash
-    victims_memory_session = ConversationKey(DEFAULT_ACTOR_ID, victim).memory_session_id
+    victims_memory_session = memory_session_id(victim)
     attacker = victims_memory_session  # a caller may name any id, this one too
     victims_server = serve_agent(ScriptedModel([["noted"]], repeat=True), memory_id=MEMORY_ID)
     attackers_model = ScriptedModel([["nothing to see"]])

@@ -28,7 +28,7 @@ from fakes.agent_process import AgentProcess, agent_process, gone
 from fakes.scripted_model import ScriptedModel, ToolCall
 from fakes.scripted_server import AFTER_TOOL, tool_call_prompt
 from fakes.sse import sse_values
-from tests.agent.helpers import SESSION_A, SESSION_B
+from tests.agent.helpers import SESSION_A, SESSION_B, result_text
 
 LIMIT_SECONDS = 1.0
 MEMORY_MB = 256
@@ -100,10 +100,6 @@ def in_background(url: str, session: str, tool_input: dict) -> tuple[Turn, threa
     thread.start()
     assert turn.started.wait(30), "the model's calculator call did not start"
     return turn, thread
-
-
-def result_text(result: dict) -> str:
-    return " ".join(part["text"] for part in result["content"])
 
 
 @pytest.fixture(scope="module")
