@@ -48,7 +48,16 @@ def bedrock_model(settings: AgentSettings) -> Model:
 
 
 def create_app(model: Model | None = None, *, settings: AgentSettings | None = None) -> BedrockAgentCoreApp:
-    """Build the AgentCore app; ``model=None`` means the Bedrock model named by the settings."""
+    """Build the AgentCore app: the one place where the agent's parts are put together.
+
+    Args:
+        model: the model every conversation calls; None is Amazon Bedrock's, as the settings name it (tests and
+            benchmarks pass a scripted one and get the same server, event loop and tools).
+        settings: the agent's settings; None reads them from the environment.
+
+    Raises:
+        ConfigurationError: a setting is unusable (the message names the variable).
+    """
     settings = settings or AgentSettings.from_env()
     model = model or bedrock_model(settings)
     tools = registry.build_tools(settings)  # cheap: the calculator's worker starts after the first /ping
@@ -145,7 +154,15 @@ def _nothing(end: TurnEnd) -> None:
 
 
 def main(argv: list[str] | None = None, *, model: Model | None = None) -> None:
-    """Serve the agent; AgentCore expects ``0.0.0.0:8080``. ``model`` is for tests: ``None`` means Bedrock."""
+    """Serve the agent on ``0.0.0.0:8080``, where AgentCore sends traffic, until SIGTERM.
+
+    Args:
+        argv: the command line (``--host``, ``--port``, ``--prepare``); None reads ``sys.argv``.
+        model: the model to serve; None is Bedrock's (``fakes/scripted_server.py`` passes a scripted one).
+
+    Raises:
+        SystemExit: with one line naming the setting to fix when a setting is unusable.
+    """
     parser = argparse.ArgumentParser(
         prog="python -m agent",
         description="Serve the streaming agent: POST /invocations answers as Server-Sent Events, GET /ping for health. "

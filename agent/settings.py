@@ -92,7 +92,11 @@ class AgentSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> AgentSettings:
-        """Read settings from ``env`` (the process environment by default), failing with the variable to fix."""
+        """Read settings from ``env`` (the process environment by default).
+
+        Raises:
+            ConfigurationError: a variable holds a value the agent cannot use; the message names it and the fix.
+        """
         env = os.environ if env is None else env
         defaults = cls()
         return cls(

@@ -98,7 +98,8 @@ class MemoryConversations:
     async def restore(self, key: ConversationKey, agent: Agent) -> None:
         """Load the conversation into ``agent`` unless this process already holds it; call before the turn.
 
-        Raises ``RestoreFailed`` when memory cannot be read; the next request on the session tries again.
+        Raises:
+            RestoreFailed: memory could not be read; the next request on the session tries again.
         """
         if agent in self._ledgers:
             return
@@ -202,7 +203,11 @@ def _tracking_id(message: Message) -> str:
 
 
 def conversations_for(memory_id: str | None, region: str | None) -> InProcessConversations | MemoryConversations:
-    """The conversation keeper the settings ask for: AgentCore Memory when ``memory_id`` is set."""
+    """The conversation keeper the settings ask for: AgentCore Memory when ``memory_id`` is set.
+
+    Raises:
+        ConfigurationError: a memory is named but no Region is known to reach it in.
+    """
     if not memory_id:
         return InProcessConversations()
     import boto3  # only a deployment with memory needs the client

@@ -41,7 +41,11 @@ class SessionStore(Generic[T]):
             return len(self._entries)
 
     def acquire(self, session_id: Hashable) -> T:
-        """Return the session's conversation, creating it if new, and mark the session busy until ``release``."""
+        """Return the session's conversation, creating it if new, and mark the session busy until ``release``.
+
+        Raises:
+            SessionBusy: another request on the session is still streaming.
+        """
         with self._lock:
             if session_id in self._busy:
                 raise SessionBusy(session_id)

@@ -42,7 +42,11 @@ class BadSessionId(BadRequest):
 
 
 def actor_id(headers: Mapping[str, str] | None) -> str:
-    """The request's actor id, from ``ACTOR_HEADER`` (any letter case) or else the default one."""
+    """The request's actor id, from ``ACTOR_HEADER`` (any letter case) or else the default one.
+
+    Raises:
+        BadActor: the header holds an id AgentCore Memory would refuse.
+    """
     for name, value in (headers or {}).items():
         if name.lower() == _HEADER:
             problem = actor_id_problem(value)
@@ -53,7 +57,11 @@ def actor_id(headers: Mapping[str, str] | None) -> str:
 
 
 def session_id(header: str | None) -> str | None:
-    """The request's session id, or None for none: no header, or one that is empty or blank."""
+    """The request's session id, or None for none: no header, or one that is empty or blank.
+
+    Raises:
+        BadSessionId: the header holds a control character.
+    """
     problem = session_id_problem(header or "")
     if problem:
         raise BadSessionId(f"header {SESSION_HEADER}: {problem}")

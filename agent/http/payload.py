@@ -50,6 +50,9 @@ def decode_body(raw: bytes) -> Any:
     Stricter than ``json.loads(bytes)``, which accepts UTF-16 and CESU-8 (surrogates encoded as UTF-8) and lets
     escaped lone surrogates (U+D800 to U+DFFF) through: such text cannot be sent to the model or written back as
     UTF-8, so it would break the conversation later instead of being refused now.
+
+    Raises:
+        BadRequest: the body is not UTF-8 JSON holding valid Unicode, or holds an integer of absurd length.
     """
     try:
         text = raw.decode("utf-8")
@@ -91,7 +94,11 @@ def _refuse_lone_surrogates(value: Any) -> None:
 
 
 def parse_invocation(payload: Any, max_prompt_chars: int) -> Invocation:
-    """Turn a decoded JSON payload into an ``Invocation``, or raise ``BadRequest`` saying what to fix."""
+    """Turn a decoded JSON payload into an ``Invocation``.
+
+    Raises:
+        BadRequest: the payload is not a usable invocation; the message says what to fix.
+    """
     if not isinstance(payload, dict):
         raise BadRequest(f"request body must be a JSON object, not a JSON {_json_type(payload)}")
     if "prompt" not in payload:

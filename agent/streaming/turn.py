@@ -66,6 +66,13 @@ class TurnResponse(Response):
     A Starlette ``Response`` so that the SDK passes it through untouched. ``on_end`` runs exactly once, after the
     agent has stopped and the conversation has been settled, so the session it releases can take its next turn at
     once; what it returns is awaited after that, when the response has already ended for the client.
+
+    Args:
+        agent: the conversation's agent, which takes the turn.
+        prompt: the user's prompt.
+        mode: the stream format, ``text`` or ``events``.
+        on_end: told how the turn ended; releases the session and may hand back work for after the response.
+        recorder: the invocation's record, told when the client has the whole response.
     """
 
     media_type = "text/event-stream"
