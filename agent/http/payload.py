@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from contract.stream import STREAM_MODES, TEXT_MODE
+from contract.stream import EVENTS_MODE, STREAM_MODES, TEXT_MODE
 
 MAX_INTEGER_DIGITS = 100
 """Longest integer literal a request body may hold; no field of a request is a number that large."""
@@ -19,7 +19,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 EXAMPLE_PAYLOAD = {"prompt": "What time is it in Tokyo?"}
 HINT = (
     'Send a JSON object with a non-empty string "prompt", for example '
-    f'{json.dumps(EXAMPLE_PAYLOAD)}; add "stream": "events" for typed events instead of text.'
+    f'{json.dumps(EXAMPLE_PAYLOAD)}; add "stream": {json.dumps(EVENTS_MODE)} for typed events instead of text.'
 )
 
 
