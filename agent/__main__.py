@@ -8,7 +8,7 @@ for it. ``--prepare`` and ``--help`` start no worker: they serve nothing.
 
 import sys
 
-from agent.calculator_pool import POOL
+from agent.tools.calculator.pool import POOL
 
 if not {"--prepare", "-h", "--help"}.intersection(sys.argv[1:]):
     POOL.warm_up()

@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from agent.config import aws_region
+from agent.settings import aws_region
 from contract.deployment import SECRET_IDS_ENV
 
 
@@ -57,7 +57,11 @@ def secret_value(name: str, *, env: Mapping[str, str] | None = None, client: Any
 
 
 def secret_ids(env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The deployment's secrets: name the code uses -> Secrets Manager secret id (``SECRET_IDS``, a JSON object)."""
+    """The deployment's secrets: name the code uses -> Secrets Manager secret id (``SECRET_IDS``, a JSON object).
+
+    Raises:
+        SecretUnavailable: ``SECRET_IDS`` is not a JSON object of strings.
+    """
     raw = (os.environ if env is None else env).get(SECRET_IDS_ENV)
     if not raw:
         return {}

@@ -18,44 +18,56 @@ from strands import Agent
 from strands.middleware import ExecuteToolStage
 from strands.models import Model
 
-from agent import logs, toolbox
-from agent.actor import actor_id, session_id
-from agent.calculator import Calculator
-from agent.calculator_pool import POOL
-from agent.config import ConfigError, Settings
-from agent.http_errors import answer_framework_errors_as_json
-from agent.invocation_log import InvocationLog, ToolTimings, recorder_of
-from agent.memory_sessions import RestoreFailed, conversations_for, result_of
-from agent.memory_store import ConversationKey
-from agent.payload import BadRequest, parse_invocation
-from agent.request_guard import RequestGuard
-from agent.sessions import SessionBusy, SessionStore
-from agent.tool_timeout import tool_timeout
-from agent.turn import Afterwards, TurnEnd, TurnResponse
+from agent.conversation.keys import ConversationKey
+from agent.conversation.memory_conversations import RestoreFailed, conversations_for, result_of
+from agent.conversation.sessions import SessionBusy, SessionStore
+from agent.http.caller import actor_id, session_id
+from agent.http.errors import answer_framework_errors_as_json
+from agent.http.payload import BadRequest, parse_invocation
+from agent.http.request_guard import RequestGuard
+from agent.observability import log_format
+from agent.observability.invocation_log import InvocationLog
+from agent.observability.recorder import ToolTimings, recorder_of
+from agent.settings import AgentSettings, ConfigurationError
+from agent.streaming.turn import Afterwards, TurnEnd, TurnResponse
+from agent.tools import registry
+from agent.tools.calculator.pool import POOL
+from agent.tools.calculator.tool import Calculator
+from agent.tools.prompt import DEFAULT_SYSTEM_PROMPT
+from agent.tools.time_limit import tool_timeout
 from contract.agentcore import PORT
 
 logger = logging.getLogger(__name__)
 
 
-def bedrock_model(settings: Settings) -> Model:
+def bedrock_model(settings: AgentSettings) -> Model:
     """The production model: Amazon Bedrock through the configured model id or inference profile."""
     from strands.models.bedrock import BedrockModel  # only production needs it
 
     return BedrockModel(model_id=settings.model_id, region_name=settings.region)
 
 
-def create_app(model: Model | None = None, *, settings: Settings | None = None) -> BedrockAgentCoreApp:
-    """Build the AgentCore app; ``model=None`` means the Bedrock model named by the settings."""
-    settings = settings or Settings.from_env()
+def create_app(model: Model | None = None, *, settings: AgentSettings | None = None) -> BedrockAgentCoreApp:
+    """Build the AgentCore app: the one place where the agent's parts are put together.
+
+    Args:
+        model: the model every conversation calls; None is Amazon Bedrock's, as the settings name it (tests and
+            benchmarks pass a scripted one and get the same server, event loop and tools).
+        settings: the agent's settings; None reads them from the environment.
+
+    Raises:
+        ConfigurationError: a setting is unusable (the message names the variable).
+    """
+    settings = settings or AgentSettings.from_env()
     model = model or bedrock_model(settings)
-    tools = toolbox.build_tools(settings)  # cheap: the calculator's worker starts after the first /ping
+    tools = registry.build_tools(settings)  # cheap: the calculator's worker starts after the first /ping
     time_limit = tool_timeout(settings.tool_timeout_seconds)
 
     def new_agent() -> Agent:
         agent = Agent(
             model=model,
             tools=tools,
-            system_prompt=settings.system_prompt,
+            system_prompt=settings.system_prompt or DEFAULT_SYSTEM_PROMPT,
             callback_handler=None,
             hooks=[ToolTimings()],
         )
@@ -70,7 +82,7 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
 
     @app.ping
     def ping() -> None:
-        toolbox.start_warm_up()  # after the first healthy answer, never before it; then again after a worker died
+        registry.start_warm_up()  # after the first healthy answer, never before it; then again after a worker died
         return None  # no opinion: the SDK reports Healthy, or HealthyBusy while work is in flight
 
     @app.entrypoint
@@ -80,17 +92,17 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
             actor = actor_id(context.request_headers)
             session = session_id(context.session_id)
         except BadRequest as error:
-            logger.info("rejected invocation status=<%d> reason=<%s>", error.status, error.message)
+            logger.info("status=<%d>, reason=<%s> | invocation rejected", error.status, error.message)
             return JSONResponse(error.body(), status_code=error.status)
         recorder = recorder_of(context.request)
         recorder.stream = invocation.stream
         logger.info(
-            "invocation session=<%s> stream=<%s> prompt_chars=<%d>",
+            "session=<%s>, stream=<%s>, prompt_chars=<%d> | invocation received",
             session,
             invocation.stream,
             len(invocation.prompt),
         )
-        logger.debug("prompt=<%s>", invocation.prompt)
+        logger.debug("prompt=<%s> | invocation prompt", invocation.prompt)
         if session is None:
             agent, release = new_agent(), _nothing
         else:
@@ -132,7 +144,7 @@ def create_app(model: Model | None = None, *, settings: Settings | None = None) 
 
                 return record_write
 
-        return TurnResponse(agent, invocation, on_end=release, recorder=recorder)
+        return TurnResponse(agent, invocation.prompt, invocation.stream, on_end=release, recorder=recorder)
 
     return app
 
@@ -142,7 +154,15 @@ def _nothing(end: TurnEnd) -> None:
 
 
 def main(argv: list[str] | None = None, *, model: Model | None = None) -> None:
-    """Serve the agent; AgentCore expects ``0.0.0.0:8080``. ``model`` is for tests: ``None`` means Bedrock."""
+    """Serve the agent on ``0.0.0.0:8080``, where AgentCore sends traffic, until SIGTERM.
+
+    Args:
+        argv: the command line (``--host``, ``--port``, ``--prepare``); None reads ``sys.argv``.
+        model: the model to serve; None is Bedrock's (``fakes/scripted_server.py`` passes a scripted one).
+
+    Raises:
+        SystemExit: with one line naming the setting to fix when a setting is unusable.
+    """
     parser = argparse.ArgumentParser(
         prog="python -m agent",
         description="Serve the streaming agent: POST /invocations answers as Server-Sent Events, GET /ping for health. "
@@ -158,23 +178,23 @@ def main(argv: list[str] | None = None, *, model: Model | None = None) -> None:
         "those modules is written once, at build time)",
     )
     args = parser.parse_args(argv)
-    from agent.shutdown import load_server, serve_until_signalled  # only the command line needs uvicorn
+    from agent.http.serving import load_server, serve_until_signalled  # only the command line needs uvicorn
 
-    logs.configure(os.environ.get("LOG_LEVEL", "INFO"))
+    log_format.configure(os.environ.get("LOG_LEVEL", "INFO"))
     try:
-        settings = Settings.from_env()
+        settings = AgentSettings.from_env()
         app = create_app(model, settings=settings)
-    except ConfigError as error:
+    except ConfigurationError as error:
         raise SystemExit(f"agent: {error}") from None
     if args.prepare:
         load_server(app, settings)
         asyncio.run(_calculate_once(settings))  # the calculator's worker imports, and so prepares, what it needs
         POOL.stop_all()
         os._exit(0)  # no telemetry to flush, and no exporter may hold the build
-    serve_until_signalled(app, args.host, args.port, settings)  # exits: SIGTERM ends open streams, then the process
+    serve_until_signalled(app, args.host, args.port, settings, on_stop=POOL.stop_all)  # exits: SIGTERM ends streams
 
 
-async def _calculate_once(settings: Settings) -> None:
+async def _calculate_once(settings: AgentSettings) -> None:
     use = {"toolUseId": "prepare", "name": "calculator", "input": {"expression": "2 + 3 * 4"}}
     async for event in Calculator(settings).stream(use, {}):
         if event.tool_result["status"] != "success":

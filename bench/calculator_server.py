@@ -4,7 +4,7 @@ The calculator's worker is started before anything else is imported, exactly as 
 the first calculation measures what production's first calculation pays.
 """
 
-from agent.calculator_pool import POOL
+from agent.tools.calculator.pool import POOL
 
 POOL.warm_up()
 

@@ -26,8 +26,8 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from agent.config import Settings
 from agent.server import create_app
+from agent.settings import AgentSettings
 from fakes.dataplane import DataPlane
 from fakes.memory_plane import MEMORY_ID, MemoryPlane
 from fakes.scripted_model import ScriptedModel, Step, ToolCall
@@ -96,15 +96,17 @@ def build(kind: str, count: int, delay: float, agent_url: str | None = None) -> 
     if kind == "memoryplane":
         return Starlette(routes=[*MemoryPlane(latency=MEMORY_LATENCY).app.routes, Route("/ping", _healthy)])
     if kind == "memory-agent":
-        return create_app(model=ScriptedModel([tokens(count)], repeat=True), settings=Settings(memory_id=MEMORY_ID))
+        return create_app(
+            model=ScriptedModel([tokens(count)], repeat=True), settings=AgentSettings(memory_id=MEMORY_ID)
+        )
     if kind == "floor":
         return floor_app(count)
     if kind == "agent":
-        return create_app(model=ScriptedModel([tokens(count)], repeat=True), settings=Settings())
+        return create_app(model=ScriptedModel([tokens(count)], repeat=True), settings=AgentSettings())
     if kind == "clock":
-        return create_app(model=ClockModel(count, delay), settings=Settings())
+        return create_app(model=ClockModel(count, delay), settings=AgentSettings())
     if kind == "calculator":
-        return create_app(model=ScriptedModel([_calculate_then_answer], repeat=True), settings=Settings())
+        return create_app(model=ScriptedModel([_calculate_then_answer], repeat=True), settings=AgentSettings())
     raise SystemExit(f"unknown server kind {kind!r}")
 
 

@@ -6,14 +6,14 @@
 DEFAULT_MODEL_ID = "us.anthropic.claude-sonnet-4-20250514-v1:0"
 """Cross-region inference profile the agent uses unless the deployment (or ``MODEL_ID``) names another."""
 
-# Environment variables the stack sets on the runtime, read by the agent (agent/config.py).
+# Environment variables the stack sets on the runtime, read by the agent (agent/settings.py).
 MODEL_ID_ENV = "MODEL_ID"
 """The model (or inference profile) the agent calls."""
 MODEL_REGION_ENV = "BEDROCK_REGION"
 """The Region to call Bedrock in; the stack sets it to its own Region, the one its execution role is scoped to.
 Without it the agent uses ``AWS_REGION``."""
 SYSTEM_PROMPT_ENV = "SYSTEM_PROMPT"
-"""The agent's system prompt; unset, the agent's own default (``agent.config``)."""
+"""The agent's system prompt; unset, the agent's own default (``agent.tools.prompt``)."""
 SECRET_IDS_ENV = "SECRET_IDS"  # noqa: S105 - the name of a variable holding secret ids, not a secret
 """A JSON object: the name the agent's code reads a secret by -> the Secrets Manager secret id (name or ARN) to read
 it from, at run time (``agent.secrets``). Only ids, never a secret's value."""

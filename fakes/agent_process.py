@@ -1,6 +1,6 @@
 """``python -m agent.server`` (a scripted model, ``fakes/scripted_server.py``) in a process of its own.
 
-What the container runs: uvicorn as ``agent.shutdown`` configures it (header timeout, connection cap, SIGTERM
+What the container runs: uvicorn as ``agent.http.serving`` configures it (header timeout, connection cap, SIGTERM
 handling), and the calculator's worker processes as children of the server, so a test can watch them, signal the
 server, and measure what nothing in the test process can disturb.
 """
@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import IO
 import httpx
 import psutil
 
+from agent.tools.calculator.process import WORKER_MODULE
 from fakes.live_server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +53,7 @@ class AgentProcess:
 
 def _is_worker(process: psutil.Process) -> bool:
     try:
-        return "agent.calculator_worker" in process.cmdline()
+        return WORKER_MODULE in process.cmdline()
     except psutil.Error:
         return False
 
@@ -75,20 +76,29 @@ def agent_process(script: str, *, instrument: bool = False, **env: str) -> Itera
         )
         running = AgentProcess(process, port, log)
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(f"{running.url}/ping", timeout=1).raise_for_status()
-                    break
-                except httpx.TransportError:
-                    assert process.poll() is None, running.stderr()
-                    assert time.monotonic() < deadline, "the agent did not answer /ping within 60 s"
-                    time.sleep(0.05)
+            first_ping(running.url, process, timeout=60, log=running.stderr).raise_for_status()
             yield running
         finally:
             if process.poll() is None:
                 process.kill()
             process.wait(timeout=10)
+
+
+def first_ping(
+    url: str, process: subprocess.Popen, timeout: float, log: Callable[[], str] = lambda: ""
+) -> httpx.Response:
+    """The first answer of ``GET /ping`` from a server starting in ``process``, asked every 50 ms.
+
+    Fails, with what ``log`` returns, when the process ends first or ``timeout`` seconds pass without an answer.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return httpx.get(f"{url}/ping", timeout=1)
+        except httpx.TransportError:
+            assert process.poll() is None, f"the agent ended before it answered /ping: {log()}"
+            assert time.monotonic() < deadline, f"the agent did not answer /ping within {timeout:g} s: {log()}"
+            time.sleep(0.05)
 
 
 def gone(pids: list[int], timeout: float) -> bool:

@@ -1,7 +1,8 @@
-"""Write ``agent/calculator_spec.json`` from the installed ``strands_tools.calculator``.
+"""Write ``agent/tools/calculator/spec.json`` from the installed ``strands_tools.calculator``.
 
-The agent offers the calculator's spec before importing the tool (``agent/calculator.py`` says why); run this after
-changing the ``strands-agents-tools`` pin. ``tests/agent/test_tools.py`` fails while the recording is stale.
+The agent offers the calculator's spec before importing the tool (``agent/tools/calculator/tool.py`` says why); run
+this after changing the ``strands-agents-tools`` pin. ``tests/agent/tools/test_calculator.py`` fails while the
+recording is stale.
 
     .venv/bin/python scripts/record_calculator_spec.py
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from agent.calculator import CALCULATOR_SPEC, calculator_tool
+from agent.tools.calculator.tool import CALCULATOR_SPEC, calculator_tool
 
 
 def main() -> None:

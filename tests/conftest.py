@@ -9,9 +9,9 @@ from contextlib import ExitStack
 import httpx
 import pytest
 
-from agent import invocation_log
-from agent.config import Settings
+from agent.observability import invocation_log
 from agent.server import create_app
+from agent.settings import AgentSettings
 from fakes.live_server import serve
 from fakes.memory_plane import MemoryPlane
 from fakes.scripted_model import ScriptedModel
@@ -29,7 +29,7 @@ def serve_agent() -> Iterator[ServeAgent]:
     with ExitStack() as stack:
 
         def start(model: ScriptedModel, **settings: object) -> str:
-            app = create_app(model=model, settings=Settings(**settings))
+            app = create_app(model=model, settings=AgentSettings(**settings))
             return stack.enter_context(serve(app))
 
         yield start

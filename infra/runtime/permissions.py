@@ -188,7 +188,7 @@ AGENT: tuple[Permission[RuntimeResources], ...] = (
         sid=False,
     ),
 )
-"""What the agent's code calls (``agent/memory_store.py`` writes and reads a conversation's events)."""
+"""What the agent's code calls (``agent/conversation/memory_store.py`` writes and reads a conversation's events)."""
 
 # ---- the handlers: what the stack's runtimes of any name need -------------------------------------------------------
 

@@ -63,7 +63,7 @@ class DeploymentSettings:
         variables=(SYSTEM_PROMPT_ENV,),
         doc=f"System prompt (the container's `{SYSTEM_PROMPT_ENV}`, at most {checks.MAX_VALUE_CHARS:,} characters)",
         check=checks.system_prompt,
-        default_doc="the agent's own (`agent/config.py`)",
+        default_doc="the agent's own (`agent/tools/prompt.py`)",
     )
     environment: Mapping[str, str] = setting(
         default_factory=dict,

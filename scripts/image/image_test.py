@@ -496,9 +496,9 @@ print(json.dumps({"test_dirs": test_dirs, "compilers": compilers, "home": home,
 
 BYTECODE_PROBE = """
 import importlib.machinery, importlib.util, json, os, sys, urllib.request
-from agent.config import Settings
+from agent.http.serving import load_server
 from agent.server import create_app
-from agent.shutdown import load_server
+from agent.settings import AgentSettings
 from fakes.live_server import serve
 from fakes.scripted_server import scripted
 
@@ -513,7 +513,7 @@ def uncompiled():
                 missing.append(name)
     return sorted(missing)
 
-settings = Settings.from_env()
+settings = AgentSettings.from_env()
 load_server(create_app(settings=settings), settings)
 at_start = uncompiled()
 with serve(create_app(model=scripted("demo"))) as url:

@@ -1,4 +1,4 @@
-"""``python -m agent.server`` as ``make local`` runs it, on a machine without AWS credentials: it says where it
+"""``python -m agent`` as ``make local`` runs it, on a machine without AWS credentials: it says where it
 listens, answers each prompt with the fix instead of a traceback, and writes each SDK record once."""
 
 from __future__ import annotations
@@ -7,16 +7,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
-
-from agent.logs import STREAM_STARTED
+from agent.observability.log_format import STREAM_STARTED
 from client.cli import EXIT_CONFIGURATION
-from fakes.live_server import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
+from fakes.agent_process import first_ping
+from tests.agent.helpers import ROOT, python_dash_m_agent
 
 
 def no_credentials_env(tmp_path: Path) -> dict[str, str]:
@@ -31,40 +27,17 @@ def no_credentials_env(tmp_path: Path) -> dict[str, str]:
     }
 
 
+def invoke_with_the_cli(url: str, prompt: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "client", "invoke", "--url", url, prompt]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
 def test_server__without_credentials_says_where_it_listens_and_answers_each_prompt_with_the_fix(tmp_path):
-    port = free_port()
     env = no_credentials_env(tmp_path)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "agent", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{url}/ping", timeout=1).raise_for_status()
-                break
-            except httpx.TransportError:
-                assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.1)
-        answers = [
-            subprocess.run(
-                [sys.executable, "-m", "client", "invoke", "--url", url, prompt],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=60,
-                check=False,
-            )
-            for prompt in ("hi", "hello again")
-        ]
-    finally:
+
+    with python_dash_m_agent(env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as (server, url):
+        first_ping(url, server, timeout=60).raise_for_status()
+        answers = [invoke_with_the_cli(url, prompt, env) for prompt in ("hi", "hello again")]
         server.send_signal(signal.SIGTERM)
         _, log = server.communicate(timeout=30)
 
@@ -73,8 +46,10 @@ def test_server__without_credentials_says_where_it_listens_and_answers_each_prom
         assert answer.stderr.startswith("error: the agent found no AWS credentials") and answer.stderr.count("\n") == 1
         assert "aws configure" in answer.stderr
     lines = log.splitlines()
-    assert f"INFO agent.shutdown serving url=<{url}> paths=<POST /invocations, GET /ping>" in lines
+    assert f"INFO agent.http.serving url=<{url}>, paths=<POST /invocations, GET /ping> | serving" in lines
     assert "Traceback" not in log
-    assert len([line for line in lines if line.startswith("ERROR agent.streaming model not called")]) == 2
+    not_called = [line for line in lines if line.startswith("ERROR agent.streaming.events error=<NoCredentialsError>")]
+    assert len(not_called) == 2
+    assert all(line.endswith(" | model not called, nothing answered") for line in not_called)
     started = STREAM_STARTED.split(" (")[0]
     assert len([line for line in lines if started in line]) == 2, "each SDK record is written once per request"

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import pytest
 from starlette.types import ASGIApp
 
-from agent.config import Settings
 from agent.server import create_app
+from agent.settings import AgentSettings
 from contract.deployment import STACK_NAME_ENV
 from fakes.dataplane import RUNTIME_ARN, DataPlane
 from fakes.live_server import free_port, serve
@@ -72,7 +72,7 @@ def agentcore() -> Iterator[StartAgentCore]:
     with ExitStack() as stack:
 
         def start(model: ScriptedModel | None = None, *, app: ASGIApp | None = None, **settings: object) -> AgentCore:
-            agent_app = app if app is not None else create_app(model=model, settings=Settings(**settings))
+            agent_app = app if app is not None else create_app(model=model, settings=AgentSettings(**settings))
             agent_url = stack.enter_context(serve(agent_app))
             plane = DataPlane(agent_url)
             return AgentCore(plane=plane, url=stack.enter_context(serve(plane.app)), agent_url=agent_url)

@@ -150,4 +150,4 @@ def test_launcher__as_make_local_runs_it_serves_the_agent_and_says_so(tmp_path):
     lines = log.splitlines()
     assert lines[0] == f"local: warning: {NO_CREDENTIALS}; until then each prompt is answered with this fix"
     assert lines[1].startswith(f"local: the agent (us.anthropic.claude-sonnet-4-20250514-v1:0 in us-east-1) on {url}")
-    assert f"INFO agent.shutdown serving url=<{url}> paths=<POST /invocations, GET /ping>" in lines
+    assert f"INFO agent.http.serving url=<{url}>, paths=<POST /invocations, GET /ping> | serving" in lines
