@@ -68,20 +68,27 @@ def _conversation_memory(run: Run) -> dict[str, Any]:
     return kept
 
 
+def sized(
+    benchmark: Callable[..., dict[str, Any]], quick: dict[str, int], full: dict[str, int]
+) -> Callable[[Run], Any]:
+    """Run ``benchmark`` with the repetitions of the mode: fewer with ``--quick``."""
+    return lambda run: benchmark(**(quick if run.quick else full))
+
+
 MEASUREMENTS: tuple[Measurement, ...] = (
-    Measurement("sse", "sse overhead", lambda run: streaming.sse_overhead(runs=25 if run.quick else 40)),
-    Measurement("ttfc", "time to first chunk", lambda run: streaming.ttfc_overhead(runs=50 if run.quick else 300)),
+    Measurement("sse", "sse overhead", sized(streaming.sse_overhead, {"runs": 25}, {"runs": 40})),
+    Measurement("ttfc", "time to first chunk", sized(streaming.ttfc_overhead, {"runs": 50}, {"runs": 300})),
     Measurement(
         "chunk_delay",
         "chunk delay",
-        lambda run: streaming.chunk_delay(requests=3 if run.quick else 10, chunks=50 if run.quick else 100),
+        sized(streaming.chunk_delay, {"requests": 3, "chunks": 50}, {"requests": 10, "chunks": 100}),
     ),
-    Measurement("cold_start", "cold start", lambda run: startup.cold_start(runs=3 if run.quick else 9)),
-    Measurement("calculator", "first calculator call", lambda run: calculator.first_call(runs=3 if run.quick else 7)),
+    Measurement("cold_start", "cold start", sized(startup.cold_start, {"runs": 3}, {"runs": 9})),
+    Measurement("calculator", "first calculator call", sized(calculator.first_call, {"runs": 3}, {"runs": 7})),
     Measurement(
         "tutorial",
         "against the tutorial's agent",
-        lambda run: tutorial.against_tutorial(cold_runs=2 if run.quick else 7, stream_runs=3 if run.quick else 15),
+        sized(tutorial.against_tutorial, {"cold_runs": 2, "stream_runs": 3}, {"cold_runs": 7, "stream_runs": 15}),
     ),
     Measurement("rss", "memory", lambda run: memory.rss_growth()),
     Measurement("conversation_memory", "conversation memory", _conversation_memory),

@@ -45,7 +45,6 @@ class DeploymentSettings:
     runtime_name: str = setting(
         checks.DEFAULT_RUNTIME_NAME,
         context_key="runtimeName",
-        variables=("AGENTCORE_RUNTIME_NAME",),
         doc="Runtime name (letters, digits and `_`, starting with a letter, at most 48; no hyphens)",
         check=checks.runtime_name,
     )
@@ -68,7 +67,6 @@ class DeploymentSettings:
     environment: Mapping[str, str] = setting(
         default_factory=dict,
         context_key="agentEnvironment",
-        variables=("AGENTCORE_AGENT_ENVIRONMENT",),
         doc="More environment variables for the agent (not secret: they are in the template)",
         parse=json_object,
         check=checks.environment,
@@ -78,7 +76,6 @@ class DeploymentSettings:
     secrets: Mapping[str, str] = setting(
         default_factory=dict,
         context_key="agentSecrets",
-        variables=("AGENTCORE_AGENT_SECRETS",),
         doc="Secrets the agent reads at run time: name in the code → Secrets Manager secret name or ARN; the role "
         "may read only these",
         parse=json_object,
@@ -97,14 +94,12 @@ class DeploymentSettings:
     image_build: str = setting(
         checks.IMAGE_BUILD_REMOTE,
         context_key="imageBuild",
-        variables=("AGENTCORE_IMAGE_BUILD",),
         doc="Where the image is built: `remote` (AWS CodeBuild) or `local` (this machine's Docker)",
         check=checks.image_build,
     )
     images_to_keep: int = setting(
         checks.DEFAULT_IMAGES_TO_KEEP,
         context_key="imagesToKeep",
-        variables=("AGENTCORE_IMAGES_TO_KEEP",),
         doc="Images the repository keeps (remote build)",
         parse=whole_number,
         check=checks.images_to_keep,
@@ -112,7 +107,6 @@ class DeploymentSettings:
     memory: bool = setting(
         True,
         context_key="memory",
-        variables=("AGENTCORE_MEMORY",),
         doc="Conversation memory: kept in an AgentCore Memory, or (`false`) in each session's process only",
         parse=flag,
         form="`true`/`false`",
@@ -120,7 +114,6 @@ class DeploymentSettings:
     memory_expiry_days: int = setting(
         checks.DEFAULT_MEMORY_EXPIRY_DAYS,
         context_key="memoryExpiryDays",
-        variables=("AGENTCORE_MEMORY_EXPIRY_DAYS",),
         doc="Days a conversation's turns are kept",
         parse=days,
         check=checks.memory_expiry_days,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -106,9 +107,35 @@ class Setting:
         return next((environ[name] for name in variables if environ.get(name)), None)
 
 
-def setting(default: Any = None, *, default_factory: Callable[[], Any] | None = None, **entry: Any) -> Any:
-    """A ``DeploymentSettings`` field that is a setting: its default, and its ``Setting`` entry's fields."""
-    metadata = {"setting": Setting(**entry)}
+VARIABLE_PREFIX = "AGENTCORE_"
+"""A setting's environment variable is this and its context key in upper snake case (``imageBuild``:
+``AGENTCORE_IMAGE_BUILD``), unless its entry names others (``modelId``: ``MODEL_ID``, the variable the agent reads)."""
+
+
+def variable_for(context_key: str) -> str:
+    """The environment variable a setting is read from by convention."""
+    return VARIABLE_PREFIX + re.sub(r"(?<!^)(?=[A-Z])", "_", context_key).upper()
+
+
+def setting(
+    default: Any = None,
+    *,
+    context_key: str,
+    variables: tuple[str, ...] | None = None,
+    default_factory: Callable[[], Any] | None = None,
+    **entry: Any,
+) -> Any:
+    """A ``DeploymentSettings`` field that is a setting: its default, and its ``Setting`` entry's fields.
+
+    Args:
+        default: Its value when nothing sets it.
+        context_key: Its CDK context key.
+        variables: Its environment variables, in order; by default the one ``variable_for`` names.
+        default_factory: Makes its default, for a mutable one.
+        **entry: The rest of its ``Setting`` entry.
+    """
+    names = (variable_for(context_key),) if variables is None else variables
+    metadata = {"setting": Setting(context_key=context_key, variables=names, **entry)}
     if default_factory is not None:
         return dataclasses.field(default_factory=default_factory, metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
