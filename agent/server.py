@@ -27,6 +27,7 @@ from agent.http.payload import BadRequest, parse_invocation
 from agent.http.request_guard import RequestGuard
 from agent.observability import log_format
 from agent.observability.invocation_log import InvocationLog
+from agent.observability.metrics import EmbeddedMetrics
 from agent.observability.recorder import ToolTimings, recorder_of
 from agent.settings import AgentSettings, ConfigurationError
 from agent.streaming.turn import Afterwards, TurnEnd, TurnResponse
@@ -77,7 +78,8 @@ def create_app(model: Model | None = None, *, settings: AgentSettings | None = N
     sessions: SessionStore[Agent] = SessionStore(new_agent, settings.max_sessions)
     conversations = conversations_for(settings.memory_id, settings.region)
     guard = Middleware(RequestGuard, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout_seconds)
-    app = BedrockAgentCoreApp(middleware=[Middleware(InvocationLog), guard])
+    metrics = EmbeddedMetrics(settings.metrics_namespace, settings.runtime_name)
+    app = BedrockAgentCoreApp(middleware=[Middleware(InvocationLog, metrics=metrics), guard])
     answer_framework_errors_as_json(app)
 
     @app.ping

@@ -13,6 +13,13 @@ from typing import TypeVar
 
 from contract.agentcore import MEMORY_ID_PATTERN
 from contract.deployment import DEFAULT_MODEL_ID, MEMORY_ID_ENV, MODEL_ID_ENV, MODEL_REGION_ENV, SYSTEM_PROMPT_ENV
+from contract.metrics import (
+    DEFAULT_METRICS_NAMESPACE,
+    LOCAL_RUNTIME_NAME,
+    METRICS_NAMESPACE_ENV,
+    RUNTIME_NAME_ENV,
+    namespace_problem,
+)
 
 N = TypeVar("N", int, float)
 
@@ -46,6 +53,14 @@ def _memory_id(env: Mapping[str, str]) -> str | None:
             f"{MEMORY_ID_ENV}={raw!r} is not an AgentCore Memory id (like 'agent_memory-AbCdEf1234') or ARN; "
             "set it to the stack's MemoryId output, or unset it to keep conversations in process only"
         )
+    return raw
+
+
+def _metrics_namespace(env: Mapping[str, str]) -> str:
+    raw = env.get(METRICS_NAMESPACE_ENV) or DEFAULT_METRICS_NAMESPACE
+    problem = namespace_problem(raw)
+    if problem:
+        raise ConfigurationError(f"{METRICS_NAMESPACE_ENV}={raw!r}: {problem}; set it to one, or unset it")
     return raw
 
 
@@ -84,6 +99,10 @@ class AgentSettings:
     """Time a connection has to deliver a request's headers, from connecting or from its first byte."""
     max_connections: int = 100
     """Open connections the server accepts; a request on one beyond them is answered 503."""
+    metrics_namespace: str = DEFAULT_METRICS_NAMESPACE
+    """The CloudWatch namespace of the metrics each invocation record carries."""
+    runtime_name: str = LOCAL_RUNTIME_NAME
+    """The runtime the metrics are of (their ``Runtime`` dimension); the stack names it."""
 
     @property
     def max_body_bytes(self) -> int:
@@ -130,4 +149,6 @@ class AgentSettings:
                 env, "HEADER_TIMEOUT_SECONDS", defaults.header_timeout_seconds, float, "number of seconds"
             ),
             max_connections=_positive(env, "MAX_CONNECTIONS", defaults.max_connections, int, "whole number"),
+            metrics_namespace=_metrics_namespace(env),
+            runtime_name=env.get(RUNTIME_NAME_ENV) or defaults.runtime_name,
         )

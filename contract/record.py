@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,9 +105,12 @@ class InvocationRecord:
             value["memory_error"] = self.memory_error
         return value
 
-    def line(self) -> str:
-        """The record as the one line of JSON the agent prints."""
-        return json.dumps(self.to_json(), ensure_ascii=False, separators=(", ", ": "))
+    def line(self, extra: Mapping[str, Any] | None = None) -> str:
+        """The record as the one line of JSON the agent prints, with ``extra`` members after its own.
+
+        The agent adds its metrics there (``contract.metrics``); a reader ignores them.
+        """
+        return json.dumps({**self.to_json(), **(extra or {})}, ensure_ascii=False, separators=(", ", ": "))
 
     @classmethod
     def from_json(cls, value: Any) -> InvocationRecord | None:

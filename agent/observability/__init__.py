@@ -2,6 +2,7 @@
 
 - ``invocation_log``: the ASGI middleware that prints each invocation's record however the request ended.
 - ``recorder``: what one invocation did, reported by the stream, the turn and Strands' tool hook as it happens.
+- ``metrics``: the record as a CloudWatch Embedded Metric Format document, so CloudWatch Logs makes metrics of it.
 - ``log_format``: the format of every other line (``key=<value>, ... | message``), and two corrections to the SDK's.
 
 Nothing is imported here: the calculator's worker processes configure their logging through ``log_format`` and

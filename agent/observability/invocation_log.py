@@ -1,8 +1,9 @@
 """One JSON line on stdout per invocation: how it ended, how fast, how big, which tools ran and for how long.
 
 AgentCore ships the container's stdout to CloudWatch Logs, where ``python -m client logs`` and ``status`` read these
-records back (``contract.record``) and CloudWatch Logs Insights discovers their fields. A record carries no prompt
-and no answer text.
+records back (``contract.record``) and CloudWatch Logs Insights discovers their fields. Each record is also an
+Embedded Metric Format document (``agent.observability.metrics``), from which CloudWatch Logs makes the deployment's
+metrics. A record carries no prompt and no answer text.
 
 ``InvocationLog`` is the outermost ASGI middleware: it starts a record (``agent.observability.recorder``) when
 ``POST /invocations`` arrives, sees the status the response starts with (a 4xx is a refusal, its ``error`` the
@@ -19,15 +20,16 @@ import sys
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from agent.observability.metrics import EmbeddedMetrics
 from agent.observability.recorder import RECORDER_KEY, InvocationRecorder
 from contract.agentcore import SESSION_HEADER
 
 _MAX_REFUSAL_BODY = 8192
 
 
-def record_line(recorder: InvocationRecorder) -> str:
-    """The record as one line of JSON."""
-    return recorder.record().line()
+def record_line(recorder: InvocationRecorder, metrics: EmbeddedMetrics) -> str:
+    """The record as one line of JSON, with its metrics."""
+    return metrics.line(recorder.record())
 
 
 def emit(line: str) -> None:
@@ -38,8 +40,9 @@ def emit(line: str) -> None:
 class InvocationLog:
     """ASGI middleware that prints one record per ``POST /invocations``, whatever the handler or the client did."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, metrics: EmbeddedMetrics) -> None:
         self.app = app
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Record the request while passing every message through unchanged."""
@@ -80,7 +83,7 @@ class InvocationLog:
         finally:
             if refusal:
                 recorder.refused(bytes(refusal))
-            emit(record_line(recorder))
+            emit(record_line(recorder, self.metrics))
 
 
 def _header(scope: Scope, name: str) -> str | None:

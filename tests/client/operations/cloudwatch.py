@@ -10,7 +10,9 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from agent.observability.metrics import EmbeddedMetrics
 from contract.agentcore import runtime_log_group
+from contract.metrics import DEFAULT_METRICS_NAMESPACE
 from contract.record import InvocationRecord, MemoryWrite, Outcome, ToolCall
 from fakes.dataplane import ACCOUNT, RUNTIME_ARN, RUNTIME_ID
 
@@ -32,13 +34,15 @@ _TYPICAL = InvocationRecord(
 
 
 def record(session: str | None = SESSION_A, outcome: str = "completed", **fields: Any) -> str:
-    """One invocation record line as the agent prints it: ``contract.record.InvocationRecord``, the agent's own type.
+    """One invocation record line as the agent prints it: ``contract.record.InvocationRecord``, the agent's own type,
+    with the metrics the agent adds (``agent.observability.metrics``), which ``logs`` and ``status`` read past.
 
     A typical completed text-mode turn with one tool call, changed by ``fields`` (``memory`` by its value's name).
     """
     if fields.get("memory") is not None:
         fields["memory"] = MemoryWrite(fields["memory"])
-    return replace(_TYPICAL, session=session, outcome=Outcome(outcome), **fields).line()
+    typed = replace(_TYPICAL, session=session, outcome=Outcome(outcome), **fields)
+    return EmbeddedMetrics(DEFAULT_METRICS_NAMESPACE, "streaming_agent").line(typed)
 
 
 @dataclass
