@@ -12,6 +12,8 @@ from contract.agentcore import ACTOR_HEADER
 from contract.deployment import (
     CLI_COMMAND,
     MEMORY_ID_ENV,
+    OUTPUT_ALARM_TOPIC_ARN,
+    OUTPUT_DASHBOARD_URL,
     OUTPUT_INVOKE_COMMAND,
     OUTPUT_MEMORY_ID,
     OUTPUT_REGION,
@@ -20,10 +22,12 @@ from contract.deployment import (
 )
 from infra.image import ContainerImage, RemoteImageBuild, local_image
 from infra.memory import ConversationMemory
+from infra.monitoring import AgentAlarms, AgentDashboard, RuntimeMetrics, Thresholds
 from infra.permission import grant
 from infra.runtime import AgentCoreRuntime
 from infra.runtime.arns import Arns
 from infra.runtime.permissions import AGENT, RuntimeResources
+from infra.runtime.provider import RuntimeProvider
 from infra.settings import IMAGE_BUILD_LOCAL, DeploymentSettings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -84,6 +88,7 @@ class AgentCoreStack(cdk.Stack):
         )
         if self.memory:
             cdk.CfnOutput(self, OUTPUT_MEMORY_ID, value=self.memory.memory_id, description="AgentCore Memory id")
+        _monitoring(self, settings, image)
 
         # Output keys are the ones `python -m client` reads to find the runtime without being told its ARN.
         cdk.CfnOutput(self, OUTPUT_RUNTIME_ARN, value=self.runtime.runtime_arn, description="agentRuntimeArn")
@@ -110,3 +115,34 @@ def _memory(stack: cdk.Stack, settings: DeploymentSettings) -> ConversationMemor
         event_expiry=cdk.Duration.days(settings.memory_expiry_days),
         description=f"Conversations of AgentCore runtime {settings.runtime_name}",
     )
+
+
+def _monitoring(stack: AgentCoreStack, settings: DeploymentSettings, image: ContainerImage) -> None:
+    """The alarms and the dashboard on the runtime's metrics, unless the deployment turned them off."""
+    metrics = RuntimeMetrics(settings.metrics_namespace, settings.runtime_name, stack.runtime.runtime_arn)
+    alarms = None
+    if settings.alarms:
+        alarms = AgentAlarms(
+            stack,
+            "Alarms",
+            metrics=metrics,
+            thresholds=Thresholds(
+                error_rate_percent=settings.alarm_error_rate_percent,
+                ttfc_p99_ms=settings.alarm_ttfc_p99_ms,
+                throttles=settings.alarm_throttles,
+                memory_write_failures=settings.alarm_memory_write_failures,
+            ),
+            email=settings.alarm_email,
+        )
+        cdk.CfnOutput(
+            stack, OUTPUT_ALARM_TOPIC_ARN, value=alarms.topic.topic_arn, description="SNS topic the alarms notify"
+        )
+    if settings.dashboard:
+        provider = RuntimeProvider.of(stack)
+        functions = {"runtime on_event": provider.on_event, "runtime is_complete": provider.is_complete}
+        if isinstance(image, RemoteImageBuild):
+            functions["image build trigger"] = image.trigger_function
+        dashboard = AgentDashboard(
+            stack, "Dashboard", metrics=metrics, functions=functions, alarms=alarms.alarms if alarms else None
+        )
+        cdk.CfnOutput(stack, OUTPUT_DASHBOARD_URL, value=dashboard.url, description="CloudWatch dashboard")

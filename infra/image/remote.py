@@ -108,6 +108,8 @@ class RemoteImageBuild(Construct):
 
         build_logs = self._scope_project(stack, source)
         trigger_function, trigger_logging = self._scope_trigger(stack, trigger)
+        self.trigger_function: lambda_.Function = trigger_function
+        """The library's function that starts the build (shared by the stack's builds)."""
         resource.node.add_dependency(build_logs, trigger_logging)
         resource.node.default_child.add_property_override("ServiceTimeout", int(BUILD_RESPONSE_TIMEOUT.to_seconds()))
         self._acknowledge(trigger_function)

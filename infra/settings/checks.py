@@ -6,7 +6,7 @@ Each check returns what is wrong and the fix, in one line, or None.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from contract.agentcore import runtime_name_problem
 from contract.deployment import (
@@ -17,6 +17,7 @@ from contract.deployment import (
     SECRET_IDS_ENV,
     SYSTEM_PROMPT_ENV,
 )
+from contract.metrics import METRICS_NAMESPACE_ENV, RUNTIME_NAME_ENV, namespace_problem
 from infra.model_id import ModelId
 
 DEFAULT_RUNTIME_NAME = "agentcore_streaming_agent"
@@ -31,6 +32,7 @@ MEMORY_EXPIRY_DAYS = (3, 365)
 DEFAULT_MEMORY_EXPIRY_DAYS = 30
 
 STACK_VARIABLES = frozenset({MODEL_ID_ENV, MODEL_REGION_ENV, MEMORY_ID_ENV, SYSTEM_PROMPT_ENV, SECRET_IDS_ENV})
+STACK_VARIABLES |= {METRICS_NAMESPACE_ENV, RUNTIME_NAME_ENV}
 """The container's variables the stack sets from its own settings; ``agentEnvironment`` may not set them."""
 VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
 MAX_VARIABLES = 50
@@ -143,3 +145,47 @@ def secrets(ids: Mapping[str, str]) -> str | None:
                 '"agentSecrets": {"WEATHER_API_KEY": "my-agent/weather-api-key"} in cdk.json\'s context.'
             )
     return None
+
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+"""An address SNS can send a subscription confirmation to: something@domain.tld, nothing more is checked."""
+
+
+def metrics_namespace(namespace: str) -> str | None:
+    """A namespace CloudWatch takes for the records' metrics."""
+    problem = namespace_problem(namespace)
+    if not problem:
+        return None
+    return f"{problem}. Fix: `-c metricsNamespace=MyAgents` or leave it unset for the default."
+
+
+def alarm_email(address: str | None) -> str | None:
+    """Unset, or one e-mail address."""
+    if address is None or EMAIL.fullmatch(address):
+        return None
+    return (
+        f"alarmEmail {address!r} is not an e-mail address. Fix: `-c alarmEmail=ops@example.com`, or leave it unset "
+        "and subscribe to the stack's AlarmTopicArn output yourself."
+    )
+
+
+def percent(context_key: str) -> Callable[[object], str | None]:
+    """A number above 0 and at most 100."""
+
+    def check(value: object) -> str | None:
+        if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 100:
+            return None
+        return f"{context_key} must be a percentage above 0 and at most 100, not {value!r}. Fix: `-c {context_key}=5`."
+
+    return check
+
+
+def at_least_one(context_key: str) -> Callable[[object], str | None]:
+    """A whole number of at least 1."""
+
+    def check(value: object) -> str | None:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            return None
+        return f"{context_key} must be a whole number of at least 1, not {value!r}. Fix: `-c {context_key}=1`."
+
+    return check

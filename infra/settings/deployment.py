@@ -21,8 +21,18 @@ from contract.deployment import (
     STACK_NAME_ENV,
     SYSTEM_PROMPT_ENV,
 )
+from contract.metrics import DEFAULT_METRICS_NAMESPACE, METRICS_NAMESPACE_ENV, RUNTIME_NAME_ENV
 from infra.settings import checks
-from infra.settings.setting import ConfigurationError, Setting, days, flag, json_object, setting, whole_number
+from infra.settings.setting import (
+    ConfigurationError,
+    Setting,
+    days,
+    flag,
+    json_object,
+    number,
+    setting,
+    whole_number,
+)
 
 if TYPE_CHECKING:
     from infra.settings.context import Context
@@ -119,6 +129,64 @@ class DeploymentSettings:
         check=checks.memory_expiry_days,
         form="{} to {}".format(*checks.MEMORY_EXPIRY_DAYS),
     )
+    metrics_namespace: str = setting(
+        DEFAULT_METRICS_NAMESPACE,
+        context_key="metricsNamespace",
+        doc=f"CloudWatch namespace of the metrics every invocation record carries (the container's "
+        f"`{METRICS_NAMESPACE_ENV}`)",
+        check=checks.metrics_namespace,
+    )
+    dashboard: bool = setting(
+        True,
+        context_key="dashboard",
+        doc="A CloudWatch dashboard of the agent's metrics, AgentCore's and the stack's functions' "
+        "(`DashboardUrl` output)",
+        parse=flag,
+        form="`true`/`false`",
+    )
+    alarms: bool = setting(
+        True,
+        context_key="alarms",
+        doc="CloudWatch alarms on error rate, throttles, p99 time to first chunk and memory write failures, to an "
+        "encrypted SNS topic of the stack (`AlarmTopicArn` output)",
+        parse=flag,
+        form="`true`/`false`",
+    )
+    alarm_email: str | None = setting(
+        None,
+        context_key="alarmEmail",
+        doc="An e-mail address subscribed to the alarms' topic (it confirms the subscription first)",
+        check=checks.alarm_email,
+        default_doc="none",
+    )
+    alarm_error_rate_percent: float = setting(
+        5,
+        context_key="alarmErrorRatePercent",
+        doc="Alarm when model and server errors exceed this percentage of invocations over 5 minutes",
+        parse=number,
+        check=checks.percent("alarmErrorRatePercent"),
+    )
+    alarm_ttfc_p99_ms: int = setting(
+        10_000,
+        context_key="alarmTtfcP99Ms",
+        doc="Alarm when the p99 time to first chunk over 5 minutes exceeds this many milliseconds",
+        parse=whole_number,
+        check=checks.at_least_one("alarmTtfcP99Ms"),
+    )
+    alarm_throttles: int = setting(
+        1,
+        context_key="alarmThrottles",
+        doc="Alarm when AgentCore throttles at least this many invocations in 5 minutes",
+        parse=whole_number,
+        check=checks.at_least_one("alarmThrottles"),
+    )
+    alarm_memory_write_failures: int = setting(
+        1,
+        context_key="alarmMemoryWriteFailures",
+        doc="Alarm when at least this many turns fail to be written to AgentCore Memory in 5 minutes",
+        parse=whole_number,
+        check=checks.at_least_one("alarmMemoryWriteFailures"),
+    )
 
     def __post_init__(self) -> None:
         """Refuse at synth time what the service would refuse minutes into a deployment.
@@ -165,6 +233,8 @@ class DeploymentSettings:
         adds the model and its Region itself.
         """
         variables = dict(self.environment)
+        variables[METRICS_NAMESPACE_ENV] = self.metrics_namespace
+        variables[RUNTIME_NAME_ENV] = self.runtime_name
         if self.system_prompt is not None:
             variables[SYSTEM_PROMPT_ENV] = self.system_prompt
         if self.secrets:

@@ -64,6 +64,16 @@ def flag(context_key: str, value: object) -> bool:
     )
 
 
+def number(_context_key: str, value: object) -> float | object:
+    """``"2.5"`` becomes 2.5; anything else is handed on unchanged, for the setting's check to refuse with the fix."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return value
+
+
 def days(context_key: str, value: object) -> int:
     """A whole number of days."""
     try:

@@ -173,3 +173,14 @@ def stack_templates(tmp_path_factory):
     from tests.infra.runtime.handler.handler_policies import StackTemplates
 
     return StackTemplates(tmp_path_factory.mktemp("cdk.out.names"))
+
+
+@pytest.fixture(scope="session")
+def template_without_monitoring(tmp_path_factory):
+    """The stack with ``-c dashboard=false -c alarms=false``, synthesized once without bundling."""
+    from aws_cdk.assertions import Template
+
+    outdir = tmp_path_factory.mktemp("cdk.out.nomonitoring")
+    app, stack = build_app(str(outdir), bundle=False, dashboard=False, alarms=False)
+    app.synth()
+    return Template.from_stack(stack)

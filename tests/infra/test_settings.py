@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from contract.deployment import SECRET_IDS_ENV, SYSTEM_PROMPT_ENV
+from contract.metrics import DEFAULT_METRICS_NAMESPACE, METRICS_NAMESPACE_ENV, RUNTIME_NAME_ENV
 from infra.model_id import MODEL_PROVIDERS, ModelId
 from infra.settings import CommandLineContext, ConfigurationError, DeploymentSettings
+from infra.settings.checks import DEFAULT_RUNTIME_NAME
 
 PROFILE = "eu.anthropic.claude-sonnet-4-20250514-v1:0"
 
@@ -86,11 +88,17 @@ def test_load__reads_each_setting_from_the_context_or_its_variables(args, enviro
         (["-c", "systemPrompt=Be brief."], {SYSTEM_PROMPT_ENV: "Be brief."}),
         (["-c", 'agentEnvironment={"TEAM": "search"}'], {"TEAM": "search"}),
         (["-c", 'agentSecrets={"KEY": "a/b"}'], {SECRET_IDS_ENV: '{"KEY":"a/b"}'}),
+        (
+            ["-c", "metricsNamespace=Team/Agents", "-c", "runtimeName=search_agent"],
+            {METRICS_NAMESPACE_ENV: "Team/Agents", RUNTIME_NAME_ENV: "search_agent"},
+        ),
     ],
-    ids=["prompt", "environment", "secrets"],
+    ids=["prompt", "environment", "secrets", "metrics"],
 )
 def test_container_environment__holds_what_the_agent_settings_give_it(args, expected):
-    assert DeploymentSettings.load(CommandLineContext(args), {}).container_environment() == expected
+    metrics = {METRICS_NAMESPACE_ENV: DEFAULT_METRICS_NAMESPACE, RUNTIME_NAME_ENV: DEFAULT_RUNTIME_NAME}
+
+    assert DeploymentSettings.load(CommandLineContext(args), {}).container_environment() == {**metrics, **expected}
 
 
 def test_load__cdk_json_objects_are_taken_as_they_are():

@@ -7,7 +7,15 @@ from tests.infra.conftest import REGION
 def test_outputs__arn_id_region_and_invoke_command(template):
     outputs = template.find_outputs("*")
 
-    assert set(outputs) == {"RuntimeArn", "RuntimeId", "Region", "InvokeCommand", "MemoryId"}
+    assert set(outputs) == {
+        "RuntimeArn",
+        "RuntimeId",
+        "Region",
+        "InvokeCommand",
+        "MemoryId",
+        "DashboardUrl",
+        "AlarmTopicArn",
+    }
     assert outputs["Region"]["Value"] == REGION
     command = outputs["InvokeCommand"]["Value"]["Fn::Join"][1]
     assert command[0] == f".venv/bin/python -m client invoke --region {REGION} --arn "
