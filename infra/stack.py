@@ -22,7 +22,7 @@ from contract.deployment import (
 )
 from infra.image import ContainerImage, RemoteImageBuild, local_image
 from infra.memory import ConversationMemory
-from infra.monitoring import AgentAlarms, AgentDashboard, RuntimeMetrics, Thresholds
+from infra.monitoring import AgentAlarms, AgentDashboard, RuntimeMetrics, RuntimeTraces, Thresholds
 from infra.permission import grant
 from infra.runtime import AgentCoreRuntime
 from infra.runtime.arns import Arns
@@ -118,7 +118,9 @@ def _memory(stack: cdk.Stack, settings: DeploymentSettings) -> ConversationMemor
 
 
 def _monitoring(stack: AgentCoreStack, settings: DeploymentSettings, image: ContainerImage) -> None:
-    """The alarms and the dashboard on the runtime's metrics, unless the deployment turned them off."""
+    """The alarms and the dashboard on the runtime's metrics, and its traces, unless the deployment turned them off."""
+    if settings.traces:
+        RuntimeTraces(stack, "Traces", runtime_arn=stack.runtime.runtime_arn, runtime_name=settings.runtime_name)
     metrics = RuntimeMetrics(settings.metrics_namespace, settings.runtime_name, stack.runtime.runtime_arn)
     alarms = None
     if settings.alarms:

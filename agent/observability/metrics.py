@@ -69,6 +69,6 @@ class EmbeddedMetrics:
             EMF_KEY: {"Timestamp": stamp, "CloudWatchMetrics": [directive]},
         }
 
-    def line(self, record: InvocationRecord) -> str:
-        """The record as the one line the agent prints: its own fields, then its metrics."""
-        return record.line(self.members(record))
+    def line(self, record: InvocationRecord, timestamp_ms: int | None = None) -> str:
+        """The record as the one line the agent prints: its own fields, then its metrics (of now, by default)."""
+        return record.line(self.members(record, timestamp_ms))

@@ -7,6 +7,7 @@ refuses exactly what a call would, before anything is sent; argparse prints the 
 from __future__ import annotations
 
 import argparse
+import re
 from datetime import timedelta
 
 from client.errors import ConfigurationError
@@ -55,3 +56,16 @@ def positive_seconds(value: str) -> float:
     if not seconds > 0:
         raise argparse.ArgumentTypeError(f"{value!r} must be more than 0 seconds")
     return seconds
+
+
+_TRACE_ID = re.compile(r"(?:1-)?([0-9a-fA-F]{8})-?([0-9a-fA-F]{24})")
+
+
+def trace_id(value: str) -> str:
+    """A trace id as Transaction Search stores it (32 hex digits); X-Ray's ``1-xxxxxxxx-xxx…`` form is taken too."""
+    match = _TRACE_ID.fullmatch(value.strip())
+    if match is None:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a trace id: 32 hexadecimal digits, or X-Ray's 1-XXXXXXXX-XXXXXXXXXXXXXXXXXXXXXXXX"
+        )
+    return "".join(match.groups()).lower()

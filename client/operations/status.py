@@ -17,9 +17,11 @@ import boto3
 from client.aws import aws_errors, make_client
 from client.errors import AgentClientError
 from client.invocation.arn import RuntimeArn
+from client.operations.metrics import RecentMetrics, recent_metrics
 from client.operations.records import count_outcomes
 from client.operations.runtime_logs import LogFilter, LogGroupMissing, current_ms, read_events
 from contract.agentcore import DEFAULT_ENDPOINT, runtime_log_group
+from contract.metrics import DEFAULT_METRICS_NAMESPACE, METRICS_NAMESPACE_ENV, RUNTIME_NAME_ENV
 from contract.record import Outcome
 
 RECENT = timedelta(hours=1)
@@ -91,6 +93,7 @@ class RuntimeStatus:
     image: str | None = None
     endpoint: EndpointStatus | None = None
     recent: RecentInvocations | None = None
+    metrics: RecentMetrics | None = None
 
     def lines(self) -> list[str]:
         """One ``label value`` line per fact, for a terminal."""
@@ -110,6 +113,8 @@ class RuntimeStatus:
             rows.append(("failure", self.failure_reason))
         if self.recent is not None:
             rows.append(("last hour", self.recent.describe()))
+        if self.metrics is not None:
+            rows.append(("metrics", self.metrics.describe()))
         return [f"{label:<{_LABEL_WIDTH}} {value}" for label, value in rows]
 
 
@@ -121,11 +126,11 @@ def runtime_status(
     session: boto3.session.Session | None = None,
     with_logs: bool = True,
 ) -> RuntimeStatus:
-    """Ask ``bedrock-agentcore-control`` about the runtime and its ``DEFAULT`` endpoint, and count recent records.
+    """Ask about the runtime and its ``DEFAULT`` endpoint, count recent records, and read the last hour's metrics.
 
-    ``endpoint_url`` replaces the control plane's endpoint only; CloudWatch Logs is reached as boto3 decides
-    (``AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`` included). Counting needs ``logs:FilterLogEvents``: without it the
-    status is still shown, with the reason the count is missing.
+    ``endpoint_url`` replaces the control plane's endpoint only; CloudWatch Logs and CloudWatch are reached as boto3
+    decides (``AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`` included). Counting needs ``logs:FilterLogEvents`` and the metrics
+    ``cloudwatch:GetMetricData``: without either the status is still shown, with the reason that part is missing.
     """
     parsed = RuntimeArn.parse(arn)
     region = region or parsed.region
@@ -154,7 +159,22 @@ def runtime_status(
             failure_reason=endpoint.get("failureReason"),
         ),
         recent=recent_invocations(runtime_id, region=region, session=session) if with_logs else None,
+        metrics=runtime_metrics(answer, region=region, session=session) if with_logs else None,
     )
+
+
+def runtime_metrics(
+    runtime: dict[str, Any], *, region: str | None = None, session: boto3.session.Session | None = None
+) -> RecentMetrics:
+    """The last hour's metrics of the runtime ``GetAgentRuntime`` described, in the namespace its environment names."""
+    environment = runtime.get("environmentVariables") or {}
+    namespace = environment.get(METRICS_NAMESPACE_ENV) or DEFAULT_METRICS_NAMESPACE
+    runtime_name = environment.get(RUNTIME_NAME_ENV) or runtime.get("agentRuntimeName", "?")
+    try:
+        cloudwatch = make_client("cloudwatch", region=region, session=session)
+    except AgentClientError as error:
+        return RecentMetrics(unavailable=f"could not read CloudWatch metrics: {error}")
+    return recent_metrics(cloudwatch, namespace, runtime_name, RECENT)
 
 
 def recent_invocations(

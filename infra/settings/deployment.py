@@ -187,6 +187,14 @@ class DeploymentSettings:
         parse=whole_number,
         check=checks.at_least_one("alarmMemoryWriteFailures"),
     )
+    traces: bool = setting(
+        True,
+        context_key="traces",
+        doc="AgentCore's own spans of each invocation delivered to X-Ray (a TRACES log delivery of the runtime and an "
+        "X-Ray resource policy); seen where CloudWatch Transaction Search is on",
+        parse=flag,
+        form="`true`/`false`",
+    )
 
     def __post_init__(self) -> None:
         """Refuse at synth time what the service would refuse minutes into a deployment.

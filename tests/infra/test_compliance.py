@@ -21,7 +21,7 @@ DEPLOYMENTS = {
     "local build": {"image_build": "local"},
     "without memory": {"memory": False},
     "with secrets": {"secrets": {"WEATHER_API_KEY": "my-agent/weather-key", "DB": SECRET_ARN}},
-    "without monitoring": {"dashboard": False, "alarms": False},
+    "without monitoring": {"dashboard": False, "alarms": False, "traces": False},
     "alarms to an address": {"alarm_email": "ops@example.com"},
 }
 

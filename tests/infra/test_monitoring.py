@@ -270,3 +270,36 @@ def _alarm_arn_pattern(value: object) -> str:
     """The ARN pattern with its tokens as CloudFormation writes them, joined: ``arn:...:alarm:<stack>-*``."""
     parts = value["Fn::Join"][1] if isinstance(value, dict) else [value]
     return "".join(part if isinstance(part, str) else re.sub(r"\W", "", json.dumps(part)) for part in parts)
+
+
+def test_traces__the_runtimes_traces_log_is_delivered_to_xray(template):
+    [(source_id, source)] = template.find_resources("AWS::Logs::DeliverySource").items()
+    [(destination_id, destination)] = template.find_resources("AWS::Logs::DeliveryDestination").items()
+    [delivery] = template.find_resources("AWS::Logs::Delivery").values()
+
+    assert source["Properties"]["LogType"] == "TRACES"
+    assert source["Properties"]["ResourceArn"]["Fn::GetAtt"][1] == p.ATTR_ARN
+    assert source["Properties"]["Name"] == f"{DEFAULT_RUNTIME_NAME}-traces"
+    assert destination["Properties"]["DeliveryDestinationType"] == "XRAY"
+    assert delivery["Properties"]["DeliveryDestinationArn"] == {"Fn::GetAtt": [destination_id, "Arn"]}
+    assert delivery["Properties"]["DeliverySourceName"] == source["Properties"]["Name"]
+    assert source_id in delivery["DependsOn"]
+
+
+def test_traces__xray_lets_cloudwatch_logs_deliver_only_this_runtimes_spans_for_this_account(template):
+    [policy] = template.find_resources("AWS::XRay::ResourcePolicy").values()
+    document = policy["Properties"]["PolicyDocument"]["Fn::Join"][1]
+    text = "".join(part if isinstance(part, str) else json.dumps(part).replace('"', "'") for part in document)
+
+    assert '"Principal":{"Service":"delivery.logs.amazonaws.com"}' in text
+    assert '"Action":"xray:PutTraceSegments"' in text
+    assert '"ForAllValues:ArnLike":{"logs:LogGeneratingResourceArns":[' in text and p.ATTR_ARN in text
+    assert '"aws:SourceAccount":' in text and ":delivery-source:*" in text
+
+
+def test_traces_false__no_delivery_and_no_xray_policy(tmp_path):
+    _, stack = build_app(str(tmp_path), bundle=False, traces=False)
+    template = Template.from_stack(stack)
+
+    for resource_type in ("AWS::Logs::DeliverySource", "AWS::Logs::Delivery", "AWS::XRay::ResourcePolicy"):
+        template.resource_count_is(resource_type, 0)

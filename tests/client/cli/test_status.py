@@ -7,6 +7,8 @@ import pytest
 from moto import mock_aws
 
 from client import cli
+from contract.metrics import METRICS_NAMESPACE_ENV, RUNTIME_NAME_ENV
+from fakes.cloudwatch_metrics import CloudWatchMetrics
 from fakes.live_server import free_port
 from fakes.scripted_model import ScriptedModel
 from tests.client.cli.helpers import run
@@ -125,3 +127,56 @@ def test_cli_status__url_shows_the_local_agents_health(serve_agent, capsys):
 
     assert code == 0
     assert "status    Healthy" in out
+
+
+@pytest.fixture
+def metrics(monkeypatch) -> CloudWatchMetrics:
+    """CloudWatch's metrics as the stand-in keeps them, answering every client the CLI makes."""
+    stand_in = CloudWatchMetrics()
+    stand_in.install(monkeypatch)
+    return stand_in
+
+
+def test_cli_status__shows_the_last_hours_ttfc_p50_p99_and_token_totals_from_the_records_metrics(aws, metrics, capsys):
+    arn, _, _ = aws
+    for ttfc in (100.0, 200.0, 300.0, 400.0, 5000.0):
+        metrics.ingest(record(ttfc_ms=ttfc, usage={"inputTokens": 20, "outputTokens": 10}, minutes_ago=10))
+    metrics.ingest(record(ttfc_ms=9000.0, minutes_ago=90))  # before the hour
+
+    shown = status_lines(capsys, arn)
+
+    assert shown["metrics"] == "ttfc p50 300 ms, p99 5000 ms; tokens 100 in, 50 out"
+
+
+def test_cli_status__metrics_of_a_quiet_hour_say_no_data(aws, metrics, capsys):
+    arn, _, _ = aws
+
+    assert status_lines(capsys, arn)["metrics"] == "ttfc no data; tokens 0 in, 0 out"
+
+
+def test_cli_status__reads_the_namespace_and_runtime_the_runtimes_environment_names(monkeypatch, metrics, capsys):
+    monkeypatch.delenv("AWS_ENDPOINT_URL")
+    environment = {METRICS_NAMESPACE_ENV: "Team/Agents", RUNTIME_NAME_ENV: "search_agent"}
+    with mock_aws():
+        arn, _ = create_runtime(
+            boto3.client("bedrock-agentcore-control", region_name="us-east-1"), image=IMAGE, environment=environment
+        )
+        status_lines(capsys, arn)
+
+    [request] = metrics.requests
+    assert {query["MetricStat"]["Metric"]["Namespace"] for query in request["MetricDataQueries"]} == {"Team/Agents"}
+    assert {query["MetricStat"]["Metric"]["Dimensions"][0]["Value"] for query in request["MetricDataQueries"]} == {
+        "search_agent"
+    }
+
+
+def test_cli_status__without_permission_to_read_metrics_still_shows_the_runtime_and_says_why(aws, metrics, capsys):
+    arn, _, _ = aws
+    metrics.denied = True
+
+    shown = status_lines(capsys, arn)
+
+    assert shown["status"] == "READY" and shown["last hour"] == "0 invocations, 0 errors"
+    assert shown["metrics"].startswith(
+        "unknown (could not read CloudWatch metrics: AccessDenied: User is not authorized"
+    )

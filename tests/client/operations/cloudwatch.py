@@ -16,6 +16,8 @@ from contract.metrics import DEFAULT_METRICS_NAMESPACE
 from contract.record import InvocationRecord, MemoryWrite, Outcome, ToolCall
 from fakes.dataplane import ACCOUNT, RUNTIME_ARN, RUNTIME_ID
 
+RUNTIME_NAME = "streaming_agent"
+"""The name ``create_runtime`` gives the runtime, which its records' metrics carry as their ``Runtime``."""
 RUNTIME_STREAM = "2026/11/26/[runtime-logs]0123456789abcdef"
 OTEL_STREAM = "otel-rt-logs"
 SESSION_A = "session-a-" + "a" * 30
@@ -33,16 +35,20 @@ _TYPICAL = InvocationRecord(
 )
 
 
-def record(session: str | None = SESSION_A, outcome: str = "completed", **fields: Any) -> str:
+def record(
+    session: str | None = SESSION_A, outcome: str = "completed", *, minutes_ago: float = 0, **fields: Any
+) -> str:
     """One invocation record line as the agent prints it: ``contract.record.InvocationRecord``, the agent's own type,
     with the metrics the agent adds (``agent.observability.metrics``), which ``logs`` and ``status`` read past.
 
-    A typical completed text-mode turn with one tool call, changed by ``fields`` (``memory`` by its value's name).
+    A typical completed text-mode turn with one tool call, changed by ``fields`` (``memory`` by its value's name);
+    its metrics are stamped ``minutes_ago`` before now.
     """
     if fields.get("memory") is not None:
         fields["memory"] = MemoryWrite(fields["memory"])
     typed = replace(_TYPICAL, session=session, outcome=Outcome(outcome), **fields)
-    return EmbeddedMetrics(DEFAULT_METRICS_NAMESPACE, "streaming_agent").line(typed)
+    stamp = int(time.time() * 1000 - minutes_ago * 60_000)
+    return EmbeddedMetrics(DEFAULT_METRICS_NAMESPACE, RUNTIME_NAME).line(typed, stamp)
 
 
 @dataclass
@@ -70,13 +76,14 @@ class RuntimeLogs:
         self.client.put_log_events(logGroupName=self.group, logStreamName=stream, logEvents=events)
 
 
-def create_runtime(control: Any, *, image: str) -> tuple[str, str]:
+def create_runtime(control: Any, *, image: str, environment: dict[str, str] | None = None) -> tuple[str, str]:
     """A READY runtime with its DEFAULT endpoint in moto; returns its ARN (in the service's form) and its id."""
     runtime = control.create_agent_runtime(
-        agentRuntimeName="streaming_agent",
+        agentRuntimeName=RUNTIME_NAME,
         agentRuntimeArtifact={"containerConfiguration": {"containerUri": image}},
         roleArn=f"arn:aws:iam::{ACCOUNT}:role/agent-runtime",
         networkConfiguration={"networkMode": "PUBLIC"},
+        **({"environmentVariables": environment} if environment else {}),
     )
     control.create_agent_runtime_endpoint(agentRuntimeId=runtime["agentRuntimeId"], name="DEFAULT")
     # moto names runtimes agent/<uuid>; the service (and the client's ARN check) use runtime/<id>.
