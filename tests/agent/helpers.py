@@ -70,6 +70,9 @@ def served_in_own_process(program: str, *args: str, **env: str) -> Iterator[str]
     The server then runs as in production, so a test can act between the server's last write and whatever the
     server does after it, and nothing in the test process lends the server's event loop a pause.
 
+    Everything the server prints after its URL (its invocation records) is read as it comes, as AgentCore reads a
+    container's stdout: a pipe nobody reads fills up, and the server's next print would block it.
+
     Yields:
         The server's base URL; leaving the block closes its stdin and waits for it to end.
     """
@@ -82,10 +85,15 @@ def served_in_own_process(program: str, *args: str, **env: str) -> Iterator[str]
         stderr=subprocess.DEVNULL,
         text=True,
     )
+    url = server.stdout.readline().strip()
+    drain = threading.Thread(target=server.stdout.read, name="server-stdout", daemon=True)
+    drain.start()
     try:
-        yield server.stdout.readline().strip()
+        yield url
     finally:
-        server.communicate("", timeout=20)
+        server.stdin.close()
+        server.wait(timeout=20)
+        drain.join(timeout=10)
 
 
 def port_of(url: str) -> int:
