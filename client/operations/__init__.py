@@ -1,8 +1,9 @@
-"""Reading what the deployment is and did: its stack's outputs, the runtime's status, its logs, its conversations.
+"""What the deployment is and did: its stack's outputs, the runtime's status, logs, metrics, traces, conversations.
 
 ``stack`` finds the runtime (and memory) from the CloudFormation outputs; ``status`` asks the control plane what is
 running; ``runtime_logs`` reads the runtime's CloudWatch Logs, in which ``records`` recognises the agent's invocation
-records (``contract.record``); ``conversations`` lists what AgentCore Memory keeps.
+records (``contract.record``); ``metrics`` reads the last hour of the metrics those records carry; ``traces`` reads
+the agent's spans from CloudWatch Transaction Search; ``conversations`` lists what AgentCore Memory keeps.
 """
 
 from client.operations.conversations import Conversation, recent_conversations

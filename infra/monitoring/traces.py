@@ -72,9 +72,9 @@ class RuntimeTraces(Construct):
             name=cdk.Names.unique_resource_name(self, max_length=60, separator="-"),
             delivery_destination_type="XRAY",
         )
-        destination.add_dependency(policy)
+        destination.node.add_dependency(policy)
         delivery = logs.CfnDelivery(
             self, "Delivery", delivery_source_name=source.name, delivery_destination_arn=destination.attr_arn
         )
-        delivery.add_dependency(source)
+        delivery.node.add_dependency(source)
         self.delivery = delivery

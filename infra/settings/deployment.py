@@ -11,7 +11,7 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from contract.deployment import (
     DEFAULT_MODEL_ID,
@@ -40,6 +40,13 @@ if TYPE_CHECKING:
 CDK_REGION_VARIABLE = "CDK_DEFAULT_REGION"
 """Set by the CDK CLI for the app, always, to the Region it resolved itself: a value exported in the shell never
 reaches the app under ``cdk``."""
+
+
+def _at_least_one(default: int, context_key: str, doc: str) -> Any:
+    """A setting that is a whole number of at least 1 (an alarm's threshold)."""
+    return setting(
+        default, context_key=context_key, doc=doc, parse=whole_number, check=checks.at_least_one(context_key)
+    )
 
 
 @dataclass(frozen=True)
@@ -166,26 +173,16 @@ class DeploymentSettings:
         parse=number,
         check=checks.percent("alarmErrorRatePercent"),
     )
-    alarm_ttfc_p99_ms: int = setting(
-        10_000,
-        context_key="alarmTtfcP99Ms",
-        doc="Alarm when the p99 time to first chunk over 5 minutes exceeds this many milliseconds",
-        parse=whole_number,
-        check=checks.at_least_one("alarmTtfcP99Ms"),
+    alarm_ttfc_p99_ms: int = _at_least_one(
+        10_000, "alarmTtfcP99Ms", "Alarm when the p99 time to first chunk over 5 minutes exceeds this many milliseconds"
     )
-    alarm_throttles: int = setting(
-        1,
-        context_key="alarmThrottles",
-        doc="Alarm when AgentCore throttles at least this many invocations in 5 minutes",
-        parse=whole_number,
-        check=checks.at_least_one("alarmThrottles"),
+    alarm_throttles: int = _at_least_one(
+        1, "alarmThrottles", "Alarm when AgentCore throttles at least this many invocations in 5 minutes"
     )
-    alarm_memory_write_failures: int = setting(
+    alarm_memory_write_failures: int = _at_least_one(
         1,
-        context_key="alarmMemoryWriteFailures",
-        doc="Alarm when at least this many turns fail to be written to AgentCore Memory in 5 minutes",
-        parse=whole_number,
-        check=checks.at_least_one("alarmMemoryWriteFailures"),
+        "alarmMemoryWriteFailures",
+        "Alarm when at least this many turns fail to be written to AgentCore Memory in 5 minutes",
     )
     traces: bool = setting(
         True,

@@ -78,6 +78,7 @@ def _since(args: argparse.Namespace) -> str:
 COMMAND = Command(
     name="traces",
     help="the agent's traces from CloudWatch Transaction Search; `traces show TRACE_ID`: one as a timeline",
+    exit_note="; 3 also when Transaction Search is off, or the trace to show is not in the --since window",
     run=_run,
     # No --endpoint-url: traces calls CloudWatch Logs (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS), not AgentCore.
     parents=(options.AWS,),
