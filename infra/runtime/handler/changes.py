@@ -41,7 +41,11 @@ Sleep = Callable[[float], None]
 
 
 class UnconfirmedCreateError(RuntimeError):
-    """``CreateAgentRuntime`` got no answer and no runtime of this resource turned up: it may exist all the same."""
+    """``CreateAgentRuntime`` may have been carried out, and no runtime of this resource turned up to say so.
+
+    Its last answer was none, throttling or a server fault, after botocore's retries of an attempt that may have
+    taken effect: the runtime may exist all the same.
+    """
 
 
 def create(cfn: CfnEvent, control: Client, sleep: Sleep) -> dict[str, Any]:
@@ -77,7 +81,7 @@ def _create_or_adopt(
     try:
         response = _retry_while_role_not_ready(sleep, lambda: control.create_agent_runtime(**request))
     except AwsError as error:
-        if errors.code(error) != "ConflictException" and not errors.is_unconfirmed(error):
+        if errors.code(error) != "ConflictException" and not errors.is_transient(error):
             raise
         return _adopt(cfn, control, sleep, error)
     LOGGER.info(
@@ -87,7 +91,7 @@ def _create_or_adopt(
 
 
 def _adopt(cfn: CfnEvent, control: Client, sleep: Sleep, error: Exception) -> dict[str, Any]:
-    unconfirmed = errors.is_unconfirmed(error)
+    unconfirmed = errors.is_transient(error)  # throttled or failed after an attempt that may have taken effect
     try:
         owned = ownership.find_owned(control, cfn.name, cfn.owner, create_token=cfn.client_token)
         runtime = owned and control.get_agent_runtime(**{p.AGENT_RUNTIME_ID: owned["agentRuntimeId"]})
@@ -119,8 +123,9 @@ def _unconfirmed_message(cfn: CfnEvent, error: Exception, lookup_error: Exceptio
         f"looking it up failed too ({lookup_error})" if lookup_error else "no runtime this request made has its name"
     )
     return (
-        f"CreateAgentRuntime for {cfn.name!r} got no answer ({error}) and {looked}. If the service created it all the "
-        f"same, the rollback deletes it (tag {p.CREATE_TOKEN_TAG}={cfn.client_token}); deploy again once AWS answers."
+        f"CreateAgentRuntime for {cfn.name!r} got no answer it can trust ({error}) and {looked}. If the service "
+        f"created it all the same, the rollback deletes it (tag {p.CREATE_TOKEN_TAG}={cfn.client_token}); deploy "
+        "again once AWS answers."
     )
 
 

@@ -54,7 +54,11 @@ def is_unconfirmed(error: Exception) -> bool:
 
 
 def is_transient(error: Exception) -> bool:
-    """Asking again later can succeed: throttling, a server fault, or no answer at all."""
+    """Asking again later can succeed: throttling, a server fault, or no answer at all.
+
+    Also what a create may have been carried out behind: botocore retries all three with the same ``clientToken``,
+    and the error the handler sees is the last attempt's, whose first attempt may have taken effect, answer lost.
+    """
     return code(error) in THROTTLED or is_unconfirmed(error)
 
 

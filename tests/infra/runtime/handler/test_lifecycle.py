@@ -437,8 +437,38 @@ def test_lost_create_answer_and_a_failed_lookup__the_rollback_deletes_the_runtim
     status = stack.create(props())
 
     assert status == "ROLLBACK_COMPLETE"
-    assert "got no answer" in stack.last_failure()
+    assert "got no answer it can trust" in stack.last_failure()
     assert ("DeleteAgentRuntime", "ConflictException") in plane.errors
+    assert plane.runtimes == {}
+
+
+def create_carried_out_then_throttled(plane):
+    """The create is carried out, its answer lost, and botocore's retries are throttled until it gives up."""
+    plane.carry_out_then_fail("CreateAgentRuntime", "ThrottlingException", message="Rate exceeded", status=429)
+
+
+@pytest.mark.parametrize("then_fail", [False, True], ids=["the stack completes", "another resource then fails"])
+def test_create_throttled_after_an_attempt_took_effect__the_runtime_created_is_the_resource(plane, stack, then_fail):
+    create_carried_out_then_throttled(plane)
+
+    status = stack.create(props(), then_fail=then_fail)
+
+    if then_fail:
+        assert (status, plane.runtimes) == ("ROLLBACK_COMPLETE", {})  # the rollback found it to delete
+    else:
+        assert status == "CREATE_COMPLETE"
+        assert images(plane) == {NAME: ("READY", IMAGE_V1)}
+        assert stack.physical_id == plane.by_name()[NAME].runtime_id
+
+
+def test_create_throttled_after_an_attempt_took_effect_and_a_throttled_lookup__the_rollback_deletes_it(plane, stack):
+    create_carried_out_then_throttled(plane)
+    plane.fail("ListAgentRuntimes", "ThrottlingException", message="Rate exceeded", status=429)
+
+    status = stack.create(props())
+
+    assert status == "ROLLBACK_COMPLETE"
+    assert "got no answer it can trust" in stack.last_failure()
     assert plane.runtimes == {}
 
 
