@@ -214,8 +214,11 @@ def _abandoned_by_failed_rename(cfn: CfnEvent, control: Client, current: Mapping
     return found["agentRuntimeId"]
 
 
-def delete(cfn: CfnEvent, control: Client) -> dict[str, Any]:
-    """Ask for the deletion of the runtime, or of the one an unconfirmed create made; is_complete waits for it."""
+def delete(cfn: CfnEvent, control: Client, now: float) -> dict[str, Any]:
+    """Ask for the deletion of the runtime, or of the one an unconfirmed create made; is_complete waits for it.
+
+    ``now`` (Unix time) goes to is_complete in Data: how long it has been asking, for its deadline.
+    """
     runtime_id = (
         cfn.physical_id if service_model.is_runtime_id(control, cfn.physical_id) else _unconfirmed_runtime(cfn, control)
     )
@@ -224,7 +227,10 @@ def delete(cfn: CfnEvent, control: Client) -> dict[str, Any]:
         return {"PhysicalResourceId": cfn.physical_id}
     runtimes.request_delete(control, runtime_id)
     # The physical id must not change on delete; is_complete learns which runtime to wait for from Data.
-    return {"PhysicalResourceId": cfn.physical_id, "Data": {p.ATTR_ID: runtime_id}}
+    return {
+        "PhysicalResourceId": cfn.physical_id,
+        "Data": {p.ATTR_ID: runtime_id, p.ATTR_DELETE_REQUESTED_AT: f"{now:.0f}"},
+    }
 
 
 def _unconfirmed_runtime(cfn: CfnEvent, control: Client) -> str | None:

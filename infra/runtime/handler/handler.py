@@ -4,7 +4,9 @@
 ``GetAgentRuntime`` until the runtime (at the version that ``on_event`` created) is ``READY``, or is gone after a
 delete, with its log groups (``runtime_log_groups``). Failure is a raised exception whose message CloudFormation
 shows in the stack events. A delete refused because the runtime is busy or the service is throttling is asked again
-on every poll until the Provider's total timeout.
+on every poll; shortly before the Provider's total timeout (``GIVE_UP_AFTER_SECONDS``), is_complete gives up with a
+reason that names the runtime, its status and the command that deletes it later, which the framework's own timeout
+("Operation timed out") would not.
 
 The resource properties are ``CreateAgentRuntime``'s own parameters, converted from CloudFormation's strings by the
 service model (``service_model``) and otherwise passed through; botocore validates them against the same model.
@@ -13,8 +15,9 @@ service model (``service_model``) and otherwise passed through; botocore validat
 from __future__ import annotations
 
 import logging
+import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +42,7 @@ LOGGER.setLevel(logging.INFO)
 
 SERVICE = "bedrock-agentcore-control"
 Client = Any
+Clock = Callable[[], float]
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,12 @@ def default_clients() -> Clients:
 
 
 def on_event(
-    event: Mapping[str, Any], context: Any = None, *, clients: Clients | None = None, sleep: changes.Sleep = time.sleep
+    event: Mapping[str, Any],
+    context: Any = None,
+    *,
+    clients: Clients | None = None,
+    sleep: changes.Sleep = time.sleep,
+    clock: Clock = time.time,
 ) -> dict[str, Any]:
     """Start the create, update or delete that the event asks for."""
     cfn = CfnEvent.of(event)
@@ -76,20 +85,35 @@ def on_event(
     if cfn.request_type == "Update":
         return changes.update(cfn, clients.control, sleep)
     if cfn.request_type == "Delete":
-        return changes.delete(cfn, clients.control)
+        return changes.delete(cfn, clients.control, clock())
     raise ValueError(f"unknown RequestType {cfn.request_type!r}")
 
 
-def is_complete(event: Mapping[str, Any], context: Any = None, *, clients: Clients | None = None) -> dict[str, Any]:
+def give_up_after() -> float | None:
+    """Seconds after which a deletion is given up (the provider sets ``GIVE_UP_AFTER_SECONDS``); None: never."""
+    seconds = os.environ.get(p.GIVE_UP_AFTER_ENV)
+    return float(seconds) if seconds else None
+
+
+def is_complete(
+    event: Mapping[str, Any],
+    context: Any = None,
+    *,
+    clients: Clients | None = None,
+    clock: Clock = time.time,
+    deadline: float | None = None,
+) -> dict[str, Any]:
     """Say whether the change that ``on_event`` started is finished; raise when the service reports it failed.
 
-    Throttling, server faults and lost answers mean "not yet": the Provider asks again until its total timeout.
+    Throttling, server faults and lost answers mean "not yet": the Provider asks again. A deletion still not done
+    ``deadline`` seconds (default: ``give_up_after()``) after on_event asked for it fails with what is left.
     """
     cfn = CfnEvent.of(event)
     clients = clients or default_clients()
     try:
         if cfn.request_type == "Delete":
-            return _deletion_settled(cfn, clients)
+            overdue = _overdue(cfn, clock, give_up_after() if deadline is None else deadline)
+            return _deletion_settled(cfn, clients, overdue)
         return _change_settled(cfn, clients)
     except runtimes.AwsError as error:
         if not errors.is_transient(error):
@@ -100,13 +124,27 @@ def is_complete(event: Mapping[str, Any], context: Any = None, *, clients: Clien
         return {"IsComplete": False}
 
 
-def _deletion_settled(cfn: CfnEvent, clients: Clients) -> dict[str, Any]:
+def _overdue(cfn: CfnEvent, clock: Clock, deadline: float | None) -> float | None:
+    """Minutes spent asking for the deletion once past ``deadline`` seconds, else None (go on asking)."""
+    requested_at = cfn.data.get(p.ATTR_DELETE_REQUESTED_AT)
+    if deadline is None or requested_at is None:
+        return None
+    elapsed = clock() - float(requested_at)
+    return elapsed / 60 if elapsed >= deadline else None
+
+
+def _deletion_settled(cfn: CfnEvent, clients: Clients, overdue: float | None) -> dict[str, Any]:
     runtime_id = cfn.data.get(p.ATTR_ID)
-    return {"IsComplete": runtime_id is None or _gone(clients, runtime_id)}
+    return {"IsComplete": runtime_id is None or _gone(clients, runtime_id, overdue)}
 
 
-def _gone(clients: Clients, runtime_id: str) -> bool:
-    """Whether ``runtime_id`` and its log groups are gone; drives its deletion a step further when not."""
+def _gone(clients: Clients, runtime_id: str, overdue: float | None = None) -> bool:
+    """Whether ``runtime_id`` and its log groups are gone; drives its deletion a step further when not.
+
+    Raises:
+        RuntimeError: The service failed the deletion, or ``overdue`` says the time to wait for it is up: the
+            message names the runtime, its status and the command that deletes it later.
+    """
     runtime = runtimes.read(clients.control, runtime_id)
     if runtime is None:
         runtime_log_groups.delete_runtime_log_groups(clients.logs, runtime_id)
@@ -115,6 +153,12 @@ def _gone(clients: Clients, runtime_id: str) -> bool:
     if status == "DELETE_FAILED":
         reason = runtime.get("failureReason") or "the service gave no failureReason"
         raise RuntimeError(f"AgentCore runtime {runtime_id} DELETE_FAILED: {reason}")
+    if overdue is not None:
+        raise RuntimeError(
+            f"AgentCore runtime {runtime_id} is still {status} after {overdue:.0f} minutes of asking to delete it, and "
+            "CloudFormation stops waiting for it now. Once it has settled, delete it with: "
+            f"{runtimes.delete_command(runtime_id, clients.control.meta.region_name)} (or run make destroy again)"
+        )
     if status != "DELETING":
         # A delete refused while the runtime was busy, or never answered: ask again now that it may have settled.
         runtimes.request_delete(clients.control, runtime_id)

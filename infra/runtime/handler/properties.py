@@ -52,3 +52,9 @@ ATTR_ID = "AgentRuntimeId"
 ATTR_VERSION = "AgentRuntimeVersion"
 ATTR_ABANDONED_ID = "AbandonedRuntimeId"
 """Internal: a runtime of this resource that CloudFormation never learned of, deleted while the rollback settles."""
+ATTR_DELETE_REQUESTED_AT = "DeleteRequestedAt"
+"""Internal, in a Delete's Data: when on_event first asked for the deletion (Unix time), for is_complete's deadline."""
+
+GIVE_UP_AFTER_ENV = "GIVE_UP_AFTER_SECONDS"
+"""The is_complete function's variable: seconds after which it stops waiting for a deletion and fails, naming what is
+left and how to delete it, before the provider framework's own timeout fails it with a bare "Operation timed out"."""

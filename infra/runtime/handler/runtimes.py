@@ -74,6 +74,11 @@ def request_delete(control: Client, runtime_id: str) -> None:
             raise
 
 
+def delete_command(runtime_id: str, region: str) -> str:
+    """The AWS CLI command that deletes runtime ``runtime_id``, for a user to run once the handler has given up."""
+    return f"aws bedrock-agentcore-control delete-agent-runtime --agent-runtime-id {runtime_id} --region {region}"
+
+
 def result(response: Mapping[str, Any]) -> dict[str, Any]:
     """What ``on_event`` answers for the runtime the service described: its id, and its attributes as ``Data``."""
     return {"PhysicalResourceId": response["agentRuntimeId"], "Data": attributes(response)}

@@ -576,17 +576,57 @@ def test_stack_delete__a_log_group_already_gone_counts_as_deleted(plane, stack):
     assert plane.runtimes == {}
 
 
-def test_delete_throttled_for_the_whole_total_timeout__fails_then_a_retried_delete_completes(plane, stack):
+def delete_later(runtime_id):
+    return f"aws bedrock-agentcore-control delete-agent-runtime --agent-runtime-id {runtime_id} --region {REGION}"
+
+
+def test_delete_throttled_for_the_whole_total_timeout__fails_naming_the_runtime_then_a_retried_delete_completes(
+    plane, stack
+):
     stack.create(props())
+    runtime_id = stack.physical_id
     plane.fail("DeleteAgentRuntime", "ThrottlingException", message="Rate exceeded", status=429, times=MAX_POLLS + 1)
 
     first = stack.delete()
+    reason = stack.last_failure()
     plane.faults.clear()
     second = stack.delete()
 
     assert first == "DELETE_FAILED"
-    assert stack.last_failure() == "Operation timed out"
+    assert f"AgentCore runtime {runtime_id} is still READY after 30 minutes" in reason
+    assert delete_later(runtime_id) in reason
     assert second == "DELETE_COMPLETE"
+    assert plane.runtimes == {}
+
+
+def test_rollback_refused_while_the_runtime_never_leaves_creating__fails_naming_it_its_status_and_the_command(
+    plane, stack
+):
+    plane.next_change_never_settles()
+    plane.lose_answer("CreateAgentRuntime")
+    plane.fail("ListAgentRuntimes", "ThrottlingException", message="Rate exceeded", status=429)
+
+    status = stack.create(props())
+    reason = stack.last_failure()
+
+    (runtime,) = plane.runtimes.values()  # what is left: the runtime the reason names, and nothing else
+    assert status == "ROLLBACK_FAILED"
+    assert (runtime.name, runtime.status) == (NAME, "CREATING")
+    assert f"AgentCore runtime {runtime.runtime_id} is still CREATING after 30 minutes" in reason
+    assert delete_later(runtime.runtime_id) in reason
+    assert reason != "Operation timed out"
+
+
+def test_rollback_failed_on_a_runtime_stuck_creating__a_stack_delete_once_it_settled_removes_it(plane, stack):
+    plane.next_change_never_settles()
+    plane.lose_answer("CreateAgentRuntime")
+    plane.fail("ListAgentRuntimes", "ThrottlingException", message="Rate exceeded", status=429)
+    stack.create(props())
+    plane.settle_all()
+
+    status = stack.delete()
+
+    assert status == "DELETE_COMPLETE"
     assert plane.runtimes == {}
 
 
