@@ -41,10 +41,13 @@ logger = logging.getLogger(__name__)
 
 
 def bedrock_model(settings: AgentSettings) -> Model:
-    """The production model: Amazon Bedrock through the configured model id or inference profile."""
-    from strands.models.bedrock import BedrockModel  # only production needs it
+    """The production model: Amazon Bedrock through the configured model id or inference profile.
 
-    return BedrockModel(model_id=settings.model_id, region_name=settings.region)
+    Its stream to Bedrock is closed when the turn ends, a hang-up included (``agent.streaming.bedrock``).
+    """
+    from agent.streaming.bedrock import ClosingBedrockModel  # only production needs it
+
+    return ClosingBedrockModel(model_id=settings.model_id, region_name=settings.region)
 
 
 def create_app(model: Model | None = None, *, settings: AgentSettings | None = None) -> BedrockAgentCoreApp:
