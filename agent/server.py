@@ -13,6 +13,7 @@ import os
 
 from bedrock_agentcore.runtime import BedrockAgentCoreApp, RequestContext
 from starlette.middleware import Middleware
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from strands import Agent
 from strands.middleware import ExecuteToolStage
@@ -35,7 +36,9 @@ from agent.tools.calculator.pool import POOL
 from agent.tools.calculator.tool import Calculator
 from agent.tools.prompt import DEFAULT_SYSTEM_PROMPT
 from agent.tools.time_limit import tool_timeout
+from agent.warmup import warm_up
 from contract.agentcore import PORT
+from contract.deployment import WARMUP_PATH
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +85,12 @@ def create_app(model: Model | None = None, *, settings: AgentSettings | None = N
     guard = Middleware(RequestGuard, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout_seconds)
     app = BedrockAgentCoreApp(middleware=[Middleware(InvocationLog), guard])
     answer_framework_errors_as_json(app)
+
+    async def warmup(_request: Request) -> JSONResponse:
+        # AgentCore's warm-up hook on platform V2: only AgentCore reaches this path (agent/warmup.py).
+        return JSONResponse(await warm_up(model))
+
+    app.add_route(WARMUP_PATH, warmup, methods=["POST"])
 
     @app.ping
     def ping() -> None:

@@ -35,3 +35,9 @@ OUTPUT_RUNTIME_ID = "RuntimeId"
 OUTPUT_REGION = "Region"
 OUTPUT_INVOKE_COMMAND = "InvokeCommand"
 OUTPUT_MEMORY_ID = "MemoryId"
+OUTPUT_ENDPOINTS = "Endpoints"
+"""The named endpoints, as the ``endpoints`` setting writes them (``contract.endpoints``); only when there are some."""
+
+WARMUP_PATH = "/warmup"
+"""Where the agent takes AgentCore's warm-up hook, a ``POST`` on its serving port, which the stack configures on
+platform V2. Callers reach only ``/invocations`` and ``/ping`` through ``InvokeAgentRuntime``, never this path."""
