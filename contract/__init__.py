@@ -8,4 +8,6 @@ the client can each import it without the others' dependencies; the image carrie
 - ``contract.deployment``: what the stack hands the container and the client (environment, stack outputs).
 - ``contract.stream``: what ``POST /invocations`` answers (stream modes, event types).
 - ``contract.record``: the one JSON line the agent prints per invocation.
+- ``contract.endpoints``: the named endpoints setting (``live:3,canary:latest``), read by the stack, written by the
+  client.
 """

@@ -3,7 +3,8 @@
 ``CreateAgentRuntimeEndpoint`` gives a runtime an endpoint serving one of its versions; ``UpdateAgentRuntimeEndpoint``
 moves it to another, through ``UPDATING`` (its ``liveVersion`` the old one, its ``targetVersion`` the new one) to
 ``READY``; a version the runtime does not have is refused, as a name it already uses. ``DEFAULT`` is not kept: it is
-worked out from the runtime (the latest version that settled), can be read and listed, and cannot be changed.
+worked out from the runtime (the latest version that settled), can be read and listed, and cannot be changed. An
+endpoint that serves has a log group, which stays when it goes, as AgentCore leaves them.
 """
 
 from __future__ import annotations
@@ -177,9 +178,11 @@ class EndpointOperations:
         else:
             endpoint.settles_as = "READY"
 
-    @staticmethod
-    def _poll_endpoint(runtime: Runtime, endpoint: Endpoint) -> None:
-        """Time passes for ``endpoint`` each time it is read: a change settles after ``SETTLE_POLLS`` reads."""
+    def _poll_endpoint(self, runtime: Runtime, endpoint: Endpoint) -> None:
+        """Time passes for ``endpoint`` each time it is read: a change settles after ``SETTLE_POLLS`` reads.
+
+        Once it serves, AgentCore has created its log group, which it leaves when the endpoint goes.
+        """
         if endpoint.status not in _CHANGING or (endpoint.settles_as == NEVER and endpoint.status != "DELETING"):
             return
         endpoint.polls_left -= 1
@@ -192,6 +195,7 @@ class EndpointOperations:
         endpoint.status = endpoint.settles_as if failed else "READY"
         if not failed:
             endpoint.live_version = endpoint.target_version
+            self.log_groups.add(f"/aws/bedrock-agentcore/runtimes/{runtime.runtime_id}-{endpoint.name}")  # type: ignore[attr-defined]
 
 
 _UPDATE_ANSWER = frozenset(

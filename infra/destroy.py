@@ -16,6 +16,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from contract.agentcore import RUNTIME_LOG_GROUP_PREFIX
+from infra.network_names import RUNTIME_SECURITY_GROUP, SECURITY_GROUP_TYPE
 from infra.runtime.handler.properties import RESOURCE_TYPE as RUNTIME_RESOURCE_TYPE
 from infra.settings import deployment_region, read_settings
 
@@ -145,6 +146,13 @@ def _left_behind(stack_id: str, removed: list[Removed], logs: Any) -> list[str]:
             lines.append(f"the runtime's log groups {prefix}*: none left")
         for group in groups:
             lines.append(f"left behind: log group {group}. Remove: aws logs delete-log-group --log-group-name {group}")
+    kept = [r for r in removed if r.resource_type == SECURITY_GROUP_TYPE and RUNTIME_SECURITY_GROUP in r.logical_id]
+    for group in kept:
+        lines.append(
+            f"kept: the runtime's security group {group.physical_id}, which AgentCore's network interfaces may still "
+            "use for up to 8 hours after the runtime is deleted. Remove it once they are gone: aws ec2 "
+            f"delete-security-group --group-id {group.physical_id}"
+        )
     region, account = stack_id.split(":")[3:5]
     local_image = not any(r.resource_type == "AWS::ECR::Repository" for r in removed)
     assets = "the uploaded build context and handler code" + (" and the agent image" if local_image else "")

@@ -121,13 +121,14 @@ class RuntimeProvider(Construct):
         self.service_token = self._provider.service_token
         self._acknowledge_framework(framework_roles)
 
-    def allow(self, execution_role: iam.IRole, runtime_name: str) -> None:
+    def allow(self, execution_role: iam.IRole, runtime_name: str, *, vpc: bool = False) -> None:
         """Let the handlers create runtime ``runtime_name`` (its ids are ``<name>-<10 characters>``) and clean up.
 
-        Once it exists, the runtime is reached through its owner tag (``ON_EVENT``, ``IS_COMPLETE``).
+        Once it exists, the runtime is reached through its owner tag (``ON_EVENT``, ``IS_COMPLETE``). In VPC mode
+        (``vpc``) creating it may also create AgentCore's network service-linked role.
         """
         of_this_runtime = RuntimeResources(
-            self._arns, runtime_name=runtime_name, execution_role_arn=execution_role.role_arn
+            self._arns, runtime_name=runtime_name, execution_role_arn=execution_role.role_arn, vpc=vpc
         )
         grant(self.on_event.role, ON_EVENT_PER_RUNTIME, of_this_runtime)
         grant(self.is_complete.role, IS_COMPLETE_PER_RUNTIME, of_this_runtime)

@@ -209,6 +209,24 @@ def test_destroy__stack_events_it_may_not_read_are_said_so(aws):
     assert "could not read the stack events" in out
 
 
+def test_destroy__names_the_runtimes_security_group_it_keeps_and_the_command_that_removes_it_later(aws):
+    stubbers, clients = aws
+    group = "sg-0fedcba9876543210"
+    resources = [
+        *REMOTE_BUILD_RESOURCES,
+        summary("NetworkRuntimeSecurityGroupE8C6AA86", "AWS::EC2::SecurityGroup", group),
+        summary("NetworkEndpointSecurityGroup7A30837F", "AWS::EC2::SecurityGroup", "sg-0123456789abcdef0"),
+    ]
+    listed_before_destroy(stubbers, resources)
+    gone_after_destroy(stubbers)
+
+    _, out = run(clients, Cdk())
+
+    assert f"kept: the runtime's security group {group}" in out
+    assert f"aws ec2 delete-security-group --group-id {group}" in out
+    assert "sg-0123456789abcdef0." not in out and "--group-id sg-0123456789abcdef0" not in out
+
+
 def test_destroy__no_stack_means_nothing_to_do_and_cdk_is_not_run(aws):
     stubbers, clients = aws
     stack_gone(stubbers["cloudformation"])

@@ -18,14 +18,14 @@ from botocore.exceptions import ClientError
 try:  # imported as part of the ``infra`` package (the CDK app, the tests)
     from . import errors, ownership, runtimes, service_model
     from . import properties as p
-    from .event import UNCONFIRMED_PREFIX, CfnEvent
+    from .event import CfnEvent
 except ImportError:  # the Lambda bundle's root is this directory
     import errors  # type: ignore[no-redef]
     import ownership  # type: ignore[no-redef]
     import properties as p  # type: ignore[no-redef]
     import runtimes  # type: ignore[no-redef]
     import service_model  # type: ignore[no-redef]
-    from event import UNCONFIRMED_PREFIX, CfnEvent  # type: ignore[no-redef]
+    from event import CfnEvent  # type: ignore[no-redef]
 
 LOGGER = logging.getLogger(__name__)
 LOGGER.setLevel(logging.INFO)
@@ -226,18 +226,14 @@ def delete(cfn: CfnEvent, control: Client, now: float) -> dict[str, Any]:
         LOGGER.info("operation=<delete>, physical_id=<%s> | no runtime was created, nothing to delete", cfn.physical_id)
         return {"PhysicalResourceId": cfn.physical_id}
     runtimes.request_delete(control, runtime_id)
-    # The physical id must not change on delete; is_complete learns which runtime to wait for from Data.
-    return {
-        "PhysicalResourceId": cfn.physical_id,
-        "Data": {p.ATTR_ID: runtime_id, p.ATTR_DELETE_REQUESTED_AT: f"{now:.0f}"},
-    }
+    return cfn.deleting({p.ATTR_ID: runtime_id}, now)
 
 
 def _unconfirmed_runtime(cfn: CfnEvent, control: Client) -> str | None:
     """The runtime that the create behind an unconfirmed physical id made after all: its name, owner and token."""
-    if not cfn.physical_id.startswith(UNCONFIRMED_PREFIX):
+    token = cfn.created_token
+    if token is None:
         return None
-    token = cfn.physical_id.removeprefix(UNCONFIRMED_PREFIX)
     found = ownership.find_owned(control, cfn.name, cfn.owner, create_token=token)
     if found is not None:
         LOGGER.warning(

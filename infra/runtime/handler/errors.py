@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import re
 
-from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
+
+AWS_ERRORS = (ClientError, BotoCoreError)
+"""Whatever a botocore call raises: an error answer, or no answer at all."""
 
 NOT_FOUND = "ResourceNotFoundException"
 ACCESS_DENIED = "AccessDeniedException"

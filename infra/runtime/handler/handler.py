@@ -25,11 +25,12 @@ import boto3
 from botocore.config import Config
 
 try:  # imported as part of the ``infra`` package (the CDK app, the tests)
-    from . import changes, errors, runtime_log_groups, runtimes, service_model
+    from . import changes, endpoints, errors, runtime_log_groups, runtimes, service_model
     from . import properties as p
     from .event import CfnEvent
 except ImportError:  # the Lambda bundle's root is this directory
     import changes  # type: ignore[no-redef]
+    import endpoints  # type: ignore[no-redef]
     import errors  # type: ignore[no-redef]
     import properties as p  # type: ignore[no-redef]
     import runtime_log_groups  # type: ignore[no-redef]
@@ -80,12 +81,24 @@ def on_event(
         cfn.physical_id,
         cfn.request_id,
     )
+    if cfn.resource_type == p.ENDPOINT_RESOURCE_TYPE:
+        return _endpoint_change(cfn, clients.control, clock)
     if cfn.request_type == "Create":
         return changes.create(cfn, clients.control, sleep)
     if cfn.request_type == "Update":
         return changes.update(cfn, clients.control, sleep)
     if cfn.request_type == "Delete":
         return changes.delete(cfn, clients.control, clock())
+    raise ValueError(f"unknown RequestType {cfn.request_type!r}")
+
+
+def _endpoint_change(cfn: CfnEvent, control: Client, clock: Clock) -> dict[str, Any]:
+    if cfn.request_type == "Create":
+        return endpoints.create(cfn, control)
+    if cfn.request_type == "Update":
+        return endpoints.update(cfn, control)
+    if cfn.request_type == "Delete":
+        return endpoints.delete(cfn, control, clock())
     raise ValueError(f"unknown RequestType {cfn.request_type!r}")
 
 
@@ -113,7 +126,9 @@ def is_complete(
     try:
         if cfn.request_type == "Delete":
             overdue = _overdue(cfn, clock, give_up_after() if deadline is None else deadline)
-            return _deletion_settled(cfn, clients, overdue)
+            return {"IsComplete": _deleted(cfn, clients, overdue)}
+        if cfn.resource_type == p.ENDPOINT_RESOURCE_TYPE:
+            return endpoints.settled(cfn, clients.control)
         return _change_settled(cfn, clients)
     except runtimes.AwsError as error:
         if not errors.is_transient(error):
@@ -133,9 +148,45 @@ def _overdue(cfn: CfnEvent, clock: Clock, deadline: float | None) -> float | Non
     return elapsed / 60 if elapsed >= deadline else None
 
 
-def _deletion_settled(cfn: CfnEvent, clients: Clients, overdue: float | None) -> dict[str, Any]:
+def _deleted(cfn: CfnEvent, clients: Clients, overdue: float | None) -> bool:
+    """Whether what on_event asked to delete is gone (nothing was asked when Data names nothing)."""
+    if cfn.resource_type == p.ENDPOINT_RESOURCE_TYPE:
+        endpoint_arn = cfn.data.get(p.ATTR_ENDPOINT_ARN)
+        return endpoint_arn is None or _endpoint_gone(clients, endpoint_arn, overdue)
     runtime_id = cfn.data.get(p.ATTR_ID)
-    return {"IsComplete": runtime_id is None or _gone(clients, runtime_id, overdue)}
+    return runtime_id is None or _gone(clients, runtime_id, overdue)
+
+
+def _endpoint_gone(clients: Clients, endpoint_arn: str, overdue: float | None) -> bool:
+    """Whether the endpoint and its log group are gone; drives its deletion a step further when not."""
+    runtime_id, name = endpoints.identity(endpoint_arn)
+    endpoint = endpoints.read(clients.control, runtime_id, name)
+    if endpoint is None:
+        runtime_log_groups.delete_endpoint_log_group(clients.logs, runtime_id, name)
+        return True
+    status = endpoint["status"]
+    what = f"endpoint {name} of AgentCore runtime {runtime_id}"
+    command = endpoints.delete_command(runtime_id, name, clients.control.meta.region_name)
+    _fail_if_stuck(what, status, endpoint.get("failureReason"), overdue, command)
+    if status != "DELETING":
+        endpoints.request_delete(clients.control, runtime_id, name)
+    LOGGER.info("operation=<is_complete>, endpoint_arn=<%s>, status=<%s> | waiting for deletion", endpoint_arn, status)
+    return False
+
+
+def _fail_if_stuck(what: str, status: str, failure: str | None, overdue: float | None, command: str) -> None:
+    """Raise when the service failed a deletion, or when the time to wait for it is up.
+
+    Raises:
+        RuntimeError: What is left, its status, and the command that deletes it later.
+    """
+    if status == "DELETE_FAILED":
+        raise RuntimeError(f"{what} DELETE_FAILED: {failure or 'the service gave no failureReason'}")
+    if overdue is not None:
+        raise RuntimeError(
+            f"{what} is still {status} after {overdue:.0f} minutes of asking to delete it, and CloudFormation stops "
+            f"waiting for it now. Once it has settled, delete it with: {command} (or run make destroy again)"
+        )
 
 
 def _gone(clients: Clients, runtime_id: str, overdue: float | None = None) -> bool:
@@ -150,15 +201,8 @@ def _gone(clients: Clients, runtime_id: str, overdue: float | None = None) -> bo
         runtime_log_groups.delete_runtime_log_groups(clients.logs, runtime_id)
         return True
     status = runtime["status"]
-    if status == "DELETE_FAILED":
-        reason = runtime.get("failureReason") or "the service gave no failureReason"
-        raise RuntimeError(f"AgentCore runtime {runtime_id} DELETE_FAILED: {reason}")
-    if overdue is not None:
-        raise RuntimeError(
-            f"AgentCore runtime {runtime_id} is still {status} after {overdue:.0f} minutes of asking to delete it, and "
-            "CloudFormation stops waiting for it now. Once it has settled, delete it with: "
-            f"{runtimes.delete_command(runtime_id, clients.control.meta.region_name)} (or run make destroy again)"
-        )
+    command = runtimes.delete_command(runtime_id, clients.control.meta.region_name)
+    _fail_if_stuck(f"AgentCore runtime {runtime_id}", status, runtime.get("failureReason"), overdue, command)
     if status != "DELETING":
         # A delete refused while the runtime was busy, or never answered: ask again now that it may have settled.
         runtimes.request_delete(clients.control, runtime_id)

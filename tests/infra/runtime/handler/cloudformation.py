@@ -87,12 +87,15 @@ class CloudFormation:
         *,
         logical_id: str = "AgentRuntime",
         policies_roll_back_first: bool = True,
+        settings: dict[str, Any] | None = None,
     ) -> None:
         self.stack_id = f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/agentcore/{uuid.uuid4()}"
         self.templates = templates
         self.policies: dict[str, Policy] = dict.fromkeys(HANDLERS, NOTHING)
         """Each handler role's policy as it is now in the stack: nothing before the stack exists."""
         self.policies_roll_back_first = policies_roll_back_first
+        self.settings = settings or {}
+        """The deployment's other settings (``DeploymentSettings`` fields), which the synthesized policies follow."""
         self.clients = {handler_name: self._clients(plane, handler_name) for handler_name in HANDLERS}
         self.logical_id = logical_id
         self.physical_id: str | None = None
@@ -106,7 +109,7 @@ class CloudFormation:
 
     def create(self, props: dict[str, Any], *, then_fail: bool = False, duplicate: bool = False) -> str:
         """Create the stack; ``then_fail``: another resource fails after this one was created."""
-        self.policies = self._synthesized_policies(props)
+        self.policies = self.synthesized_policies(props)
         created = self.send("Create", props=props, duplicate=duplicate)
         if created.status == "SUCCESS" and not then_fail:
             self._settle(created, props)
@@ -121,7 +124,7 @@ class CloudFormation:
     def update(self, props: dict[str, Any], *, then_fail: bool = False, duplicate: bool = False) -> str:
         """Update the stack; ``then_fail``: another resource fails after this one was updated."""
         old_id, old_props, old_policies = self.physical_id, self.properties, self.policies
-        self.policies = self._synthesized_policies(props)
+        self.policies = self.synthesized_policies(props)
         updated = self.send("Update", physical_id=old_id, props=props, old_props=old_props, duplicate=duplicate)
         if updated.status == "SUCCESS" and not then_fail:
             self._settle(updated, props)
@@ -162,14 +165,16 @@ class CloudFormation:
         physical_id: str | None = None,
         old_props: dict[str, Any] | None = None,
         duplicate: bool = False,
+        logical_id: str | None = None,
+        resource_type: str = p.RESOURCE_TYPE,
     ) -> Response:
         event: dict[str, Any] = {
             "RequestType": request_type,
             "RequestId": str(uuid.uuid4()),
             "ResponseURL": "https://cloudformation-custom-resource-response.example/",
             "StackId": self.stack_id,
-            "LogicalResourceId": self.logical_id,
-            "ResourceType": p.RESOURCE_TYPE,
+            "LogicalResourceId": logical_id or self.logical_id,
+            "ResourceType": resource_type,
             "ResourceProperties": {
                 "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:fw",
                 **(props or {}),
@@ -233,8 +238,9 @@ class CloudFormation:
 
     # ---- IAM ----------------------------------------------------------------------------------------------------
 
-    def _synthesized_policies(self, props: dict[str, Any]) -> dict[str, Policy]:
-        return self.templates.handler_policies(props[p.AGENT_RUNTIME_NAME], self.stack_id)
+    def synthesized_policies(self, props: dict[str, Any]) -> dict[str, Policy]:
+        """The handlers' policies of the template that deploys the runtime ``props`` describe."""
+        return self.templates.handler_policies(props[p.AGENT_RUNTIME_NAME], self.stack_id, **self.settings)
 
     def _clients(self, plane: ControlPlane, handler_name: str) -> handler.Clients:
         caller = Caller(f"{handler_name} role", lambda: self.policies[handler_name])

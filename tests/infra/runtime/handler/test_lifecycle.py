@@ -9,10 +9,11 @@ import copy
 
 import pytest
 
-from fakes.control_plane import ACCOUNT, REGION, ControlPlane, runtime_arn
+from fakes.control_plane import ACCOUNT, NETWORK_ROLE_ARN, REGION, ControlPlane, runtime_arn
 from infra.runtime.handler import properties as p
 from infra.runtime.handler.changes import ROLE_RETRY_DELAYS
 from infra.runtime.handler.event import UNCONFIRMED_PREFIX
+from tests.infra.conftest import VPC_OWN_GROUPS
 from tests.infra.runtime.handler.cloudformation import EXECUTION_ROLE_ARN as ROLE_ARN
 from tests.infra.runtime.handler.cloudformation import MAX_POLLS, CloudFormation, runtime_properties
 from tests.infra.runtime.handler.handler_policies import handler_policy_resources, runtime_resource
@@ -712,3 +713,47 @@ def test_create__other_role_errors_fail_at_once(plane, stack, message):
 
     assert status == "ROLLBACK_COMPLETE"
     assert stack.slept == []
+
+
+# ---- VPC mode -------------------------------------------------------------------------------------------------------
+
+
+def vpc_props():
+    network = {
+        "networkMode": "VPC",
+        "networkModeConfig": {
+            "subnets": list(VPC_OWN_GROUPS["vpc_subnets"]),
+            "securityGroups": list(VPC_OWN_GROUPS["vpc_security_groups"]),
+        },
+    }
+    return {**props(), p.NETWORK_CONFIGURATION: network}
+
+
+def test_vpc__the_first_runtime_in_a_vpc_has_agentcore_create_its_network_role_with_the_handlers_permission(
+    plane, stack_templates
+):
+    stack = CloudFormation(plane, stack_templates, settings=VPC_OWN_GROUPS)
+
+    status = stack.create(vpc_props())
+
+    assert status == "CREATE_COMPLETE"
+    assert plane.by_name()[NAME].configuration[p.NETWORK_CONFIGURATION] == vpc_props()[p.NETWORK_CONFIGURATION]
+    assert plane.service_linked_roles == {NETWORK_ROLE_ARN}
+
+
+def test_vpc__without_the_vpc_templates_permission_the_network_role_is_refused_and_nothing_is_left(plane, stack):
+    status = stack.create(vpc_props())  # under the PUBLIC template's policies
+
+    assert status == "ROLLBACK_COMPLETE"
+    assert ("on_event role", "iam:CreateServiceLinkedRole", NETWORK_ROLE_ARN) in plane.denied
+    assert plane.runtimes == {}
+
+
+def test_vpc__a_public_runtime_moved_into_a_vpc_by_an_update_gets_the_role_too(plane, stack_templates):
+    stack = CloudFormation(plane, stack_templates, settings=VPC_OWN_GROUPS)
+    stack.create(props())
+
+    status = stack.update(vpc_props())
+
+    assert status == "UPDATE_COMPLETE"
+    assert plane.service_linked_roles == {NETWORK_ROLE_ARN}
