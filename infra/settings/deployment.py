@@ -183,7 +183,7 @@ class DeploymentSettings:
         default_factory=dict,
         context_key=ENDPOINTS_CONTEXT_KEY,
         doc="Named endpoints besides `DEFAULT`, each pinned to a version or following the latest "
-        "([Versions](versions.md))",
+        "([Versions](versions.md#ship-a-new-version-safely))",
         parse=endpoint_versions,
         form="`name:version,...`",
         default_doc="none: `DEFAULT` only",
