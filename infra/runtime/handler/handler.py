@@ -1,12 +1,13 @@
-"""Custom-resource handler for ``Custom::AgentCoreRuntime``: the ``on_event`` and ``is_complete`` of a CDK Provider.
+"""Custom-resource handler for ``Custom::AgentCoreRuntime`` and ``Custom::AgentCoreRuntimeEndpoint``.
 
-``on_event`` starts the change the request asks for (``changes``) and returns at once; ``is_complete`` polls
-``GetAgentRuntime`` until the runtime (at the version that ``on_event`` created) is ``READY``, or is gone after a
-delete, with its log groups (``runtime_log_groups``). Failure is a raised exception whose message CloudFormation
-shows in the stack events. A delete refused because the runtime is busy or the service is throttling is asked again
-on every poll; shortly before the Provider's total timeout (``GIVE_UP_AFTER_SECONDS``), is_complete gives up with a
-reason that names the runtime, its status and the command that deletes it later, which the framework's own timeout
-("Operation timed out") would not.
+These are the ``on_event`` and ``is_complete`` of a CDK Provider; an endpoint's requests go to ``endpoints``, a
+runtime's as follows. ``on_event`` starts the change the request asks for (``changes``) and returns at once;
+``is_complete`` polls ``GetAgentRuntime`` until the runtime (at the version that ``on_event`` created) is ``READY``, or
+is gone after a delete, with its log groups (``runtime_log_groups``). Failure is a raised exception whose message
+CloudFormation shows in the stack events. A delete refused because the runtime is busy or the service is throttling is
+asked again on every poll; shortly before the Provider's total timeout (``GIVE_UP_AFTER_SECONDS``), is_complete gives up
+with a reason that names the runtime, its status and the command that deletes it later, which the framework's own
+timeout ("Operation timed out") would not.
 
 The resource properties are ``CreateAgentRuntime``'s own parameters, converted from CloudFormation's strings by the
 service model (``service_model``) and otherwise passed through; botocore validates them against the same model.
