@@ -13,6 +13,7 @@ import os
 
 from bedrock_agentcore.runtime import BedrockAgentCoreApp, RequestContext
 from starlette.middleware import Middleware
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from strands import Agent
 from strands.middleware import ExecuteToolStage
@@ -36,16 +37,21 @@ from agent.tools.calculator.pool import POOL
 from agent.tools.calculator.tool import Calculator
 from agent.tools.prompt import DEFAULT_SYSTEM_PROMPT
 from agent.tools.time_limit import tool_timeout
+from agent.warmup import warm_up
 from contract.agentcore import PORT
+from contract.deployment import WARMUP_PATH
 
 logger = logging.getLogger(__name__)
 
 
 def bedrock_model(settings: AgentSettings) -> Model:
-    """The production model: Amazon Bedrock through the configured model id or inference profile."""
-    from strands.models.bedrock import BedrockModel  # only production needs it
+    """The production model: Amazon Bedrock through the configured model id or inference profile.
 
-    return BedrockModel(model_id=settings.model_id, region_name=settings.region)
+    Its stream to Bedrock is closed when the turn ends, a hang-up included (``agent.streaming.bedrock``).
+    """
+    from agent.streaming.bedrock import ClosingBedrockModel  # only production needs it
+
+    return ClosingBedrockModel(model_id=settings.model_id, region_name=settings.region)
 
 
 def create_app(model: Model | None = None, *, settings: AgentSettings | None = None) -> BedrockAgentCoreApp:
@@ -81,6 +87,12 @@ def create_app(model: Model | None = None, *, settings: AgentSettings | None = N
     metrics = EmbeddedMetrics(settings.metrics_namespace, settings.runtime_name)
     app = BedrockAgentCoreApp(middleware=[Middleware(InvocationLog, metrics=metrics), guard])
     answer_framework_errors_as_json(app)
+
+    async def warmup(_request: Request) -> JSONResponse:
+        # AgentCore's warm-up hook on platform V2: only AgentCore reaches this path (agent/warmup.py).
+        return JSONResponse(await warm_up(model))
+
+    app.add_route(WARMUP_PATH, warmup, methods=["POST"])
 
     @app.ping
     def ping() -> None:

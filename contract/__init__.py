@@ -9,4 +9,6 @@ the client can each import it without the others' dependencies; the image carrie
 - ``contract.stream``: what ``POST /invocations`` answers (stream modes, event types).
 - ``contract.record``: the one JSON line the agent prints per invocation.
 - ``contract.metrics``: the CloudWatch metrics that line carries, which the stack's dashboard and alarms name.
+- ``contract.endpoints``: the named endpoints setting (``live:3,canary:latest``), read by the stack, written by the
+  client.
 """

@@ -38,6 +38,17 @@ RUNTIME_NAME_PATTERN = re.compile(r"[a-zA-Z][a-zA-Z0-9_]{0,47}")
 DEFAULT_ENDPOINT = "DEFAULT"
 """The endpoint AgentCore creates with every runtime; it always serves the latest version."""
 
+ENDPOINT_NAME_PATTERN = re.compile(r"[a-zA-Z][a-zA-Z0-9_]{0,47}")
+"""``CreateAgentRuntimeEndpoint`` accepts only names that match this pattern in full (the runtime name's rule)."""
+
+RUNTIME_VERSION_PATTERN = re.compile(r"[1-9][0-9]{0,4}")
+"""A runtime version as the control plane writes it (``agentRuntimeVersion``): a whole number from 1."""
+
+SESSION_LIFECYCLE_SECONDS = (60, 28_800)
+"""Bounds of ``idleRuntimeSessionTimeout`` and ``maxLifetime`` for a runtime on microVMs, in seconds (the AWS guide
+"Configure Amazon Bedrock AgentCore lifecycle settings"; botocore's model allows up to 1,209,600, which only runtimes
+on Instances accept). The idle timeout may not exceed the lifetime."""
+
 RUNTIME_LOG_GROUP_PREFIX = "/aws/bedrock-agentcore/runtimes/"
 """AgentCore ships a runtime's stdout and stderr to ``<prefix><runtime id>-<endpoint name>`` in CloudWatch Logs.
 The custom-resource handler, bundled on its own, keeps a copy in its ``properties`` module; a test holds the two
@@ -69,6 +80,16 @@ def runtime_name_problem(name: str) -> str | None:
         return None
     return (
         f"runtime name {name!r} is not accepted by AgentCore: it must start with a letter and contain only "
+        "letters, digits and underscores (no hyphens), at most 48 characters"
+    )
+
+
+def endpoint_name_problem(name: str) -> str | None:
+    """Say what is wrong with the name of a runtime endpoint to create or call, or return None when it is one."""
+    if ENDPOINT_NAME_PATTERN.fullmatch(name):
+        return None
+    return (
+        f"endpoint name {name!r} is not accepted by AgentCore: it must start with a letter and contain only "
         "letters, digits and underscores (no hyphens), at most 48 characters"
     )
 

@@ -39,3 +39,9 @@ OUTPUT_DASHBOARD_URL = "DashboardUrl"
 """The CloudWatch console URL of the stack's dashboard; absent with ``dashboard=false``."""
 OUTPUT_ALARM_TOPIC_ARN = "AlarmTopicArn"
 """The SNS topic the stack's alarms notify; absent with ``alarms=false``."""
+OUTPUT_ENDPOINTS = "Endpoints"
+"""The named endpoints, as the ``endpoints`` setting writes them (``contract.endpoints``); only when there are some."""
+
+WARMUP_PATH = "/warmup"
+"""Where the agent takes AgentCore's warm-up hook, a ``POST`` on its serving port, which the stack configures on
+platform V2. Callers reach only ``/invocations`` and ``/ping`` through ``InvokeAgentRuntime``, never this path."""

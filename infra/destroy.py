@@ -16,10 +16,12 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from contract.agentcore import RUNTIME_LOG_GROUP_PREFIX
+from infra.network_names import RUNTIME_SECURITY_GROUP, SECURITY_GROUP_TYPE
 from infra.runtime.handler.properties import RESOURCE_TYPE as RUNTIME_RESOURCE_TYPE
 from infra.settings import deployment_region, read_settings
 
 Run = Callable[[Sequence[str]], int]
+STACK_TYPE = "AWS::CloudFormation::Stack"
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ def destroy(
             f"aws cloudformation describe-stack-events --stack-name {stack_name}",
             file=out,
         )
+        _print_delete_failures(cloudformation, stack_name, out)
         return status
     remaining = _describe(cloudformation, stack_name)
     if remaining is not None:
@@ -66,6 +69,7 @@ def destroy(
             f"Fix: see aws cloudformation describe-stack-events --stack-name {stack_name}, then make destroy again",
             file=out,
         )
+        _print_delete_failures(cloudformation, stack_name, out)
         return 1
 
     print(f"destroy: removed stack {stack_name} and its {len(removed)} resources:", file=out)
@@ -85,6 +89,37 @@ def _describe(cloudformation: Any, stack_name: str) -> dict[str, Any] | None:
             return None
         raise
     return None if stack["StackStatus"] == "DELETE_COMPLETE" else stack
+
+
+def _print_delete_failures(cloudformation: Any, stack_name: str, out: TextIO) -> None:
+    """Each resource the last stack delete failed on, with CloudFormation's reason.
+
+    The runtime's handler says there which runtime is left, in what status, and the command that deletes it later.
+    """
+    try:
+        failures = _delete_failures(cloudformation, stack_name)
+    except (ClientError, BotoCoreError) as error:
+        print(f"destroy: could not read the stack events ({error})", file=out)
+        return
+    for event in failures:
+        print(
+            f"destroy: {event['LogicalResourceId']} ({event['ResourceType']}) was not deleted: "
+            f"{event.get('ResourceStatusReason', 'no reason given')}",
+            file=out,
+        )
+
+
+def _delete_failures(cloudformation: Any, stack_name: str) -> list[dict[str, Any]]:
+    """The DELETE_FAILED events of the stack's last delete (newest first), back to where that delete began."""
+    failures = []
+    for page in cloudformation.get_paginator("describe_stack_events").paginate(StackName=stack_name):
+        for event in page["StackEvents"]:
+            if event["ResourceType"] == STACK_TYPE:
+                if event["ResourceStatus"] == "DELETE_IN_PROGRESS":
+                    return failures
+            elif event["ResourceStatus"] == "DELETE_FAILED":
+                failures.append(event)
+    return failures
 
 
 def _resources(cloudformation: Any, stack_name: str) -> list[Removed]:
@@ -111,6 +146,13 @@ def _left_behind(stack_id: str, removed: list[Removed], logs: Any) -> list[str]:
             lines.append(f"the runtime's log groups {prefix}*: none left")
         for group in groups:
             lines.append(f"left behind: log group {group}. Remove: aws logs delete-log-group --log-group-name {group}")
+    kept = [r for r in removed if r.resource_type == SECURITY_GROUP_TYPE and RUNTIME_SECURITY_GROUP in r.logical_id]
+    for group in kept:
+        lines.append(
+            f"kept: the runtime's security group {group.physical_id}, which AgentCore's network interfaces may still "
+            "use for up to 8 hours after the runtime is deleted. Remove it once they are gone: aws ec2 "
+            f"delete-security-group --group-id {group.physical_id}"
+        )
     region, account = stack_id.split(":")[3:5]
     local_image = not any(r.resource_type == "AWS::ECR::Repository" for r in removed)
     assets = "the uploaded build context and handler code" + (" and the agent image" if local_image else "")

@@ -2,7 +2,8 @@
 
 Each problem is one line: what is wrong, then the exact command that fixes it. Exit status 1 when any is found.
 Arguments after the command are the ones ``cdk`` gets (``make deploy CDK_ARGS=...``): ``-c imageBuild=local`` asks for
-the local Docker build, and only then is Docker checked.
+the local Docker build, and only then is Docker checked; ``-c vpcSubnets=...`` asks for VPC mode, and only then are
+the subnets and security groups checked (``infra/network_preflight.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from infra import network_preflight
+from infra.network_preflight import VpcSettings
 from infra.settings import (
     CDK_REGION_VARIABLE,
     IMAGE_BUILD_LOCAL,
@@ -73,10 +76,12 @@ def check(
     client: ClientFactory = _client,
     run: Run = _run,
     machine: str | None = None,
+    vpc: VpcSettings | None = None,
 ) -> list[str]:
     """Return the problems that would make ``cdk <command>`` fail; an empty list means go.
 
-    A remote build (the default) needs no Docker on this machine: CodeBuild builds the image during the deploy.
+    A remote build (the default) needs no Docker on this machine: CodeBuild builds the image during the deploy. In VPC
+    mode (``vpc``) the subnets and security groups are looked up with the same credentials.
     """
     problems: list[str] = []
     if not region:
@@ -87,6 +92,8 @@ def check(
             problems += _docker_problems(run, machine or platform.machine())
         if account and region:
             problems += _bootstrap_problems(client, account, region)
+            if vpc is not None:
+                problems += network_preflight.problems(client("ec2", region), region, vpc)
     return problems
 
 
@@ -133,7 +140,7 @@ def _bootstrap_problems(client: ClientFactory, account: str, region: str) -> lis
 
 
 def main(argv: Sequence[str] | None = None, *, client: ClientFactory = _client) -> int:
-    """Print each problem on its own line; exit 1 if there is any. ``client`` makes the STS and SSM clients."""
+    """Print each problem on its own line; exit 1 if there is any. ``client`` makes the STS, SSM and EC2 clients."""
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] not in ("deploy", "destroy"):
         print("usage: python -m infra.preflight deploy|destroy [cdk arguments]", file=sys.stderr)
@@ -144,7 +151,12 @@ def main(argv: Sequence[str] | None = None, *, client: ClientFactory = _client) 
         return 1
     context, settings = read
     region = deployment_region(context)
-    problems = check(command, region=region, image_build=settings.image_build, client=client)
+    vpc = (
+        VpcSettings(settings.vpc_subnets, settings.vpc_security_groups, settings.vpc_id)
+        if settings.vpc_subnets
+        else None
+    )
+    problems = check(command, region=region, image_build=settings.image_build, client=client, vpc=vpc)
     for problem in problems:
         print(f"preflight: {problem}", file=sys.stderr)
     if not region and os.environ.get(CDK_REGION_VARIABLE):

@@ -8,24 +8,29 @@ from typing import Any
 import aws_cdk as cdk
 from constructs import Construct
 
+from contract import endpoints
 from contract.agentcore import ACTOR_HEADER
 from contract.deployment import (
     CLI_COMMAND,
     MEMORY_ID_ENV,
     OUTPUT_ALARM_TOPIC_ARN,
     OUTPUT_DASHBOARD_URL,
+    OUTPUT_ENDPOINTS,
     OUTPUT_INVOKE_COMMAND,
     OUTPUT_MEMORY_ID,
     OUTPUT_REGION,
     OUTPUT_RUNTIME_ARN,
     OUTPUT_RUNTIME_ID,
+    WARMUP_PATH,
 )
 from infra.image import ContainerImage, RemoteImageBuild, local_image
 from infra.memory import ConversationMemory
 from infra.monitoring import AgentAlarms, AgentDashboard, RuntimeMetrics, RuntimeTraces, Thresholds
+from infra.network import RuntimeNetwork
 from infra.permission import grant
 from infra.runtime import AgentCoreRuntime
 from infra.runtime.arns import Arns
+from infra.runtime.checks import PLATFORM_WITH_HOOKS
 from infra.runtime.permissions import AGENT, RuntimeResources
 from infra.runtime.provider import RuntimeProvider
 from infra.settings import IMAGE_BUILD_LOCAL, DeploymentSettings
@@ -67,6 +72,19 @@ class AgentCoreStack(cdk.Stack):
         environment = settings.container_environment()  # the same variables `make local` gives the agent
         if self.memory:
             environment[MEMORY_ID_ENV] = self.memory.memory_id
+        self.network = (
+            RuntimeNetwork(
+                self,
+                "Network",
+                subnet_ids=settings.vpc_subnets,
+                security_group_ids=settings.vpc_security_groups,
+                vpc_id=settings.vpc_id,
+                endpoints=settings.vpc_endpoints,
+                secrets=bool(settings.secrets),
+            )
+            if settings.vpc_subnets
+            else None
+        )
         self.runtime = AgentCoreRuntime(
             self,
             "AgentRuntime",
@@ -76,7 +94,18 @@ class AgentCoreStack(cdk.Stack):
             description="Streaming Strands agent",
             environment=environment or None,
             request_headers=[ACTOR_HEADER],
+            vpc=self.network.placement if self.network else None,
+            idle_session_timeout=_seconds(settings.idle_session_timeout),
+            max_lifetime=_seconds(settings.max_session_lifetime),
+            platform_version=settings.platform_version,
+            # On V2 AgentCore snapshots the agent once it is up: the hook lets it warm up first (agent/warmup.py).
+            warmup_path=WARMUP_PATH if settings.platform_version == PLATFORM_WITH_HOOKS else None,
         )
+        if self.network:
+            # The image is pulled through the subnets: their VPC endpoints, if the stack makes them, come first.
+            self.runtime.node.add_dependency(self.network)
+        for name, version in settings.endpoints.items():
+            self.runtime.add_endpoint(name, version=None if version == endpoints.LATEST else version)
         grant(
             self.runtime.role,
             AGENT,
@@ -89,6 +118,14 @@ class AgentCoreStack(cdk.Stack):
         if self.memory:
             cdk.CfnOutput(self, OUTPUT_MEMORY_ID, value=self.memory.memory_id, description="AgentCore Memory id")
         _monitoring(self, settings, image)
+        if settings.endpoints:
+            # What `python -m client promote` and `rollback` change one entry of, to print the deploy that does it.
+            cdk.CfnOutput(
+                self,
+                OUTPUT_ENDPOINTS,
+                value=endpoints.spec(settings.endpoints),
+                description="Named endpoints and the versions they serve (the endpoints setting)",
+            )
 
         # Output keys are the ones `python -m client` reads to find the runtime without being told its ARN.
         cdk.CfnOutput(self, OUTPUT_RUNTIME_ARN, value=self.runtime.runtime_arn, description="agentRuntimeArn")
@@ -148,3 +185,7 @@ def _monitoring(stack: AgentCoreStack, settings: DeploymentSettings, image: Cont
             stack, "Dashboard", metrics=metrics, functions=functions, alarms=alarms.alarms if alarms else None
         )
         cdk.CfnOutput(stack, OUTPUT_DASHBOARD_URL, value=dashboard.url, description="CloudWatch dashboard")
+
+
+def _seconds(seconds: int | None) -> cdk.Duration | None:
+    return None if seconds is None else cdk.Duration.seconds(seconds)

@@ -1,7 +1,8 @@
 """The option sets commands share, each defined once, as argparse parent parsers a command lists in its ``COMMAND``.
 
 Options with the same meaning read the same in every command's ``--help``: ``--stack``, ``--region`` and ``--profile``
-wherever AWS is called, ``--endpoint-url`` wherever AgentCore is, ``--arn``/``--url`` wherever an agent is the target.
+wherever AWS is called, ``--endpoint-url`` wherever AgentCore is, ``--arn``/``--url`` wherever an agent is the target,
+``--endpoint`` wherever one endpoint of the runtime is.
 Two options also stand alone in a command of their own (``logs --arn``, ``sessions --actor``): their definitions are
 the ``add_*`` functions the sets use too.
 """
@@ -15,7 +16,7 @@ from typing import Any
 from client.aws import DEFAULT_READ_TIMEOUT
 from client.cli import validators
 from client.invocation import EXAMPLE_ARN
-from contract.agentcore import DEFAULT_ACTOR_ID, PORT
+from contract.agentcore import DEFAULT_ACTOR_ID, DEFAULT_ENDPOINT, PORT
 from contract.deployment import DEFAULT_STACK_NAME, STACK_NAME_ENV
 
 _AWS_GROUP = "AWS (default: the environment's credentials and region)"
@@ -40,6 +41,22 @@ class Refused(argparse.Action):
 def add_arn(container: Any) -> None:
     """``--arn``: the runtime to call, instead of the one the deployed stack's outputs name."""
     container.add_argument("--arn", help=f"runtime ARN, e.g. {EXAMPLE_ARN}")
+
+
+def add_endpoint(container: Any) -> None:
+    """``--endpoint``: which of the runtime's endpoints, the ``qualifier`` AgentCore routes by."""
+    container.add_argument(
+        "--endpoint",
+        type=validators.endpoint_name,
+        metavar="NAME",
+        help=f"the runtime endpoint: {DEFAULT_ENDPOINT} (the latest version) or a named one such as live, which "
+        f"serves the version the stack pins (default: {DEFAULT_ENDPOINT})",
+    )
+
+
+def endpoint_of(args: Any) -> str:
+    """The endpoint a command's ``--endpoint`` names, ``DEFAULT`` when it names none."""
+    return getattr(args, "endpoint", None) or DEFAULT_ENDPOINT
 
 
 def add_actor(container: Any) -> None:
@@ -71,6 +88,12 @@ def _target() -> argparse.ArgumentParser:
     choice.add_argument(
         "--url", help=f"a locally running agent instead of AgentCore, e.g. http://localhost:{PORT} (`make local`)"
     )
+    return parent
+
+
+def _runtime_endpoint() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    add_endpoint(parent.add_argument_group("endpoint (default: DEFAULT)"))
     return parent
 
 
@@ -135,9 +158,16 @@ TARGET = _target()
 """``--arn`` or ``--url``: the agent to call, on AgentCore or running locally."""
 AWS = _aws()
 """``--stack``, ``--region``, ``--profile``: where the deployment is and whose credentials reach it."""
+RUNTIME_ENDPOINT = _runtime_endpoint()
+"""``--endpoint``: which endpoint of the runtime (a version pinned by the stack, or ``DEFAULT``, the latest)."""
 AGENTCORE_ENDPOINT = _agentcore_endpoint()
 """``--endpoint-url``: another AgentCore endpoint, for commands that call AgentCore (``logs`` calls only CloudWatch)."""
 STREAMING = _streaming()
 """``--read-timeout``: only where an answer streams; ``status`` reads one short reply."""
 CONVERSATION = _conversation()
 """``--session``, ``--actor`` and how the answer is shown: ``invoke`` and ``chat``."""
+
+CONVERSING = (TARGET, RUNTIME_ENDPOINT, AWS, AGENTCORE_ENDPOINT, STREAMING, CONVERSATION)
+"""Every option set of a command that holds a conversation with the agent (``invoke``, ``chat``)."""
+CONTROL_PLANE = (AWS, AGENTCORE_ENDPOINT)
+"""The option sets of a command that reads the deployed stack and AgentCore's control plane, and nothing else."""

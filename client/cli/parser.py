@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _add(subparsers: argparse._SubParsersAction, command: Command, described: str) -> None:
     sub = subparsers.add_parser(
         command.name,
+        # Exact options only: --endpoint (a runtime endpoint) must never be taken for --endpoint-url, or the reverse.
+        allow_abbrev=False,
         parents=list(command.parents),
         help=command.help,
         description=described,

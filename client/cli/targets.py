@@ -12,6 +12,7 @@ from typing import TextIO
 import boto3
 
 from client.aws import boto_session, make_client
+from client.cli.options import endpoint_of
 from client.invocation import LocalAgent, Runtime
 from client.operations import runtime_arn, stack_name
 
@@ -27,6 +28,7 @@ def agent_for(args: argparse.Namespace, err: TextIO) -> Runtime | LocalAgent:
         arn,
         region=args.region,
         endpoint_url=args.endpoint_url,
+        qualifier=endpoint_of(args),
         read_timeout=args.read_timeout,
         session=session,
         actor_id=actor_id,
@@ -48,6 +50,7 @@ def refuse_aws_options_with_url(args: argparse.Namespace) -> None:
             ("--endpoint-url", args.endpoint_url),
             ("--profile", args.profile),
             ("--stack", args.stack),
+            ("--endpoint", getattr(args, "endpoint", None)),
         )
         if value
     ]

@@ -13,7 +13,7 @@ from datetime import timedelta
 from client.errors import ConfigurationError
 from client.invocation import check_session_id
 from client.operations import parse_since
-from contract.agentcore import actor_id_problem
+from contract.agentcore import actor_id_problem, endpoint_name_problem
 
 
 def session_id(value: str) -> str:
@@ -35,6 +35,14 @@ def duration(value: str) -> timedelta:
 def actor_id(value: str) -> str:
     """An actor id AgentCore Memory accepts."""
     problem = actor_id_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
+def endpoint_name(value: str) -> str:
+    """A runtime endpoint's name, as AgentCore names endpoints (``DEFAULT``, or a named one such as ``live``)."""
+    problem = endpoint_name_problem(value)
     if problem:
         raise argparse.ArgumentTypeError(problem)
     return value

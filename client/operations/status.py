@@ -1,8 +1,8 @@
 """Is the runtime healthy, and what is running: the control plane's view plus the last hour of invocation records.
 
 ``GetAgentRuntime`` says what the runtime's latest version is and which image it runs; ``GetAgentRuntimeEndpoint``
-says which version the ``DEFAULT`` endpoint actually serves (it lags behind during an update); the agent's own
-records in CloudWatch Logs say how many invocations there were and how they ended.
+says which version an endpoint (``DEFAULT``, or a named one) actually serves (it lags behind during an update); the
+agent's own records in that endpoint's CloudWatch Logs say how many invocations there were and how they ended.
 """
 
 from __future__ import annotations
@@ -125,8 +125,9 @@ def runtime_status(
     endpoint_url: str | None = None,
     session: boto3.session.Session | None = None,
     with_logs: bool = True,
+    endpoint: str = DEFAULT_ENDPOINT,
 ) -> RuntimeStatus:
-    """Ask about the runtime and its ``DEFAULT`` endpoint, count recent records, and read the last hour's metrics.
+    """Ask the control plane about the runtime and its ``endpoint``, count recent records, read the last hour's metrics.
 
     ``endpoint_url`` replaces the control plane's endpoint only; CloudWatch Logs and CloudWatch are reached as boto3
     decides (``AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`` included). Counting needs ``logs:FilterLogEvents`` and the metrics
@@ -137,8 +138,8 @@ def runtime_status(
     control = make_client("bedrock-agentcore-control", region=region, endpoint_url=endpoint_url, session=session)
     with aws_errors():
         answer: dict[str, Any] = control.get_agent_runtime(agentRuntimeId=parsed.runtime_id)
-        endpoint: dict[str, Any] = control.get_agent_runtime_endpoint(
-            agentRuntimeId=parsed.runtime_id, endpointName=DEFAULT_ENDPOINT
+        described: dict[str, Any] = control.get_agent_runtime_endpoint(
+            agentRuntimeId=parsed.runtime_id, endpointName=endpoint
         )
     runtime_id = answer.get("agentRuntimeId", parsed.runtime_id)
     container = (answer.get("agentRuntimeArtifact") or {}).get("containerConfiguration") or {}
@@ -152,13 +153,13 @@ def runtime_status(
         failure_reason=answer.get("failureReason"),
         image=container.get("containerUri"),
         endpoint=EndpointStatus(
-            name=endpoint.get("name", DEFAULT_ENDPOINT),
-            status=endpoint.get("status", "UNKNOWN"),
-            live_version=endpoint.get("liveVersion"),
-            target_version=endpoint.get("targetVersion"),
-            failure_reason=endpoint.get("failureReason"),
+            name=described.get("name", endpoint),
+            status=described.get("status", "UNKNOWN"),
+            live_version=described.get("liveVersion"),
+            target_version=described.get("targetVersion"),
+            failure_reason=described.get("failureReason"),
         ),
-        recent=recent_invocations(runtime_id, region=region, session=session) if with_logs else None,
+        recent=recent_invocations(runtime_id, region=region, session=session, endpoint=endpoint) if with_logs else None,
         metrics=runtime_metrics(answer, region=region, session=session) if with_logs else None,
     )
 
@@ -178,14 +179,21 @@ def runtime_metrics(
 
 
 def recent_invocations(
-    runtime_id: str, *, region: str | None = None, session: boto3.session.Session | None = None
+    runtime_id: str,
+    *,
+    region: str | None = None,
+    session: boto3.session.Session | None = None,
+    endpoint: str = DEFAULT_ENDPOINT,
 ) -> RecentInvocations:
-    """Count the last hour's invocation records by outcome; a failure to read them becomes the reason shown."""
+    """Count the last hour's invocation records by outcome; a failure to read them becomes the reason shown.
+
+    AgentCore keeps each endpoint's logs in a group of their own: these are ``endpoint``'s.
+    """
     try:
         logs = make_client("logs", region=region, session=session)
         events = read_events(
             logs,
-            runtime_log_group(runtime_id),
+            runtime_log_group(runtime_id, endpoint),
             start_ms=current_ms() - int(RECENT.total_seconds() * 1000),
             selection=LogFilter(records_only=True),
         )

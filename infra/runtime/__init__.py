@@ -1,6 +1,6 @@
 """An Amazon Bedrock AgentCore runtime as a CDK construct, split as aws-cdk-lib's own constructs are.
 
-- ``construct``: ``AgentCoreRuntime``, the runtime and its execution role.
+- ``construct``: ``AgentCoreRuntime``, the runtime and its execution role; ``endpoint``: a named endpoint of it.
 - ``provider``: the stack's one custom-resource provider, its Lambda functions, roles and log groups.
 - ``permissions``: every IAM statement of the execution role and of the handlers, one named entry each.
 - ``arns``: the ARNs those statements name; ``checks``: what the construct refuses at synth time.

@@ -6,17 +6,32 @@ time (a token) is left for the service to judge.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 
 import aws_cdk as cdk
 
-from contract.agentcore import runtime_name_problem
+from contract.agentcore import (
+    DEFAULT_ENDPOINT,
+    RUNTIME_VERSION_PATTERN,
+    SESSION_LIFECYCLE_SECONDS,
+    endpoint_name_problem,
+    runtime_name_problem,
+)
 from contract.deployment import MODEL_ID_ENV, MODEL_REGION_ENV
 from infra.model_id import ModelId
 from infra.runtime.handler import properties as p
 
-LIFECYCLE_LIMITS = (cdk.Duration.seconds(60), cdk.Duration.seconds(28_800))
-"""Bounds of ``idleRuntimeSessionTimeout`` and ``maxLifetime`` (botocore's service model)."""
+LIFECYCLE_LIMITS = tuple(cdk.Duration.seconds(seconds) for seconds in SESSION_LIFECYCLE_SECONDS)
+"""Bounds of ``idleRuntimeSessionTimeout`` and ``maxLifetime`` on microVMs (the AWS guide on lifecycle settings)."""
+PLATFORM_WITH_HOOKS = "V2"
+"""Lifecycle hooks need platform V2: AgentCore refuses them on V1 (AWS guide "Configure lifecycle hooks")."""
+HOOK_PATH = re.compile(r"/[A-Za-z0-9._~/-]{0,31}")
+"""``httpPost.path`` of a lifecycle hook: 1 to 32 characters (botocore's service model)."""
+SERVED_PATHS = frozenset({"/invocations", "/ping"})
+"""A hook's path may not be one AgentCore already calls (the model's documentation of ``httpPost``)."""
+MAX_VPC_IDS = 16
+"""``networkModeConfig`` takes 1 to 16 subnets and 1 to 16 security groups (botocore's service model)."""
 
 
 def problems(
@@ -27,6 +42,10 @@ def problems(
     tags: Mapping[str, str],
     idle_session_timeout: cdk.Duration | None,
     max_lifetime: cdk.Duration | None,
+    subnets: Sequence[str] = (),
+    security_groups: Sequence[str] = (),
+    platform_version: str | None = None,
+    warmup_path: str | None = None,
 ) -> list[str]:
     """Every reason AgentCore, or the handler, would refuse this runtime; empty when there is none."""
     found = []
@@ -48,6 +67,45 @@ def problems(
     if reserved_tags:
         found.append(f"tags must not set {sorted(reserved_tags)}: the handler writes them; use other keys")
     found += _lifecycle_problems(idle_session_timeout, max_lifetime)
+    found += _network_problems(subnets, security_groups)
+    found += _hook_problems(platform_version, warmup_path)
+    return found
+
+
+def endpoint_problems(name: str, version: str | None) -> list[str]:
+    """Every reason AgentCore would refuse an endpoint of this name and version; empty when there is none."""
+    found = []
+    problem = None if cdk.Token.is_unresolved(name) else endpoint_name_problem(name)
+    if problem:
+        found.append(f"{problem}; pass another endpoint_name")
+    elif name == DEFAULT_ENDPOINT:
+        found.append(f"{DEFAULT_ENDPOINT} is AgentCore's own endpoint, which follows the latest version; name another")
+    if version is not None and not cdk.Token.is_unresolved(version) and not RUNTIME_VERSION_PATTERN.fullmatch(version):
+        found.append(f"version {version!r} is not a runtime version (1, 2, ...); pass one, or None for the latest")
+    return found
+
+
+def _network_problems(subnets: Sequence[str], security_groups: Sequence[str]) -> list[str]:
+    if not subnets and not security_groups:
+        return []
+    return [
+        f"{what} must name 1 to {MAX_VPC_IDS}, got {len(ids)}"
+        for what, ids in (("subnets", subnets), ("security_groups", security_groups))
+        if not 1 <= len(ids) <= MAX_VPC_IDS
+    ]
+
+
+def _hook_problems(platform_version: str | None, warmup_path: str | None) -> list[str]:
+    if warmup_path is None:
+        return []
+    found = []
+    if platform_version != PLATFORM_WITH_HOOKS:
+        found.append(f"warmup_path needs platform_version={PLATFORM_WITH_HOOKS!r}: AgentCore runs hooks on V2 only")
+    if not HOOK_PATH.fullmatch(warmup_path) or warmup_path in SERVED_PATHS:
+        found.append(
+            f"warmup_path {warmup_path!r} must be a path of 1 to 32 characters (letters, digits, ._~/-), not "
+            f"{' or '.join(sorted(SERVED_PATHS))}"
+        )
     return found
 
 

@@ -1,33 +1,46 @@
 """``AgentCoreRuntime``: an Amazon Bedrock AgentCore runtime serving a container image, with its execution role.
 
 The runtime is a ``Custom::AgentCoreRuntime`` resource whose properties are the ``CreateAgentRuntime`` request; one
-provider (two Lambda functions) per stack serves every runtime in it (``infra/runtime/provider.py``).
+provider (two Lambda functions) per stack serves every runtime in it (``infra/runtime/provider.py``), and its named
+endpoints (``add_endpoint``, ``infra/runtime/endpoint.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from contract.agentcore import PORT
 from contract.deployment import MODEL_ID_ENV, MODEL_REGION_ENV
 from infra.image import ContainerImage
 from infra.model_id import ModelId
 from infra.permission import grant
 from infra.runtime import checks
 from infra.runtime.arns import Arns
+from infra.runtime.endpoint import AgentCoreRuntimeEndpoint
 from infra.runtime.handler import properties as p
 from infra.runtime.permissions import EXECUTION_ROLE, SERVICE_PRINCIPAL, RuntimeResources
 from infra.runtime.provider import SERVICE_TIMEOUT, RuntimeProvider
+
+
+@dataclass(frozen=True)
+class VpcPlacement:
+    """Where a runtime in VPC mode reaches the network: its subnets, and the security groups of its interfaces."""
+
+    subnet_ids: Sequence[str]
+    security_group_ids: Sequence[str]
 
 
 class AgentCoreRuntime(Construct):
     """An AgentCore runtime running ``image``, allowed to invoke ``model_id`` and nothing else of Bedrock.
 
     Each change of the image (a new tag) or of the configuration makes a new runtime version;
-    the ``DEFAULT`` endpoint follows the latest version. Renaming the runtime replaces it.
+    the ``DEFAULT`` endpoint follows the latest version, a named one (``add_endpoint``) the version it is given.
+    Renaming the runtime replaces it.
     """
 
     def __init__(
@@ -44,6 +57,9 @@ class AgentCoreRuntime(Construct):
         max_lifetime: cdk.Duration | None = None,
         tags: Mapping[str, str] | None = None,
         request_headers: Sequence[str] = (),
+        vpc: VpcPlacement | None = None,
+        platform_version: str | None = None,
+        warmup_path: str | None = None,
     ) -> None:
         """Create the execution role and the runtime.
 
@@ -63,6 +79,11 @@ class AgentCoreRuntime(Construct):
                 this stack's.
             request_headers: Request headers AgentCore forwards to the container (its header allowlist; at most 20).
                 Default: none beyond the session id.
+            vpc: The subnets and security groups to run in, in VPC mode. Default: the PUBLIC network.
+            platform_version: AgentCore's platform version (``V2``: sessions restored from a snapshot). Default: not
+                set, AgentCore's own (V1).
+            warmup_path: The path of the container's warm-up hook, which AgentCore posts to on the serving port
+                before it takes the snapshot; needs ``platform_version="V2"``. Default: no hook.
 
         Raises:
             ValueError: Every setting AgentCore or the handler would refuse, each with what to pass instead.
@@ -75,6 +96,10 @@ class AgentCoreRuntime(Construct):
             tags=tags or {},
             idle_session_timeout=idle_session_timeout,
             max_lifetime=max_lifetime,
+            subnets=vpc.subnet_ids if vpc else (),
+            security_groups=vpc.security_group_ids if vpc else (),
+            platform_version=platform_version,
+            warmup_path=warmup_path,
         )
         if found:
             raise ValueError(f"AgentCoreRuntime {self.node.path}: " + "; ".join(found))
@@ -105,13 +130,13 @@ class AgentCoreRuntime(Construct):
         )
 
         provider = RuntimeProvider.of(self)
-        provider.allow(self.role, runtime_name)
+        provider.allow(self.role, runtime_name, vpc=vpc is not None)
 
         properties: dict[str, object] = {
             p.AGENT_RUNTIME_NAME: runtime_name,
             p.AGENT_RUNTIME_ARTIFACT: {"containerConfiguration": {"containerUri": image.image_uri}},
             p.ROLE_ARN: self.role.role_arn,
-            p.NETWORK_CONFIGURATION: {"networkMode": "PUBLIC"},
+            p.NETWORK_CONFIGURATION: _network(vpc),
             p.PROTOCOL_CONFIGURATION: {"serverProtocol": "HTTP"},
             p.ENVIRONMENT_VARIABLES: {**(environment or {}), MODEL_ID_ENV: model_id, MODEL_REGION_ENV: stack.region},
         }
@@ -124,6 +149,11 @@ class AgentCoreRuntime(Construct):
             properties[p.TAGS] = dict(tags)
         if request_headers:
             properties[p.REQUEST_HEADER_CONFIGURATION] = {"requestHeaderAllowlist": list(request_headers)}
+        if platform_version:
+            properties[p.PLATFORM_VERSION] = platform_version
+        if warmup_path:
+            hook = {"action": {"httpPost": {"path": warmup_path, "port": PORT}}}
+            properties[p.HOOKS_CONFIGURATION] = {"build": {"warmup": hook}}
 
         resource = cdk.CustomResource(
             self,
@@ -142,6 +172,26 @@ class AgentCoreRuntime(Construct):
         """Runtime id (``agentRuntimeId``), the resource's physical id."""
         self.runtime_version: str = resource.get_att_string(p.ATTR_VERSION)
         """Version the latest deployment created."""
+        self._resource = resource
+
+    def add_endpoint(self, endpoint_name: str, *, version: str | None = None) -> AgentCoreRuntimeEndpoint:
+        """A named endpoint serving ``version`` of this runtime, or (None) following its latest version.
+
+        Args:
+            endpoint_name: The endpoint's name, the ``qualifier`` callers invoke it by; changing it replaces it.
+            version: The runtime version it serves (``"3"``); None follows every new version, as ``DEFAULT`` does.
+
+        Raises:
+            ValueError: A name or version AgentCore would refuse, with what to pass instead.
+        """
+        return AgentCoreRuntimeEndpoint(
+            self,
+            f"Endpoint{endpoint_name}",
+            runtime_id=self.runtime_id,
+            endpoint_name=endpoint_name,
+            version=version or self.runtime_version,
+            runtime=self._resource,
+        )
 
     def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
         """Allow ``grantee`` to invoke this runtime through any of its endpoints (``DEFAULT`` included)."""
@@ -150,3 +200,13 @@ class AgentCoreRuntime(Construct):
             actions=["bedrock-agentcore:InvokeAgentRuntime"],
             resource_arns=[self.runtime_arn, f"{self.runtime_arn}/runtime-endpoint/*"],
         )
+
+
+def _network(vpc: VpcPlacement | None) -> dict[str, object]:
+    """``networkConfiguration``: the PUBLIC network, or the VPC's subnets and security groups."""
+    if vpc is None:
+        return {"networkMode": "PUBLIC"}
+    return {
+        "networkMode": "VPC",
+        "networkModeConfig": {"subnets": list(vpc.subnet_ids), "securityGroups": list(vpc.security_group_ids)},
+    }

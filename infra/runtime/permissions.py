@@ -25,6 +25,11 @@ from infra.runtime.handler import properties as p
 SERVICE_PRINCIPAL = "bedrock-agentcore.amazonaws.com"
 RUNTIME_IDENTITY_SERVICE = "runtime-identity.bedrock-agentcore.amazonaws.com"
 RUNTIME_IDENTITY_ROLE = "AWSServiceRoleForBedrockAgentCoreRuntimeIdentity"
+NETWORK_SERVICE = "network.bedrock-agentcore.amazonaws.com"
+NETWORK_ROLE = "AWSServiceRoleForBedrockAgentCoreNetwork"
+"""The service-linked role through which AgentCore manages a VPC runtime's network interfaces; the first runtime in VPC
+mode makes the service create it with the caller's permissions (AWS guide "Configure Amazon Bedrock AgentCore Runtime
+and tools for VPC", IAM permissions). The caller needs nothing else for VPC mode: the role does the EC2 work."""
 INVOKE_MODEL_ACTIONS = ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream")
 
 
@@ -42,6 +47,8 @@ class RuntimeResources:
     execution_role_arn: str = ""
     memory_arn: str = ""
     secret_ids: tuple[str, ...] = ()
+    vpc: bool = False
+    """Whether the runtime runs in VPC mode."""
 
     @property
     def stack_id(self) -> str:
@@ -194,11 +201,11 @@ AGENT: tuple[Permission[RuntimeResources], ...] = (
 
 FIND_RUNTIMES = on_any_resource(
     "FindRuntimes",
-    ("bedrock-agentcore:ListAgentRuntimes",),
+    ("bedrock-agentcore:ListAgentRuntimes", "bedrock-agentcore:ListAgentRuntimeEndpoints"),
     scope=" (no resource-level permission): it finds a runtime whose create answer was lost, and tells a deleted "
-    "runtime from one the handler may not read",
-    why="bedrock-agentcore:ListAgentRuntimes supports no resource-level permission (Service Authorization Reference); "
-    "it reads runtime names and ids",
+    "runtime or endpoint from one the handler may not read",
+    why="bedrock-agentcore:ListAgentRuntimes and ListAgentRuntimeEndpoints support no resource-level permission "
+    "(Service Authorization Reference); they read names and ids",
 )
 
 DELETE_WORKLOAD_IDENTITIES_OF_THIS_STACK: Permission[RuntimeResources] = Permission(
@@ -211,6 +218,24 @@ DELETE_WORKLOAD_IDENTITIES_OF_THIS_STACK: Permission[RuntimeResources] = Permiss
     wildcard="any workload identity, only with aws:ResourceTag/agentcore-runtime:cfn-stack-id = this stack's id: the "
     "service deletes the workload identity of a runtime of an earlier name with the handler's permissions",
 )
+
+_ENDPOINTS_UNDER_RUNTIMES = (
+    "an endpoint's ARN is its runtime's, then '/runtime-endpoint/<name>': runtime/* holds both, and each carries this "
+    "stack's owner tag (the handler writes it on every endpoint it creates)"
+)
+
+
+def _on_endpoints_of_this_stack(name: str, verbs: tuple[str, ...], *, scope: str) -> Permission[RuntimeResources]:
+    """``<verb>AgentRuntimeEndpoint`` on this stack's runtimes and their endpoints, which carry its owner tag."""
+    return Permission(
+        name=name,
+        actions=tuple(f"bedrock-agentcore:{verb}AgentRuntimeEndpoint" for verb in verbs),
+        resources=lambda on: [on.arns.runtimes()],
+        conditions=_owned,
+        scope=f"`runtime/*` and its endpoints (`…/runtime-endpoint/*`), each with this stack's owner tag{scope}",
+        wildcard=f"{_ANY_RUNTIME_OF_THIS_STACK}; {_ENDPOINTS_UNDER_RUNTIMES}",
+    )
+
 
 _ANY_RUNTIME_OF_THIS_STACK = (
     "any runtime id, only with aws:ResourceTag/agentcore-runtime:cfn-stack-id = this stack's id, which the handler "
@@ -244,6 +269,11 @@ ON_EVENT: tuple[Permission[RuntimeResources], ...] = (
         scope="`runtime/*` with this stack's owner tag",
         wildcard=_ANY_RUNTIME_OF_THIS_STACK,
     ),
+    _on_endpoints_of_this_stack(
+        "ManageEndpointsOfThisStack",
+        ("Create", "Get", "Update", "Delete"),
+        scope="; the tag actions above reach the endpoints the same way",
+    ),
     DELETE_WORKLOAD_IDENTITIES_OF_THIS_STACK,
     Permission(
         name="CreateRuntimeIdentityServiceLinkedRole",
@@ -267,6 +297,9 @@ IS_COMPLETE: tuple[Permission[RuntimeResources], ...] = (
         scope="`runtime/*` with this stack's owner tag (it asks again for a refused delete)",
         wildcard=_ANY_RUNTIME_OF_THIS_STACK,
     ),
+    _on_endpoints_of_this_stack(
+        "DeleteEndpointsOfThisStack", ("Get", "Delete"), scope=" (it asks again for a refused delete)"
+    ),
     DELETE_WORKLOAD_IDENTITIES_OF_THIS_STACK,
 )
 """``is_complete``: wait for a runtime, delete it again when refused, and then its log groups."""
@@ -281,7 +314,8 @@ ON_EVENT_PER_RUNTIME: tuple[Permission[RuntimeResources], ...] = (
         actions=("bedrock-agentcore:TagResource",),
         resources=lambda on: [on.arns.runtimes(on.runtime_ids)],
         conditions=_created_for,
-        scope="`runtime/<runtimeName>-*`, only with this stack's owner tag in the request, as creating it needs",
+        scope="`runtime/<runtimeName>-*` (its endpoints included), only with this stack's owner tag in the request, "
+        "as creating one needs",
         wildcard=f"{_RUNTIME_IDS}; TagResource only with aws:RequestTag/agentcore-runtime:cfn-stack-id = this stack's "
         "id, as creating the runtime needs",
         sid=False,
@@ -299,6 +333,13 @@ ON_EVENT_PER_RUNTIME: tuple[Permission[RuntimeResources], ...] = (
         conditions=lambda _: {"StringEquals": {"iam:PassedToService": SERVICE_PRINCIPAL}},
         scope=f"the execution role only, with `iam:PassedToService` = `{SERVICE_PRINCIPAL}`",
         sid=False,
+    ),
+    Permission(
+        name="CreateNetworkServiceLinkedRole",
+        actions=("iam:CreateServiceLinkedRole",),
+        resources=lambda on: [on.arns.service_linked_role(NETWORK_SERVICE, NETWORK_ROLE)] if on.vpc else [],
+        conditions=lambda _: {"StringEquals": {"iam:AWSServiceName": NETWORK_SERVICE}},
+        scope="AgentCore's network service-linked role only, with `iam:AWSServiceName`; only in VPC mode",
     ),
 )
 

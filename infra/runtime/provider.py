@@ -21,6 +21,7 @@ from infra.function_log_groups import FUNCTION_LOGGING, log_to_own_group
 from infra.nag import acknowledge_wildcards
 from infra.permission import grant
 from infra.runtime.arns import Arns
+from infra.runtime.handler import properties as p
 from infra.runtime.permissions import (
     IS_COMPLETE,
     IS_COMPLETE_PER_RUNTIME,
@@ -43,7 +44,10 @@ IS_COMPLETE_TIMEOUT = cdk.Duration.minutes(1)
 PROVIDER_QUERY_INTERVAL = cdk.Duration.seconds(10)
 PROVIDER_TOTAL_TIMEOUT = cdk.Duration.minutes(30)
 """How long is_complete is asked (a throttled or busy delete is asked again until then); then the framework fails
-the request with "Operation timed out"."""
+the request with "Operation timed out", unless is_complete has given up first (``GIVE_UP_AFTER``)."""
+GIVE_UP_AFTER = cdk.Duration.seconds(PROVIDER_TOTAL_TIMEOUT.to_seconds() - 2 * PROVIDER_QUERY_INTERVAL.to_seconds())
+"""When is_complete stops waiting for a deletion the service keeps refusing, and fails naming the runtime and the
+command that deletes it: two polls before the framework would fail it with its bare "Operation timed out"."""
 SERVICE_TIMEOUT = cdk.Duration.minutes(
     ON_EVENT_TIMEOUT.to_minutes() + PROVIDER_TOTAL_TIMEOUT.to_minutes() + IS_COMPLETE_TIMEOUT.to_minutes() + 4
 )
@@ -69,7 +73,13 @@ class RuntimeProvider(Construct):
         code = python_code(HANDLER_SOURCE, runtime=LAMBDA_RUNTIME, architecture=LAMBDA_ARCHITECTURE)
 
         self.on_event = self._function("OnEvent", "handler.on_event", code, ON_EVENT_TIMEOUT)
-        self.is_complete = self._function("IsComplete", "handler.is_complete", code, IS_COMPLETE_TIMEOUT)
+        self.is_complete = self._function(
+            "IsComplete",
+            "handler.is_complete",
+            code,
+            IS_COMPLETE_TIMEOUT,
+            environment={p.GIVE_UP_AFTER_ENV: str(int(GIVE_UP_AFTER.to_seconds()))},
+        )
         of_this_stack = RuntimeResources(self._arns)
         grant(self.on_event.role, ON_EVENT, of_this_stack)
         grant(self.is_complete.role, IS_COMPLETE, of_this_stack)
@@ -111,13 +121,14 @@ class RuntimeProvider(Construct):
         self.service_token = self._provider.service_token
         self._acknowledge_framework(framework_roles)
 
-    def allow(self, execution_role: iam.IRole, runtime_name: str) -> None:
+    def allow(self, execution_role: iam.IRole, runtime_name: str, *, vpc: bool = False) -> None:
         """Let the handlers create runtime ``runtime_name`` (its ids are ``<name>-<10 characters>``) and clean up.
 
-        Once it exists, the runtime is reached through its owner tag (``ON_EVENT``, ``IS_COMPLETE``).
+        Once it exists, the runtime is reached through its owner tag (``ON_EVENT``, ``IS_COMPLETE``). In VPC mode
+        (``vpc``) creating it may also create AgentCore's network service-linked role.
         """
         of_this_runtime = RuntimeResources(
-            self._arns, runtime_name=runtime_name, execution_role_arn=execution_role.role_arn
+            self._arns, runtime_name=runtime_name, execution_role_arn=execution_role.role_arn, vpc=vpc
         )
         grant(self.on_event.role, ON_EVENT_PER_RUNTIME, of_this_runtime)
         grant(self.is_complete.role, IS_COMPLETE_PER_RUNTIME, of_this_runtime)
@@ -174,7 +185,14 @@ class RuntimeProvider(Construct):
             level=sfn.LogLevel.ALL.value,
         )
 
-    def _function(self, name: str, handler: str, code: lambda_.Code, timeout: cdk.Duration) -> lambda_.Function:
+    def _function(
+        self,
+        name: str,
+        handler: str,
+        code: lambda_.Code,
+        timeout: cdk.Duration,
+        environment: dict[str, str] | None = None,
+    ) -> lambda_.Function:
         description = f"AgentCore runtime custom resource: {handler}"
         role = iam.Role(
             self, f"{name}Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description
@@ -189,6 +207,7 @@ class RuntimeProvider(Construct):
             timeout=timeout,
             role=role,
             description=description,
+            environment=environment,
             **HANDLER_PLATFORM,
         )
         log_to_own_group(self, name, function, role)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-from contract.agentcore import runtime_name_problem
+from contract.agentcore import SESSION_LIFECYCLE_SECONDS, runtime_name_problem
 from contract.deployment import (
     DEFAULT_MODEL_ID,
     MEMORY_ID_ENV,
@@ -189,3 +189,101 @@ def at_least_one(context_key: str) -> Callable[[object], str | None]:
         return f"{context_key} must be a whole number of at least 1, not {value!r}. Fix: `-c {context_key}=1`."
 
     return check
+
+
+VPC_IDS = {
+    "vpcSubnets": re.compile(r"subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?"),
+    "vpcSecurityGroups": re.compile(r"sg-[0-9a-f]{8}(?:[0-9a-f]{9})?"),
+}
+"""The ids each VPC list setting takes: the prefix, then 8 or 17 hexadecimal digits, as EC2 writes them."""
+VPC_ID = re.compile(r"vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?")
+MAX_VPC_IDS = 16
+"""``networkModeConfig`` takes 1 to 16 subnets and 1 to 16 security groups (botocore's service model)."""
+PLATFORM_VERSIONS = ("V1", "V2")
+"""AgentCore Runtime's platform versions: V1 (the create-time default, per aws-cdk-lib) or V2 (snapshot restore)."""
+
+
+def vpc_ids(context_key: str) -> Callable[[tuple[str, ...]], str | None]:
+    """The check of a comma-separated list of subnet or security group ids."""
+    pattern = VPC_IDS[context_key]
+    example = pattern.pattern.split("-")[0] + "-0123456789abcdef0"
+
+    def check(ids: tuple[str, ...]) -> str | None:
+        malformed = [item for item in ids if not pattern.fullmatch(item)]
+        if malformed:
+            return (
+                f"{context_key}: {', '.join(repr(item) for item in malformed)} is not an id of the form {example}. "
+                f"Fix: `-c {context_key}={example},...` with the ids the EC2 console lists."
+            )
+        if len(ids) > MAX_VPC_IDS or len(set(ids)) != len(ids):
+            return f"{context_key} takes 1 to {MAX_VPC_IDS} different ids, not {len(ids)}. Fix: name fewer."
+        return None
+
+    return check
+
+
+def vpc_id(value: str | None) -> str | None:
+    """Unset, or a VPC id."""
+    if value is None or VPC_ID.fullmatch(value):
+        return None
+    return f"vpcId: {value!r} is not a VPC id of the form vpc-0123456789abcdef0. Fix: `-c vpcId=vpc-...`."
+
+
+def network(subnets: tuple[str, ...], security_groups: tuple[str, ...], vpc: str | None, endpoints: bool) -> str | None:
+    """The VPC settings together: the others mean something only with subnets, and what the stack creates needs a VPC.
+
+    The VPC the subnets are in is not looked up (synth works offline, without credentials): when the stack creates
+    the runtime's security group or the VPC endpoints, ``vpcId`` names it, and the preflight checks it.
+    """
+    if not subnets:
+        given = [key for key, value in (("vpcSecurityGroups", security_groups), ("vpcId", vpc)) if value]
+        given += ["vpcEndpoints"] if endpoints else []
+        if given:
+            return (
+                f"{', '.join(given)} apply to VPC mode only, which vpcSubnets turns on. Fix: add "
+                "`-c vpcSubnets=subnet-...,subnet-...`, or drop them for the PUBLIC network."
+            )
+        return None
+    if vpc is None and (not security_groups or endpoints):
+        needs = "the VPC endpoints" if endpoints else "the runtime's security group (HTTPS out only)"
+        return (
+            f"the stack creates {needs} in the subnets' VPC, which synth does not look up. Fix: add "
+            "`-c vpcId=vpc-...` (the VPC of vpcSubnets)"
+            + ("." if endpoints else ", or pass your own `-c vpcSecurityGroups=sg-...`.")
+        )
+    return None
+
+
+def session_seconds(context_key: str) -> Callable[[object], str | None]:
+    """The check of a session lifetime setting: unset, or a whole number of seconds AgentCore takes."""
+    low, high = SESSION_LIFECYCLE_SECONDS
+
+    def check(seconds: object) -> str | None:
+        if seconds is None or (isinstance(seconds, int) and not isinstance(seconds, bool) and low <= seconds <= high):
+            return None
+        return (
+            f"{context_key} must be a whole number of seconds from {low} to {high:,} (AgentCore's range for a "
+            f"runtime on microVMs), not {seconds!r}. Fix: `-c {context_key}=900`, or leave it unset."
+        )
+
+    return check
+
+
+def session_lifecycle(idle: int | None, lifetime: int | None) -> str | None:
+    """An idle timeout no longer than the session's whole life, which AgentCore refuses."""
+    if idle is None or lifetime is None or idle <= lifetime:
+        return None
+    return (
+        f"idleSessionTimeout ({idle} s) exceeds maxSessionLifetime ({lifetime} s), which AgentCore refuses. Fix: "
+        "lower idleSessionTimeout or raise maxSessionLifetime."
+    )
+
+
+def platform_version(version: str | None) -> str | None:
+    """Unset (AgentCore's default), or one of AgentCore's platform versions."""
+    if version is None or version in PLATFORM_VERSIONS:
+        return None
+    return (
+        f"platformVersion {version!r} is not one of {', '.join(PLATFORM_VERSIONS)}. Fix: `-c platformVersion=V2` "
+        "(sessions restored from a snapshot), or leave it unset."
+    )

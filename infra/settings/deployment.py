@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from contract.agentcore import SESSION_LIFECYCLE_SECONDS
 from contract.deployment import (
     DEFAULT_MODEL_ID,
     DEFAULT_STACK_NAME,
@@ -21,13 +22,16 @@ from contract.deployment import (
     STACK_NAME_ENV,
     SYSTEM_PROMPT_ENV,
 )
+from contract.endpoints import CONTEXT_KEY as ENDPOINTS_CONTEXT_KEY
 from contract.metrics import DEFAULT_METRICS_NAMESPACE, METRICS_NAMESPACE_ENV, RUNTIME_NAME_ENV
 from infra.settings import checks
 from infra.settings.setting import (
     ConfigurationError,
     Setting,
     days,
+    endpoint_versions,
     flag,
+    id_list,
     json_object,
     number,
     setting,
@@ -46,6 +50,19 @@ def _at_least_one(default: int, context_key: str, doc: str) -> Any:
     """A setting that is a whole number of at least 1 (an alarm's threshold)."""
     return setting(
         default, context_key=context_key, doc=doc, parse=whole_number, check=checks.at_least_one(context_key)
+    )
+
+
+def session_seconds(context_key: str, doc: str, *, default: int) -> Any:
+    """A field of ``lifecycleConfiguration``: unset by default (AgentCore's ``default`` applies), seconds when set."""
+    return setting(
+        None,
+        context_key=context_key,
+        doc=doc,
+        parse=whole_number,
+        check=checks.session_seconds(context_key),
+        form="{} to {:,}".format(*SESSION_LIFECYCLE_SECONDS),
+        default_doc=f"AgentCore's: {default:,}",
     )
 
 
@@ -192,6 +209,66 @@ class DeploymentSettings:
         parse=flag,
         form="`true`/`false`",
     )
+    vpc_subnets: tuple[str, ...] = setting(
+        (),
+        context_key="vpcSubnets",
+        doc="Subnets the runtime reaches the network through (VPC mode): 1 to 16 of one VPC, in Availability Zones "
+        "AgentCore supports ([VPC](vpc.md))",
+        parse=id_list,
+        check=checks.vpc_ids("vpcSubnets"),
+        form="comma-separated",
+        default_doc="none: the PUBLIC network",
+    )
+    vpc_security_groups: tuple[str, ...] = setting(
+        (),
+        context_key="vpcSecurityGroups",
+        doc="Security groups of the runtime's network interfaces (VPC mode), 1 to 16",
+        parse=id_list,
+        check=checks.vpc_ids("vpcSecurityGroups"),
+        form="comma-separated",
+        default_doc="one the stack creates in `vpcId`, HTTPS out only",
+    )
+    vpc_id: str | None = setting(
+        None,
+        context_key="vpcId",
+        doc="The VPC of `vpcSubnets`, where the stack creates the security group or the VPC endpoints (not looked "
+        "up: synth needs no credentials)",
+        check=checks.vpc_id,
+        default_doc="none",
+    )
+    vpc_endpoints: bool = setting(
+        False,
+        context_key="vpcEndpoints",
+        doc="Create the VPC endpoints the agent needs in `vpcSubnets`, for subnets without a NAT gateway (the weather "
+        "tool still needs one)",
+        parse=flag,
+        form="`true`/`false`",
+    )
+    endpoints: Mapping[str, str] = setting(
+        default_factory=dict,
+        context_key=ENDPOINTS_CONTEXT_KEY,
+        doc="Named endpoints besides `DEFAULT`, each pinned to a version or following the latest "
+        "([Versions](versions.md#ship-a-new-version-safely))",
+        parse=endpoint_versions,
+        form="`name:version,...`",
+        default_doc="none: `DEFAULT` only",
+    )
+    idle_session_timeout: int | None = session_seconds(
+        "idleSessionTimeout",
+        "Seconds a session may sit idle before AgentCore ends its microVM ([Sessions](session-lifecycle.md))",
+        default=900,
+    )
+    max_session_lifetime: int | None = session_seconds(
+        "maxSessionLifetime", "Seconds a session's microVM may live at most, busy or not", default=28_800
+    )
+    platform_version: str | None = setting(
+        None,
+        context_key="platformVersion",
+        doc="AgentCore's platform: `V2` restores each session from a snapshot taken after the agent's warm-up hook",
+        check=checks.platform_version,
+        form="`V1`/`V2`",
+        default_doc="not set: AgentCore's default, V1",
+    )
 
     def __post_init__(self) -> None:
         """Refuse at synth time what the service would refuse minutes into a deployment.
@@ -203,6 +280,11 @@ class DeploymentSettings:
             problem = entry.check(getattr(self, name)) if entry.check else None
             if problem:
                 raise ConfigurationError(problem)
+        problem = checks.network(
+            self.vpc_subnets, self.vpc_security_groups, self.vpc_id, self.vpc_endpoints
+        ) or checks.session_lifecycle(self.idle_session_timeout, self.max_session_lifetime)
+        if problem:
+            raise ConfigurationError(problem)
 
     @classmethod
     def table(cls) -> dict[str, Setting]:

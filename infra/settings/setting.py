@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from contract import endpoints
+
 Parse = Callable[[str, object], object]
 """``(context key, value from cdk.json, -c or a variable) -> value``; raises ``ConfigurationError`` with the fix."""
 Check = Callable[[Any], str | None]
@@ -72,6 +74,24 @@ def number(_context_key: str, value: object) -> float | object:
         return float(str(value).strip())
     except ValueError:
         return value
+
+
+def id_list(_context_key: str, value: object) -> tuple[str, ...]:
+    """``subnet-a,subnet-b`` (or a JSON list from cdk.json) becomes ``("subnet-a", "subnet-b")``, blanks dropped."""
+    items = value if isinstance(value, list) else str(value).split(",")
+    return tuple(item for item in (str(item).strip() for item in items) if item)
+
+
+def endpoint_versions(context_key: str, value: object) -> Mapping[str, str]:
+    """``live:3,canary:latest`` (``contract.endpoints``), or the same as a JSON object in cdk.json."""
+    text = endpoints.spec(value) if isinstance(value, dict) else str(value)
+    try:
+        return endpoints.parse(text)
+    except ValueError as error:
+        raise ConfigurationError(
+            f"{context_key}: {error}. Fix: `-c {context_key}={endpoints.EXAMPLE}` (a name, then a version number or "
+            f"{endpoints.LATEST}; `python -m client versions` lists the versions)."
+        ) from None
 
 
 def days(context_key: str, value: object) -> int:

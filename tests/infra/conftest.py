@@ -137,6 +137,40 @@ def synthesized_without_memory(tmp_path_factory):
     return stack, assembly, outdir
 
 
+SUBNETS = ("subnet-0123456789abcdef0", "subnet-89abcdef")
+PRODUCTION = {
+    "vpc_subnets": SUBNETS,
+    "vpc_id": "vpc-0a1b2c3d4e5f60718",
+    "vpc_endpoints": True,
+    "endpoints": {"live": "1", "canary": "latest"},
+    "idle_session_timeout": 600,
+    "max_session_lifetime": 3600,
+    "platform_version": "V2",
+}
+"""Every production control at once: VPC with the stack's security group and endpoints, named endpoints, session
+lifecycle, platform V2 with the warm-up hook."""
+VPC_OWN_GROUPS = {"vpc_subnets": SUBNETS, "vpc_security_groups": ("sg-0fedcba9876543210",)}
+
+
+def synthesized_once(tmp_path_factory, name: str, **settings):
+    """``(stack, assembly, outdir)`` of the stack with ``settings``, synthesized without bundling."""
+    outdir = tmp_path_factory.mktemp(f"cdk.out.{name}")
+    app, stack = build_app(str(outdir), bundle=False, **settings)
+    return stack, app.synth(), outdir
+
+
+@pytest.fixture(scope="session")
+def synthesized_production(tmp_path_factory):
+    """The stack with every production control (``PRODUCTION``)."""
+    return synthesized_once(tmp_path_factory, "production", **PRODUCTION)
+
+
+@pytest.fixture(scope="session")
+def synthesized_vpc_own_groups(tmp_path_factory):
+    """The stack in the user's VPC with the user's own security groups."""
+    return synthesized_once(tmp_path_factory, "vpc", **VPC_OWN_GROUPS)
+
+
 @pytest.fixture(scope="session")
 def template(synthesized):
     from aws_cdk.assertions import Template

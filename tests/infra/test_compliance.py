@@ -1,5 +1,5 @@
 """cdk-nag (AwsSolutions) and cfn-lint on the synthesized templates: both image build modes, without memory, with
-secrets."""
+secrets, in a VPC (own security groups, or the stack's with endpoints), with every production control."""
 
 import json
 import re
@@ -12,7 +12,7 @@ import pytest
 from aws_cdk import aws_iam as iam
 from cdk_nag import AwsSolutionsChecks
 
-from tests.infra.conftest import build_app
+from tests.infra.conftest import PRODUCTION, VPC_OWN_GROUPS, build_app
 
 MODES = ["remote", "local"]
 SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shared/db-password-AbCdEf"
@@ -23,6 +23,8 @@ DEPLOYMENTS = {
     "with secrets": {"secrets": {"WEATHER_API_KEY": "my-agent/weather-key", "DB": SECRET_ARN}},
     "without monitoring": {"dashboard": False, "alarms": False, "traces": False},
     "alarms to an address": {"alarm_email": "ops@example.com"},
+    "vpc, own security groups": VPC_OWN_GROUPS,
+    "every production control": {**PRODUCTION, "secrets": {"DB": SECRET_ARN}},
 }
 
 
@@ -69,7 +71,16 @@ def test_cdk_nag__every_acknowledgment_is_one_finding_with_a_reason(tmp_path, im
     assert [rule for rule, reason in acknowledged.items() if len(reason) < 40] == []
 
 
-@pytest.mark.parametrize("synthesized_stack", ["synthesized", "synthesized_local", "synthesized_without_memory"])
+@pytest.mark.parametrize(
+    "synthesized_stack",
+    [
+        "synthesized",
+        "synthesized_local",
+        "synthesized_without_memory",
+        "synthesized_vpc_own_groups",
+        "synthesized_production",
+    ],
+)
 def test_cfn_lint__synthesized_template_has_no_error(synthesized_stack, request):
     _, _, outdir = request.getfixturevalue(synthesized_stack)
     (template,) = Path(outdir).glob("*.template.json")

@@ -142,25 +142,89 @@ def test_destroy__says_whether_the_agent_image_stays_and_how_to_remove_unused_as
     assert f"npx cdk gc aws://{ACCOUNT}/{REGION} --unstable=gc" in out
 
 
+STUCK_REASON = (
+    f"AgentCore runtime {RUNTIME_ID} is still UPDATING after 30 minutes of asking to delete it, and CloudFormation "
+    "stops waiting for it now. Once it has settled, delete it with: aws bedrock-agentcore-control "
+    f"delete-agent-runtime --agent-runtime-id {RUNTIME_ID} --region {REGION} (or run make destroy again)"
+)
+
+
+def stack_event(logical_id, resource_type, status, reason=None):
+    event = {
+        "StackId": STACK_ID,
+        "EventId": f"{logical_id}-{status}",
+        "StackName": STACK,
+        "LogicalResourceId": logical_id,
+        "ResourceType": resource_type,
+        "Timestamp": NOW,
+        "ResourceStatus": status,
+    }
+    return {**event, "ResourceStatusReason": reason} if reason else event
+
+
+def delete_events(stubber):
+    """The last delete failed on the runtime, with the handler's reason; an earlier delete failed on the image."""
+    events = [
+        stack_event(STACK, "AWS::CloudFormation::Stack", "DELETE_FAILED", "The following resource(s) failed to delete"),
+        stack_event("AgentRuntime917DDB48", RESOURCE_TYPE, "DELETE_FAILED", STUCK_REASON),
+        stack_event("AgentRuntime917DDB48", RESOURCE_TYPE, "DELETE_IN_PROGRESS"),
+        stack_event(STACK, "AWS::CloudFormation::Stack", "DELETE_IN_PROGRESS", "User Initiated"),
+        stack_event("AgentImageBuild8DE30D9A", "Custom::CDKContainerImageBuild", "DELETE_FAILED", "an older delete"),
+    ]
+    stubber.add_response("describe_stack_events", {"StackEvents": events}, {"StackName": STACK})
+
+
 @pytest.mark.parametrize(
     ("cdk_status", "still_there", "says"),
     [(1, False, "cdk destroy failed (exit 1)"), (0, True, f"stack {STACK} still exists (DELETE_FAILED)")],
     ids=["cdk destroy failed", "the stack is still there"],
 )
-def test_destroy__a_stack_not_gone_is_reported_with_where_to_look_and_nothing_as_removed(
+def test_destroy__a_stack_not_gone_is_reported_with_the_reason_of_each_resource_left_and_nothing_as_removed(
     aws, cdk_status, still_there, says
 ):
     stubbers, clients = aws
     listed_before_destroy(stubbers, REMOTE_BUILD_RESOURCES)
     if still_there:
         stack_exists(stubbers["cloudformation"], status="DELETE_FAILED")
+    delete_events(stubbers["cloudformation"])
 
     status, out = run(clients, Cdk(status=cdk_status))
 
     assert status == 1
     assert says in out
     assert f"describe-stack-events --stack-name {STACK}" in out
+    assert f"destroy: AgentRuntime917DDB48 ({RESOURCE_TYPE}) was not deleted: {STUCK_REASON}" in out
+    assert "an older delete" not in out
     assert "removed stack" not in out
+
+
+def test_destroy__stack_events_it_may_not_read_are_said_so(aws):
+    stubbers, clients = aws
+    listed_before_destroy(stubbers, REMOTE_BUILD_RESOURCES)
+    stubbers["cloudformation"].add_client_error("describe_stack_events", "AccessDenied", "not allowed", 403)
+
+    status, out = run(clients, Cdk(status=1))
+
+    assert status == 1
+    assert "could not read the stack events" in out
+
+
+def test_destroy__names_the_runtimes_security_group_it_keeps_and_the_command_that_removes_it_later(aws):
+    stubbers, clients = aws
+    group = "sg-0fedcba9876543210"
+    resources = [
+        *REMOTE_BUILD_RESOURCES,
+        summary("NetworkRuntimeSecurityGroupE8C6AA86", "AWS::EC2::SecurityGroup", group),
+        summary("NetworkEndpointSecurityGroup7A30837F", "AWS::EC2::SecurityGroup", "sg-0123456789abcdef0"),
+    ]
+    listed_before_destroy(stubbers, resources)
+    gone_after_destroy(stubbers)
+
+    _, out = run(clients, Cdk())
+
+    assert f"kept: the runtime's security group {group}" in out
+    assert f"aws ec2 delete-security-group --group-id {group}" in out
+    assert "sg-0123456789abcdef0." not in out and "--group-id sg-0123456789abcdef0" not in out
 
 
 def test_destroy__no_stack_means_nothing_to_do_and_cdk_is_not_run(aws):

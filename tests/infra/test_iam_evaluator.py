@@ -1,5 +1,7 @@
 """The IAM evaluator the lifecycle tests rely on decides as IAM does, and refuses what it does not know."""
 
+import re
+
 import pytest
 
 from fakes.iam import Policy, Statement, resolve, role_policy
@@ -92,3 +94,16 @@ def test_role_policy__collects_the_roles_inline_and_attached_policies_only():
 
 def document(action):
     return {"Version": "2012-10-17", "Statement": [allow(action, "*")]}
+
+
+def test_control_plane_fake__authorizes_on_star_exactly_what_the_service_authorization_reference_does():
+    from botocore.session import get_session
+
+    from fakes.control_plane import UNSCOPED, ControlPlane
+    from tests.infra.service_reference import resource_types
+
+    operations = get_session().get_service_model("bedrock-agentcore-control").operation_names
+    answered = [op for op in operations if hasattr(ControlPlane, "_" + re.sub(r"(?<!^)(?=[A-Z])", "_", op).lower())]
+
+    assert {"CreateAgentRuntimeEndpoint", "ListAgentRuntimeVersions"} <= set(answered)
+    assert {op for op in answered if not resource_types(f"bedrock-agentcore:{op}")} == UNSCOPED

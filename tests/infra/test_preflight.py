@@ -291,3 +291,126 @@ def test_main__each_source_wins_over_those_after_it(winner, regional, aws_config
     assert preflight.main(["deploy", *cdk_args], client=client) == 0
 
     assert asked == [ELSEWHERE, ELSEWHERE]
+
+
+# ---- VPC mode: the subnets and security groups, looked up with the user's credentials ------------------------------
+
+SUBNET_A, SUBNET_B = "subnet-0123456789abcdef0", "subnet-89abcdef"
+GROUP, VPC, OTHER_VPC = "sg-0fedcba9876543210", "vpc-0a1b2c3d4e5f60718", "vpc-99999999"
+
+
+def subnet(subnet_id, zone_id="use1-az1", vpc=VPC):
+    return {"SubnetId": subnet_id, "VpcId": vpc, "AvailabilityZoneId": zone_id, "AvailabilityZone": "us-east-1x"}
+
+
+def group(group_id, vpc=VPC):
+    return {"GroupId": group_id, "VpcId": vpc, "GroupName": "agents", "Description": "agents"}
+
+
+@pytest.fixture
+def aws_with_ec2(stubbed_clients):
+    """STS, SSM and EC2 clients with Stubbers, bootstrapped; ``client`` hands them to the preflight."""
+    stubbers, clients = stubbed_clients("sts", "ssm", "ec2")
+    bootstrapped(stubbers)
+    return stubbers, (lambda service, region: clients[service])
+
+
+def ec2_finds(stubber, subnets, groups=None, *, asked=(SUBNET_A, SUBNET_B), asked_groups=(GROUP,)):
+    stubber.add_response(
+        "describe_subnets", {"Subnets": subnets}, {"Filters": [{"Name": "subnet-id", "Values": list(asked)}]}
+    )
+    if groups is not None:
+        stubber.add_response(
+            "describe_security_groups",
+            {"SecurityGroups": groups},
+            {"Filters": [{"Name": "group-id", "Values": list(asked_groups)}]},
+        )
+
+
+def vpc_check(client, **vpc):
+    settings = preflight.VpcSettings(**{"subnets": (SUBNET_A, SUBNET_B), "security_groups": (GROUP,), **vpc})
+    return preflight.check("deploy", region=REGION, client=client, run=no_docker, machine="x86_64", vpc=settings)
+
+
+def test_vpc__subnets_of_one_vpc_in_supported_zones_and_its_groups_pass(aws_with_ec2):
+    stubbers, client = aws_with_ec2
+    ec2_finds(stubbers["ec2"], [subnet(SUBNET_A), subnet(SUBNET_B, "use1-az4")], [group(GROUP)])
+
+    assert vpc_check(client) == []
+
+
+@pytest.mark.parametrize(
+    ("subnets", "groups", "vpc", "expected"),
+    [
+        (
+            [subnet(SUBNET_A)],
+            [group(GROUP)],
+            {},
+            [f"vpcSubnets: {SUBNET_B} not found in this account and Region. Fix: check the ids and -c region"],
+        ),
+        (
+            [subnet(SUBNET_A), subnet(SUBNET_B, vpc=OTHER_VPC)],
+            [group(GROUP)],
+            {},
+            [f"vpcSubnets are in 2 VPCs ({VPC}, {OTHER_VPC}); AgentCore takes subnets of one VPC"],
+        ),
+        (
+            [subnet(SUBNET_A), subnet(SUBNET_B)],
+            [group(GROUP, vpc=OTHER_VPC)],
+            {},
+            [f"vpcSecurityGroups: {GROUP} not in {VPC}. Fix: name ids of the one VPC the runtime uses"],
+        ),
+        (
+            [subnet(SUBNET_A), subnet(SUBNET_B)],
+            None,
+            {"security_groups": (), "vpc_id": OTHER_VPC},
+            [f"vpcSubnets: {SUBNET_A}, {SUBNET_B} not in {OTHER_VPC}. Fix: name ids of the one VPC the runtime uses"],
+        ),
+        (
+            [subnet(SUBNET_A, "use1-az3"), subnet(SUBNET_B, "use1-az6")],
+            [group(GROUP)],
+            {},
+            [
+                f"vpcSubnets: {SUBNET_A} (use1-az3), {SUBNET_B} (use1-az6) in Availability Zones where AgentCore does "
+                "not support VPC mode; in us-east-1 it does in use1-az1, use1-az2, use1-az4. Fix: name subnets in "
+                "those zones"
+            ],
+        ),
+    ],
+    ids=["a subnet missing", "two vpcs", "a group in another vpc", "not in vpcId", "unsupported zones"],
+)
+def test_vpc__says_which_ids_agentcore_would_refuse_and_why(aws_with_ec2, subnets, groups, vpc, expected):
+    stubbers, client = aws_with_ec2
+    ec2_finds(stubbers["ec2"], subnets, groups)
+
+    assert vpc_check(client, **vpc) == expected
+
+
+def test_vpc__ids_it_may_not_look_up_are_said_so(aws_with_ec2):
+    stubbers, client = aws_with_ec2
+    stubbers["ec2"].add_client_error("describe_subnets", "UnauthorizedOperation", "not allowed", 403)
+
+    (problem,) = vpc_check(client)
+
+    assert problem.startswith("could not check vpcSubnets and vpcSecurityGroups")
+    assert "ec2:DescribeSubnets" in problem
+
+
+def test_main__checks_the_vpc_the_cdk_arguments_name(checked_vpc):
+    status = preflight.main(["deploy", "-c", f"vpcSubnets={SUBNET_A}", "-c", f"vpcSecurityGroups={GROUP}"])
+
+    assert status == 0
+    assert checked_vpc == [preflight.VpcSettings((SUBNET_A,), (GROUP,), None)]
+
+
+@pytest.fixture
+def checked_vpc(monkeypatch):
+    """Records the VPC settings ``main`` hands ``check``, which reports no problem."""
+    calls = []
+
+    def check(command, region, image_build, vpc=None, **_):
+        calls.append(vpc)
+        return []
+
+    monkeypatch.setattr(preflight, "check", check)
+    return calls

@@ -12,6 +12,8 @@ from infra.settings import CommandLineContext, ConfigurationError, DeploymentSet
 from infra.settings.checks import DEFAULT_RUNTIME_NAME
 
 PROFILE = "eu.anthropic.claude-sonnet-4-20250514-v1:0"
+SUBNET_A, SUBNET_B = "subnet-0123456789abcdef0", "subnet-89abcdef"
+GROUP, VPC = "sg-0fedcba9876543210", "vpc-0a1b2c3d4e5f60718"
 
 
 class CdkJson:
@@ -58,6 +60,34 @@ def test_load__context_wins_over_the_environment():
         ),
         ([], {"AWS_DEFAULT_REGION": "eu-west-1", "CDK_DEFAULT_REGION": "us-east-1"}, {"region": "eu-west-1"}),
         ([], {"CDK_DEFAULT_REGION": "ap-southeast-2"}, {"region": "ap-southeast-2"}),
+        (
+            ["-c", f"vpcSubnets={SUBNET_A}, {SUBNET_B}", "-c", f"vpcSecurityGroups={GROUP}"],
+            {},
+            {"vpc_subnets": (SUBNET_A, SUBNET_B), "vpc_security_groups": (GROUP,), "vpc_id": None},
+        ),
+        (
+            [],
+            {"AGENTCORE_VPC_SUBNETS": SUBNET_A, "AGENTCORE_VPC_ID": VPC, "AGENTCORE_VPC_ENDPOINTS": "true"},
+            {"vpc_subnets": (SUBNET_A,), "vpc_id": VPC, "vpc_endpoints": True},
+        ),
+        (["-c", "endpoints=live:3, canary:latest"], {}, {"endpoints": {"live": "3", "canary": "latest"}}),
+        ([], {"AGENTCORE_ENDPOINTS": "live:12"}, {"endpoints": {"live": "12"}}),
+        (
+            ["-c", "idleSessionTimeout=600", "-c", "maxSessionLifetime=3600", "-c", "platformVersion=V2"],
+            {},
+            {"idle_session_timeout": 600, "max_session_lifetime": 3600, "platform_version": "V2"},
+        ),
+        (
+            [],
+            {},
+            {
+                "vpc_subnets": (),
+                "endpoints": {},
+                "idle_session_timeout": None,
+                "max_session_lifetime": None,
+                "platform_version": None,
+            },
+        ),
     ],
     ids=[
         "prompt -c",
@@ -74,6 +104,12 @@ def test_load__context_wins_over_the_environment():
         "image build env",
         "region env before the CLI's",
         "region the CLI's last",
+        "vpc with own groups -c",
+        "vpc with endpoints env",
+        "endpoints -c",
+        "endpoints env",
+        "sessions and platform -c",
+        "production controls unset",
     ],
 )
 def test_load__reads_each_setting_from_the_context_or_its_variables(args, environ, expected):
@@ -135,12 +171,40 @@ def test_load__cdk_json_objects_are_taken_as_they_are():
         ({"imageBuild": "docker"}, "-c imageBuild=local"),
         ({"imagesToKeep": "0"}, "-c imagesToKeep=10"),
         ({"imagesToKeep": "many"}, "AGENTCORE_IMAGES_TO_KEEP=10"),
+        ({"vpcSubnets": "subnet-12,subnet-0123456789abcdef0"}, r"vpcSubnets: 'subnet-12' is not an id.*-c vpcSubnets="),
+        ({"vpcSubnets": "sg-01234567", "vpcId": VPC}, "vpcSubnets: 'sg-01234567' is not an id of the form subnet-"),
+        ({"vpcSubnets": ",".join(f"subnet-{i:08x}" for i in range(17)), "vpcId": VPC}, "1 to 16 different ids"),
+        ({"vpcSubnets": SUBNET_A, "vpcSecurityGroups": "security"}, "vpcSecurityGroups: 'security' is not an id"),
+        ({"vpcSubnets": SUBNET_A, "vpcId": "vpc_1"}, r"vpcId: 'vpc_1' is not a VPC id.*-c vpcId=vpc-"),
+        ({"vpcSecurityGroups": GROUP}, r"vpcSecurityGroups apply to VPC mode only.*-c vpcSubnets="),
+        ({"vpcEndpoints": "true", "vpcId": VPC}, r"vpcId, vpcEndpoints apply to VPC mode only"),
+        ({"vpcSubnets": SUBNET_A}, r"security group \(HTTPS out only\).*-c vpcId=vpc-.*-c vpcSecurityGroups="),
+        ({"vpcSubnets": SUBNET_A, "vpcSecurityGroups": GROUP, "vpcEndpoints": "yes"}, r"VPC endpoints.*-c vpcId"),
+        ({"vpcEndpoints": "perhaps"}, "-c vpcEndpoints=false"),
+        ({"endpoints": "live"}, r"endpoints: endpoint 'live' has no version.*-c endpoints=live:3,canary:latest"),
+        ({"endpoints": "DEFAULT:2"}, "DEFAULT always follows the latest version"),
+        ({"endpoints": "pre-prod:2"}, r"endpoint name 'pre-prod' is not accepted.*-c endpoints="),
+        ({"endpoints": "live:v3"}, "version 'v3' is neither a number"),
+        ({"endpoints": "live:3,live:4"}, "'live' is named twice"),
+        ({"idleSessionTimeout": "59"}, r"idleSessionTimeout must be a whole number of seconds from 60 to 28,800"),
+        ({"maxSessionLifetime": "28801"}, r"maxSessionLifetime must be .* from 60 to 28,800"),
+        ({"maxSessionLifetime": "8h"}, r"-c maxSessionLifetime=900"),
+        ({"idleSessionTimeout": "3600", "maxSessionLifetime": "600"}, "exceeds maxSessionLifetime"),
+        ({"platformVersion": "v2"}, r"platformVersion 'v2' is not one of V1, V2.*-c platformVersion=V2"),
     ],
     ids=lambda value: str(value)[:40] if isinstance(value, dict) else None,
 )
 def test_load__what_agentcore_would_refuse_stops_synth_with_the_fix(context, fix):
     with pytest.raises(ConfigurationError, match=fix):
         DeploymentSettings.load(CdkJson(**context), {})
+
+
+def test_load__cdk_json_lists_and_endpoint_objects_are_taken_as_they_are():
+    settings = DeploymentSettings.load(
+        CdkJson(vpcSubnets=[SUBNET_A, SUBNET_B], vpcId=VPC, endpoints={"live": "3", "canary": "latest"}), {}
+    )
+
+    assert (settings.vpc_subnets, settings.endpoints) == ((SUBNET_A, SUBNET_B), {"live": "3", "canary": "latest"})
 
 
 def test_settings__are_checked_however_they_are_made():

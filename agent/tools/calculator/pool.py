@@ -91,6 +91,24 @@ class CalculatorPool:
             if not self._stopped and not any(worker.alive for worker in self._idle):
                 self._idle = [self._new_worker()]
 
+    async def until_warm(self, seconds: float) -> bool:
+        """Have a worker warm (started if none is), and wait up to ``seconds`` until it can calculate at once.
+
+        Returns:
+            Whether a worker is ready; False when it was not in time, or died starting.
+        """
+        self.warm_up()
+        with self._lock:
+            worker = next((worker for worker in self._idle if worker.alive), None)
+        if worker is None:
+            return False
+        try:
+            async with asyncio.timeout(seconds):
+                await asyncio.wrap_future(worker.ready)
+        except (TimeoutError, WorkerGone):
+            return False
+        return True
+
     def warm(self) -> int:
         """How many idle workers are ready to calculate at once."""
         with self._lock:

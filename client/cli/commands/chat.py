@@ -1,6 +1,7 @@
 """Hold a conversation in one session: one prompt per line typed at the terminal (or piped in).
 
-Each answer is streamed as it comes. An empty line does nothing; /exit or Ctrl-D leaves.
+Each answer is streamed as it comes. An empty line does nothing; /exit or Ctrl-D leaves, and on a terminal says how to
+end the session's microVM at once (stop-session) rather than when it has been idle long enough.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from client.cli.exit_codes import EXIT_OK, print_error
 from client.cli.targets import agent_for
 from client.errors import InvocationError
 from client.invocation import new_session_id
+from contract.agentcore import DEFAULT_ENDPOINT
+from contract.deployment import CLI_COMMAND
 
 _LEAVE = frozenset({"/exit", "/quit"})
 
@@ -40,6 +43,13 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if not interactive:
                 raise
             print_error(error)
+    if interactive and not args.url:
+        endpoint = "" if options.endpoint_of(args) == DEFAULT_ENDPOINT else f" --endpoint {args.endpoint}"
+        print(
+            f"session {session_id} keeps its microVM until it has been idle for the runtime's idle timeout; end it "
+            f"now with: {CLI_COMMAND} stop-session {session_id}{endpoint}",
+            file=err,
+        )
     return EXIT_OK
 
 
@@ -59,5 +69,5 @@ COMMAND = Command(
     name="chat",
     help="a conversation in one session, one prompt per line of stdin",
     run=_run,
-    parents=(options.TARGET, options.AWS, options.AGENTCORE_ENDPOINT, options.STREAMING, options.CONVERSATION),
+    parents=options.CONVERSING,
 )

@@ -36,6 +36,6 @@ COMMAND = Command(
     name="invoke",
     help="send one prompt and stream the answer",
     run=_run,
-    parents=(options.TARGET, options.AWS, options.AGENTCORE_ENDPOINT, options.STREAMING, options.CONVERSATION),
+    parents=options.CONVERSING,
     arguments=_arguments,
 )

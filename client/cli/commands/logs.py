@@ -1,4 +1,4 @@
-"""Show the runtime's CloudWatch logs, oldest first.
+"""Show the runtime's CloudWatch logs, oldest first (those of its DEFAULT endpoint, or of the one --endpoint names).
 
 Each invocation record as one line (time UTC, session, outcome, time to first chunk, tokens, tools), every other line
 as the agent printed it.
@@ -20,7 +20,9 @@ from contract.agentcore import runtime_log_group
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
-    options.add_arn(parser.add_argument_group("runtime (default: the runtime of the deployed stack)"))
+    runtime = parser.add_argument_group("runtime (default: the runtime of the deployed stack, its DEFAULT endpoint)")
+    options.add_arn(runtime)
+    options.add_endpoint(runtime)
     shown = parser.add_argument_group("what to show")
     since = "start this long ago: 30s, 10m, 2h, 1d"
     options.add_valued(
@@ -45,7 +47,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     session, arn = aws_target(args, err)
     runtime = RuntimeArn.parse(arn)
     client = make_client("logs", region=args.region or runtime.region, session=session)
-    group = runtime_log_group(runtime.runtime_id)
+    group = runtime_log_group(runtime.runtime_id, options.endpoint_of(args))
     selection = LogFilter(session_id=args.session, errors_only=args.errors)
     start_ms = current_ms() - int(args.since.total_seconds() * 1000)
     if not args.follow:

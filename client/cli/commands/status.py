@@ -1,7 +1,7 @@
 """Show whether the runtime is healthy and what it runs.
 
-Runtime and DEFAULT endpoint status, versions, image, and the last hour's invocations by outcome. With --url: a local
-agent's /ping.
+Runtime and endpoint status (DEFAULT, or the one --endpoint names), versions, image, and the last hour's invocations
+through that endpoint by outcome. With --url: a local agent's /ping.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"{'agent':<9} {args.url}\n{'status':<9} {health.get('status', '?')}", file=out)
         return EXIT_OK
     session, arn = aws_target(args, err)
-    status = runtime_status(arn, region=args.region, endpoint_url=args.endpoint_url, session=session)
+    status = runtime_status(
+        arn, region=args.region, endpoint_url=args.endpoint_url, session=session, endpoint=options.endpoint_of(args)
+    )
     print("\n".join(status.lines()), file=out)
     return EXIT_OK
 
@@ -35,5 +37,5 @@ COMMAND = Command(
     help="is it healthy and what is running: runtime and endpoint status, versions, image, last hour's invocations",
     run=_run,
     # No --read-timeout: status reads one short reply, with botocore's ordinary timeout.
-    parents=(options.TARGET, options.AWS, options.AGENTCORE_ENDPOINT),
+    parents=(options.TARGET, options.RUNTIME_ENDPOINT, options.AWS, options.AGENTCORE_ENDPOINT),
 )

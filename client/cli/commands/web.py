@@ -53,6 +53,6 @@ COMMAND = Command(
     name="web",
     help="a chat page in the browser, relaying to the agent; credentials stay here",
     run=_run,
-    parents=(options.TARGET, options.AWS, options.AGENTCORE_ENDPOINT, options.STREAMING),
+    parents=(options.TARGET, options.RUNTIME_ENDPOINT, options.AWS, options.AGENTCORE_ENDPOINT, options.STREAMING),
     arguments=_arguments,
 )

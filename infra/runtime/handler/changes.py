@@ -18,14 +18,14 @@ from botocore.exceptions import ClientError
 try:  # imported as part of the ``infra`` package (the CDK app, the tests)
     from . import errors, ownership, runtimes, service_model
     from . import properties as p
-    from .event import UNCONFIRMED_PREFIX, CfnEvent
+    from .event import CfnEvent
 except ImportError:  # the Lambda bundle's root is this directory
     import errors  # type: ignore[no-redef]
     import ownership  # type: ignore[no-redef]
     import properties as p  # type: ignore[no-redef]
     import runtimes  # type: ignore[no-redef]
     import service_model  # type: ignore[no-redef]
-    from event import UNCONFIRMED_PREFIX, CfnEvent  # type: ignore[no-redef]
+    from event import CfnEvent  # type: ignore[no-redef]
 
 LOGGER = logging.getLogger(__name__)
 LOGGER.setLevel(logging.INFO)
@@ -41,7 +41,11 @@ Sleep = Callable[[float], None]
 
 
 class UnconfirmedCreateError(RuntimeError):
-    """``CreateAgentRuntime`` got no answer and no runtime of this resource turned up: it may exist all the same."""
+    """``CreateAgentRuntime`` may have been carried out, and no runtime of this resource turned up to say so.
+
+    Its last answer was none, throttling or a server fault, after botocore's retries of an attempt that may have
+    taken effect: the runtime may exist all the same.
+    """
 
 
 def create(cfn: CfnEvent, control: Client, sleep: Sleep) -> dict[str, Any]:
@@ -77,7 +81,7 @@ def _create_or_adopt(
     try:
         response = _retry_while_role_not_ready(sleep, lambda: control.create_agent_runtime(**request))
     except AwsError as error:
-        if errors.code(error) != "ConflictException" and not errors.is_unconfirmed(error):
+        if errors.code(error) != "ConflictException" and not errors.is_transient(error):
             raise
         return _adopt(cfn, control, sleep, error)
     LOGGER.info(
@@ -87,7 +91,7 @@ def _create_or_adopt(
 
 
 def _adopt(cfn: CfnEvent, control: Client, sleep: Sleep, error: Exception) -> dict[str, Any]:
-    unconfirmed = errors.is_unconfirmed(error)
+    unconfirmed = errors.is_transient(error)  # throttled or failed after an attempt that may have taken effect
     try:
         owned = ownership.find_owned(control, cfn.name, cfn.owner, create_token=cfn.client_token)
         runtime = owned and control.get_agent_runtime(**{p.AGENT_RUNTIME_ID: owned["agentRuntimeId"]})
@@ -119,8 +123,9 @@ def _unconfirmed_message(cfn: CfnEvent, error: Exception, lookup_error: Exceptio
         f"looking it up failed too ({lookup_error})" if lookup_error else "no runtime this request made has its name"
     )
     return (
-        f"CreateAgentRuntime for {cfn.name!r} got no answer ({error}) and {looked}. If the service created it all the "
-        f"same, the rollback deletes it (tag {p.CREATE_TOKEN_TAG}={cfn.client_token}); deploy again once AWS answers."
+        f"CreateAgentRuntime for {cfn.name!r} got no answer it can trust ({error}) and {looked}. If the service "
+        f"created it all the same, the rollback deletes it (tag {p.CREATE_TOKEN_TAG}={cfn.client_token}); deploy "
+        "again once AWS answers."
     )
 
 
@@ -209,8 +214,11 @@ def _abandoned_by_failed_rename(cfn: CfnEvent, control: Client, current: Mapping
     return found["agentRuntimeId"]
 
 
-def delete(cfn: CfnEvent, control: Client) -> dict[str, Any]:
-    """Ask for the deletion of the runtime, or of the one an unconfirmed create made; is_complete waits for it."""
+def delete(cfn: CfnEvent, control: Client, now: float) -> dict[str, Any]:
+    """Ask for the deletion of the runtime, or of the one an unconfirmed create made; is_complete waits for it.
+
+    ``now`` (Unix time) goes to is_complete in Data: how long it has been asking, for its deadline.
+    """
     runtime_id = (
         cfn.physical_id if service_model.is_runtime_id(control, cfn.physical_id) else _unconfirmed_runtime(cfn, control)
     )
@@ -218,15 +226,14 @@ def delete(cfn: CfnEvent, control: Client) -> dict[str, Any]:
         LOGGER.info("operation=<delete>, physical_id=<%s> | no runtime was created, nothing to delete", cfn.physical_id)
         return {"PhysicalResourceId": cfn.physical_id}
     runtimes.request_delete(control, runtime_id)
-    # The physical id must not change on delete; is_complete learns which runtime to wait for from Data.
-    return {"PhysicalResourceId": cfn.physical_id, "Data": {p.ATTR_ID: runtime_id}}
+    return cfn.deleting({p.ATTR_ID: runtime_id}, now)
 
 
 def _unconfirmed_runtime(cfn: CfnEvent, control: Client) -> str | None:
     """The runtime that the create behind an unconfirmed physical id made after all: its name, owner and token."""
-    if not cfn.physical_id.startswith(UNCONFIRMED_PREFIX):
+    token = cfn.created_token
+    if token is None:
         return None
-    token = cfn.physical_id.removeprefix(UNCONFIRMED_PREFIX)
     found = ownership.find_owned(control, cfn.name, cfn.owner, create_token=token)
     if found is not None:
         LOGGER.warning(

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import re
 
-from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
+
+AWS_ERRORS = (ClientError, BotoCoreError)
+"""Whatever a botocore call raises: an error answer, or no answer at all."""
 
 NOT_FOUND = "ResourceNotFoundException"
 ACCESS_DENIED = "AccessDeniedException"
@@ -54,7 +57,11 @@ def is_unconfirmed(error: Exception) -> bool:
 
 
 def is_transient(error: Exception) -> bool:
-    """Asking again later can succeed: throttling, a server fault, or no answer at all."""
+    """Asking again later can succeed: throttling, a server fault, or no answer at all.
+
+    Also what a create may have been carried out behind: botocore retries all three with the same ``clientToken``,
+    and the error the handler sees is the last attempt's, whose first attempt may have taken effect, answer lost.
+    """
     return code(error) in THROTTLED or is_unconfirmed(error)
 
 

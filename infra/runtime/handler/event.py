@@ -21,6 +21,8 @@ except ImportError:  # the Lambda bundle's root is this directory
 UNCONFIRMED_PREFIX = "AgentCoreRuntime::UNCONFIRMED_CREATE::"
 """Physical id of a create that got no answer, followed by its clientToken. The framework drops the rollback's Delete
 for its own CREATE_FAILED marker without calling the handler; this id reaches the handler, which finds the runtime."""
+ENDPOINT_UNCONFIRMED_PREFIX = "AgentCoreRuntimeEndpoint::UNCONFIRMED_CREATE::"
+"""The same for a runtime endpoint."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class CfnEvent:
 
     request_type: str
     """``Create``, ``Update`` or ``Delete``."""
+    resource_type: str
+    """``Custom::AgentCoreRuntime`` or ``Custom::AgentCoreRuntimeEndpoint``: which of the two the request is for."""
     request_id: str
     """Unique per CloudFormation request, and the same when the framework retries that request."""
     stack_id: str
@@ -49,6 +53,7 @@ class CfnEvent:
         """Read the event the framework passed to a handler."""
         return cls(
             request_type=raw["RequestType"],
+            resource_type=raw.get("ResourceType", p.RESOURCE_TYPE),
             request_id=raw["RequestId"],
             stack_id=raw["StackId"],
             logical_id=raw["LogicalResourceId"],
@@ -64,9 +69,21 @@ class CfnEvent:
         return hashlib.sha256(f"{self.request_id}/{self.logical_id}".encode()).hexdigest()
 
     @property
+    def unconfirmed_prefix(self) -> str:
+        """How the physical id of this resource type's create with an unknown outcome starts."""
+        return UNCONFIRMED_PREFIX if self.resource_type == p.RESOURCE_TYPE else ENDPOINT_UNCONFIRMED_PREFIX
+
+    @property
     def unconfirmed_id(self) -> str:
-        """Physical id for a create whose outcome is unknown: the rollback's Delete finds the runtime by its token."""
-        return f"{UNCONFIRMED_PREFIX}{self.client_token}"
+        """Physical id for a create whose outcome is unknown: the rollback's Delete finds what it made by its token."""
+        return f"{self.unconfirmed_prefix}{self.client_token}"
+
+    def deleting(self, what: Mapping[str, str], now: float) -> dict[str, Any]:
+        """on_event's answer to a Delete that asked for a deletion: which one (``what``) and since when, as Data.
+
+        The physical id must not change on a Delete; is_complete learns what to wait for, and for how long, from Data.
+        """
+        return {"PhysicalResourceId": self.physical_id, "Data": {**what, p.ATTR_DELETE_REQUESTED_AT: f"{now:.0f}"}}
 
     @property
     def owner(self) -> dict[str, str]:
@@ -75,8 +92,15 @@ class CfnEvent:
 
     @property
     def name(self) -> str:
-        """The desired runtime name."""
+        """The desired runtime name (a runtime's request)."""
         return self.properties[p.AGENT_RUNTIME_NAME]
+
+    @property
+    def created_token(self) -> str | None:
+        """The create token carried by an unconfirmed physical id of this resource type, else None."""
+        if not self.physical_id.startswith(self.unconfirmed_prefix):
+            return None
+        return self.physical_id.removeprefix(self.unconfirmed_prefix)
 
 
 def _without_service_token(properties: Mapping[str, Any]) -> dict[str, Any]:

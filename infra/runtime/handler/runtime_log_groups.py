@@ -30,26 +30,31 @@ def delete_runtime_log_groups(logs: Client, runtime_id: str) -> list[str]:
     Throttling and other errors propagate: the caller asks again on its next poll, and what is deleted stays deleted.
     """
     pages = logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=runtime_log_group_prefix(runtime_id))
-    deleted = []
-    for name in [group["logGroupName"] for page in pages for group in page.get("logGroups", [])]:
-        try:
-            logs.delete_log_group(logGroupName=name)
-        except Exception as error:
-            if errors.is_access_denied(error):
-                # The handler may delete the log groups of the template's current runtime name only: those of a
-                # runtime of an earlier name (after a rename) stay. The runtime is gone; failing would not help.
-                LOGGER.warning(
-                    "operation=<delete_runtime_log_groups>, runtime_id=<%s>, log_group=<%s> | not allowed, left in "
-                    "place; remove it with: aws logs delete-log-group --log-group-name %s",
-                    runtime_id,
-                    name,
-                    name,
-                )
-                continue
-            if not errors.is_not_found(error):
-                raise
-        deleted.append(name)
-        LOGGER.info(
-            "operation=<delete_runtime_log_groups>, runtime_id=<%s>, log_group=<%s> | deleted", runtime_id, name
-        )
-    return deleted
+    names = [group["logGroupName"] for page in pages for group in page.get("logGroups", [])]
+    return [name for name in names if _delete(logs, name)]
+
+
+def delete_endpoint_log_group(logs: Client, runtime_id: str, endpoint_name: str) -> None:
+    """Delete the log group AgentCore created for one endpoint of a runtime that stays; one already gone is fine."""
+    _delete(logs, f"{runtime_log_group_prefix(runtime_id)}{endpoint_name}")
+
+
+def _delete(logs: Client, name: str) -> bool:
+    """Delete log group ``name``; True once it is gone, False when the handler may not (it logs the command then)."""
+    try:
+        logs.delete_log_group(logGroupName=name)
+    except Exception as error:
+        if errors.is_access_denied(error):
+            # The handler may delete the log groups of the template's current runtime name only: those of a
+            # runtime of an earlier name (after a rename) stay. The runtime is gone; failing would not help.
+            LOGGER.warning(
+                "operation=<delete_log_group>, log_group=<%s> | not allowed, left in place; remove it with: "
+                "aws logs delete-log-group --log-group-name %s",
+                name,
+                name,
+            )
+            return False
+        if not errors.is_not_found(error):
+            raise
+    LOGGER.info("operation=<delete_log_group>, log_group=<%s> | deleted", name)
+    return True

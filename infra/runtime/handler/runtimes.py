@@ -10,7 +10,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
 try:  # imported as part of the ``infra`` package (the CDK app, the tests)
     from . import errors, ownership, service_model
@@ -24,7 +24,7 @@ except ImportError:  # the Lambda bundle's root is this directory
 LOGGER = logging.getLogger(__name__)
 LOGGER.setLevel(logging.INFO)
 
-AwsError = (ClientError, BotoCoreError)
+AwsError = errors.AWS_ERRORS
 Client = Any
 
 
@@ -72,6 +72,11 @@ def request_delete(control: Client, runtime_id: str) -> None:
             )
         else:
             raise
+
+
+def delete_command(runtime_id: str, region: str) -> str:
+    """The AWS CLI command that deletes runtime ``runtime_id``, for a user to run once the handler has given up."""
+    return f"aws bedrock-agentcore-control delete-agent-runtime --agent-runtime-id {runtime_id} --region {region}"
 
 
 def result(response: Mapping[str, Any]) -> dict[str, Any]:

@@ -19,13 +19,16 @@ except ImportError:  # the Lambda bundle's root is this directory
 Client = Any
 
 
-def request(client: Client, operation: str, properties: Mapping[str, Any]) -> dict[str, Any]:
+def request(
+    client: Client, operation: str, properties: Mapping[str, Any], handler_owned: frozenset[str] = p.HANDLER_OWNED
+) -> dict[str, Any]:
     """Turn resource properties into the operation's request, with scalars converted per the service model.
 
     Raises:
-        ValueError: The properties set a parameter the handler sets itself, or a boolean is neither true nor false.
+        ValueError: The properties set a parameter the handler sets itself (``handler_owned``), or a boolean is
+            neither true nor false.
     """
-    owned = p.HANDLER_OWNED.intersection(properties)
+    owned = handler_owned.intersection(properties)
     if owned:
         raise ValueError(f"resource properties must not set {sorted(owned)}: the handler sets them")
     shape = client.meta.service_model.operation_model(operation).input_shape

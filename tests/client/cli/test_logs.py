@@ -99,6 +99,16 @@ def test_cli_logs__other_lines_appear_as_the_agent_printed_them_oldest_first(clo
     ]
 
 
+def test_cli_logs__endpoint_reads_that_endpoints_own_log_group(cloudwatch, capsys):
+    cloudwatch.put("INFO served through DEFAULT")
+    RuntimeLogs(cloudwatch.client, runtime_id=cloudwatch.runtime_id, endpoint="live").put("INFO served through live")
+
+    code, out, _ = run(capsys, "logs", *TARGET, "--endpoint", "live")
+
+    assert code == 0
+    assert [line[21:] for line in out.splitlines()] == ["INFO served through live"]
+
+
 def test_cli_logs__since_leaves_out_older_events(cloudwatch, capsys):
     cloudwatch.put("INFO two hours ago", minutes_ago=120)
     cloudwatch.put("INFO ten minutes ago", minutes_ago=10)

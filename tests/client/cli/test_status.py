@@ -88,6 +88,29 @@ def test_cli_status__endpoint_being_updated_shows_the_version_it_still_serves(aw
     assert status_lines(capsys, arn)["endpoint"] == "DEFAULT UPDATING, serving version 1 (moving to 2)"
 
 
+def test_cli_status__endpoint_shows_that_endpoint_and_counts_its_own_invocations(aws, capsys):
+    arn, control, logs = aws
+    control.update_agent_runtime(
+        agentRuntimeId=logs.runtime_id,
+        agentRuntimeArtifact={"containerConfiguration": {"containerUri": IMAGE}},
+        roleArn="arn:aws:iam::123456789012:role/agent",
+        networkConfiguration={"networkMode": "PUBLIC"},
+    )
+    control.create_agent_runtime_endpoint(agentRuntimeId=logs.runtime_id, name="live", agentRuntimeVersion="1")
+    RuntimeLogs(logs.client, runtime_id=logs.runtime_id, endpoint="live").put(
+        record(SESSION_A), record(SESSION_B, "model_error")
+    )
+    logs.put(record(SESSION_A))  # DEFAULT's
+
+    code, out, err = run(capsys, "status", "--arn", arn, "--endpoint", "live")
+    shown = {line[:9].strip(): line[10:] for line in out.splitlines()}
+
+    assert (code, err) == (0, "")
+    assert shown["endpoint"].startswith("live ")
+    assert "serving version 1" in shown["endpoint"]
+    assert shown["last hour"] == "2 invocations, 1 error (1 model_error)"
+
+
 def test_cli_status__without_access_to_the_logs_still_shows_the_runtime_and_says_why_no_count(aws, capsys, monkeypatch):
     arn, _, _ = aws
     port = free_port()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from agent.observability.metrics import EmbeddedMetrics
-from contract.agentcore import runtime_log_group
+from contract.agentcore import DEFAULT_ENDPOINT, runtime_log_group
 from contract.metrics import DEFAULT_METRICS_NAMESPACE
 from contract.record import InvocationRecord, MemoryWrite, Outcome, ToolCall
 from fakes.dataplane import ACCOUNT, RUNTIME_ARN, RUNTIME_ID
@@ -58,11 +58,12 @@ class RuntimeLogs:
     client: Any
     runtime_id: str = RUNTIME_ID
     streams: set[str] = field(default_factory=set)
+    endpoint: str = DEFAULT_ENDPOINT
 
     @property
     def group(self) -> str:
-        """``/aws/bedrock-agentcore/runtimes/<id>-DEFAULT``."""
-        return runtime_log_group(self.runtime_id)
+        """``/aws/bedrock-agentcore/runtimes/<id>-<endpoint>`` (``DEFAULT``'s unless another is given)."""
+        return runtime_log_group(self.runtime_id, self.endpoint)
 
     def put(self, *messages: str, minutes_ago: float = 5, stream: str = RUNTIME_STREAM) -> None:
         """Append ``messages`` to ``stream``, one millisecond apart, creating the group and stream as AgentCore does."""

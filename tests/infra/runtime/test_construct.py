@@ -10,6 +10,7 @@ from aws_cdk.assertions import Match, Template
 
 from contract.deployment import DEFAULT_MODEL_ID
 from infra.runtime import AgentCoreRuntime
+from infra.runtime.construct import VpcPlacement
 from infra.runtime.handler import properties as p
 from tests.infra.conftest import ACCOUNT, REGION, build_app
 from tests.infra.iam_templates import arn, policies
@@ -108,8 +109,22 @@ def test_grant_invoke__allows_invoking_the_runtime_and_its_endpoints(tmp_path):
             {"idle_session_timeout": cdk.Duration.hours(2), "max_lifetime": cdk.Duration.hours(1)},
             "idle_session_timeout must not exceed max_lifetime",
         ),
+        ({"vpc": VpcPlacement(subnet_ids=[], security_group_ids=["sg-1"])}, "subnets must name 1 to 16, got 0"),
+        ({"warmup_path": "/warmup"}, r"warmup_path needs platform_version='V2'"),
+        ({"platform_version": "V2", "warmup_path": "/ping"}, r"warmup_path '/ping' must be a path .*not /invocations"),
+        ({"platform_version": "V2", "warmup_path": "warmup"}, r"warmup_path 'warmup' must be a path"),
     ],
-    ids=["runtime name", "model id", "reserved variable", "lifecycle bound", "idle over lifetime"],
+    ids=[
+        "runtime name",
+        "model id",
+        "reserved variable",
+        "lifecycle bound",
+        "idle over lifetime",
+        "no subnet",
+        "hook on V1",
+        "hook on a served path",
+        "hook path relative",
+    ],
 )
 def test_runtime__refuses_at_synth_what_agentcore_would_with_what_to_pass(stack_with_image, settings, problem):
     stack, image = stack_with_image
@@ -127,3 +142,58 @@ def test_runtime__reports_every_problem_at_once(stack_with_image):
 
     assert "pass another runtime_name" in str(refused.value)
     assert "pass another model_id" in str(refused.value)
+
+
+def test_runtime__platform_v2_with_a_warmup_hook_posted_to_the_serving_port(stack_with_image):
+    stack, image = stack_with_image
+
+    AgentCoreRuntime(
+        stack,
+        "Warm",
+        runtime_name="warm",
+        image=image,
+        model_id=DEFAULT_MODEL_ID,
+        platform_version="V2",
+        warmup_path="/warmup",
+    )
+
+    Template.from_stack(stack).has_resource_properties(
+        p.RESOURCE_TYPE,
+        {
+            p.PLATFORM_VERSION: "V2",
+            p.HOOKS_CONFIGURATION: {"build": {"warmup": {"action": {"httpPost": {"path": "/warmup", "port": 8080}}}}},
+        },
+    )
+
+
+def test_add_endpoint__pinned_or_following_the_latest_version_after_the_runtime(stack_with_image):
+    stack, image = stack_with_image
+    runtime = AgentCoreRuntime(stack, "Runtime", runtime_name="versions", image=image, model_id=DEFAULT_MODEL_ID)
+
+    runtime.add_endpoint("live", version="3")
+    runtime.add_endpoint("canary")
+
+    endpoints = Template.from_stack(stack).find_resources(p.ENDPOINT_RESOURCE_TYPE)
+    by_name = {resource["Properties"][p.ENDPOINT_NAME]: resource for resource in endpoints.values()}
+    (runtime_id,) = Template.from_stack(stack).find_resources(p.RESOURCE_TYPE)
+    assert by_name["live"]["Properties"][p.AGENT_RUNTIME_VERSION] == "3"
+    assert by_name["canary"]["Properties"][p.AGENT_RUNTIME_VERSION] == {"Fn::GetAtt": [runtime_id, p.ATTR_VERSION]}
+    for endpoint in by_name.values():
+        assert endpoint["Properties"][p.AGENT_RUNTIME_ID] == {"Ref": runtime_id}
+        assert runtime_id in endpoint["DependsOn"]  # created after it, deleted before it
+
+
+@pytest.mark.parametrize(
+    ("name", "version", "problem"),
+    [
+        ("DEFAULT", None, "DEFAULT is AgentCore's own endpoint"),
+        ("pre-prod", None, "endpoint name 'pre-prod' is not accepted.*pass another endpoint_name"),
+        ("live", "v3", "version 'v3' is not a runtime version"),
+    ],
+)
+def test_add_endpoint__refuses_what_agentcore_would(stack_with_image, name, version, problem):
+    stack, image = stack_with_image
+    runtime = AgentCoreRuntime(stack, "Runtime", runtime_name="versions", image=image, model_id=DEFAULT_MODEL_ID)
+
+    with pytest.raises(ValueError, match=problem):
+        runtime.add_endpoint(name, version=version)

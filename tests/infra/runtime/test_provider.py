@@ -9,7 +9,13 @@ import pytest
 from aws_cdk.assertions import Match, Template
 
 from infra.runtime.handler import properties as p
-from infra.runtime.provider import ON_EVENT_TIMEOUT, PROVIDER_TOTAL_TIMEOUT, SERVICE_TIMEOUT
+from infra.runtime.provider import (
+    GIVE_UP_AFTER,
+    ON_EVENT_TIMEOUT,
+    PROVIDER_QUERY_INTERVAL,
+    PROVIDER_TOTAL_TIMEOUT,
+    SERVICE_TIMEOUT,
+)
 from tests.infra.conftest import build_app
 
 
@@ -64,6 +70,17 @@ def test_provider__polls_with_explicit_interval_and_timeout(template):
     assert machine["Properties"]["LoggingConfiguration"]["Level"] == "ALL"
 
 
+def test_is_complete__gives_up_on_a_deletion_before_the_framework_would(template):
+    (function,) = template.find_resources(
+        "AWS::Lambda::Function", {"Properties": {"Handler": "handler.is_complete"}}
+    ).values()
+
+    give_up = int(function["Properties"]["Environment"]["Variables"][p.GIVE_UP_AFTER_ENV])
+
+    assert give_up == GIVE_UP_AFTER.to_seconds()
+    assert give_up + PROVIDER_QUERY_INTERVAL.to_seconds() < PROVIDER_TOTAL_TIMEOUT.to_seconds()
+
+
 def test_custom_resource__service_timeout_outlasts_the_provider(template):
     runtime = next(iter(template.find_resources(p.RESOURCE_TYPE).values()))
     service_timeout = int(runtime["Properties"]["ServiceTimeout"])
@@ -81,7 +98,9 @@ def test_bundle__holds_handler_and_pinned_boto3_that_knows_agentcore(synthesized
         "import handler, properties, boto3, botocore.session;"
         "m = botocore.session.get_session().get_service_model('bedrock-agentcore-control');"
         "print(boto3.__version__, sorted({'CreateAgentRuntime','UpdateAgentRuntime','GetAgentRuntime',"
-        "'DeleteAgentRuntime','ListAgentRuntimes','TagResource','UntagResource','ListTagsForResource'}"
+        "'DeleteAgentRuntime','ListAgentRuntimes','TagResource','UntagResource','ListTagsForResource',"
+        "'CreateAgentRuntimeEndpoint','UpdateAgentRuntimeEndpoint','GetAgentRuntimeEndpoint',"
+        "'DeleteAgentRuntimeEndpoint','ListAgentRuntimeEndpoints'}"
         " - set(m.operation_names)))"
     )
 

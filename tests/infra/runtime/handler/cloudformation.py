@@ -8,6 +8,8 @@ aws-cdk-lib):
   ``CREATE_FAILED`` marker, and answers the rollback's Delete for that marker itself, without calling the handler.
 - A Delete must keep its physical id. ``is_complete`` gets the event merged with ``on_event``'s result, is asked
   every query interval until the total timeout ("Operation timed out"), and its Data is merged into ``on_event``'s.
+  Time passes by one query interval per poll, on the clock both handlers read, with the provider's deadline.
+- A stack whose rollback failed keeps the resource CloudFormation knew of, which a stack delete tries again.
 - A successful Update with a new physical id is a replacement: the old id is deleted once the update succeeded.
   A failed Update is rolled back by an Update with old and new properties swapped, and ids the rollback left
   behind are deleted. A failed Create is rolled back by a Delete of whatever physical id the failure carried.
@@ -32,7 +34,7 @@ from fakes.control_plane import ACCOUNT, REGION, Caller, ControlPlane
 from fakes.iam import NOTHING, Policy
 from infra.runtime.handler import handler
 from infra.runtime.handler import properties as p
-from infra.runtime.provider import PROVIDER_QUERY_INTERVAL, PROVIDER_TOTAL_TIMEOUT
+from infra.runtime.provider import GIVE_UP_AFTER, PROVIDER_QUERY_INTERVAL, PROVIDER_TOTAL_TIMEOUT
 from tests.infra.runtime.handler.handler_policies import HANDLERS, StackTemplates
 
 EXECUTION_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/ExecutionRole"
@@ -55,6 +57,8 @@ def runtime_properties(name: str, image: str) -> dict[str, Any]:
 CREATE_FAILED_MARKER = "AWSCDK::CustomResourceProviderFramework::CREATE_FAILED"
 MAX_POLLS = int(PROVIDER_TOTAL_TIMEOUT.to_seconds() // PROVIDER_QUERY_INTERVAL.to_seconds())
 """The framework's waiter asks ``is_complete`` this many times (total timeout / query interval) before giving up."""
+STARTED_AT = 1_767_225_600.0
+"""The simulation's clock at the stack's first operation (2026-01-01, Unix time)."""
 
 
 @dataclass
@@ -83,12 +87,15 @@ class CloudFormation:
         *,
         logical_id: str = "AgentRuntime",
         policies_roll_back_first: bool = True,
+        settings: dict[str, Any] | None = None,
     ) -> None:
         self.stack_id = f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/agentcore/{uuid.uuid4()}"
         self.templates = templates
         self.policies: dict[str, Policy] = dict.fromkeys(HANDLERS, NOTHING)
         """Each handler role's policy as it is now in the stack: nothing before the stack exists."""
         self.policies_roll_back_first = policies_roll_back_first
+        self.settings = settings or {}
+        """The deployment's other settings (``DeploymentSettings`` fields), which the synthesized policies follow."""
         self.clients = {handler_name: self._clients(plane, handler_name) for handler_name in HANDLERS}
         self.logical_id = logical_id
         self.physical_id: str | None = None
@@ -96,18 +103,20 @@ class CloudFormation:
         self.attributes: dict[str, Any] = {}
         self.requests: list[Request] = []
         self.slept: list[float] = []
+        self.now = STARTED_AT
 
     # ---- stack operations ---------------------------------------------------------------------------------------
 
     def create(self, props: dict[str, Any], *, then_fail: bool = False, duplicate: bool = False) -> str:
         """Create the stack; ``then_fail``: another resource fails after this one was created."""
-        self.policies = self._synthesized_policies(props)
+        self.policies = self.synthesized_policies(props)
         created = self.send("Create", props=props, duplicate=duplicate)
         if created.status == "SUCCESS" and not then_fail:
             self._settle(created, props)
             return "CREATE_COMPLETE"
         rollback = self.send("Delete", physical_id=created.physical_id, props=props)
         if rollback.status != "SUCCESS":
+            self.physical_id, self.properties = created.physical_id, props  # what a stack delete tries again
             return "ROLLBACK_FAILED"
         self.policies = dict.fromkeys(HANDLERS, NOTHING)
         return "ROLLBACK_COMPLETE"
@@ -115,7 +124,7 @@ class CloudFormation:
     def update(self, props: dict[str, Any], *, then_fail: bool = False, duplicate: bool = False) -> str:
         """Update the stack; ``then_fail``: another resource fails after this one was updated."""
         old_id, old_props, old_policies = self.physical_id, self.properties, self.policies
-        self.policies = self._synthesized_policies(props)
+        self.policies = self.synthesized_policies(props)
         updated = self.send("Update", physical_id=old_id, props=props, old_props=old_props, duplicate=duplicate)
         if updated.status == "SUCCESS" and not then_fail:
             self._settle(updated, props)
@@ -156,14 +165,16 @@ class CloudFormation:
         physical_id: str | None = None,
         old_props: dict[str, Any] | None = None,
         duplicate: bool = False,
+        logical_id: str | None = None,
+        resource_type: str = p.RESOURCE_TYPE,
     ) -> Response:
         event: dict[str, Any] = {
             "RequestType": request_type,
             "RequestId": str(uuid.uuid4()),
             "ResponseURL": "https://cloudformation-custom-resource-response.example/",
             "StackId": self.stack_id,
-            "LogicalResourceId": self.logical_id,
-            "ResourceType": p.RESOURCE_TYPE,
+            "LogicalResourceId": logical_id or self.logical_id,
+            "ResourceType": resource_type,
             "ResourceProperties": {
                 "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:fw",
                 **(props or {}),
@@ -187,7 +198,9 @@ class CloudFormation:
             return Response("SUCCESS", CREATE_FAILED_MARKER)  # "ignoring DELETE event caused by a failed CREATE event"
         try:
             clients = self.clients["on_event"]
-            result = _as_json(handler.on_event(_as_json(event), clients=clients, sleep=self.slept.append))
+            result = _as_json(
+                handler.on_event(_as_json(event), clients=clients, sleep=self.slept.append, clock=self._clock)
+            )
         except Exception as error:  # the framework: any error is a FAILED response
             fallback = CREATE_FAILED_MARKER if event["RequestType"] == "Create" else ""
             return Response("FAILED", event.get("PhysicalResourceId") or fallback, reason=str(error))
@@ -199,22 +212,35 @@ class CloudFormation:
     def _wait(self, event: dict[str, Any]) -> Response:
         for _ in range(MAX_POLLS):
             try:
-                result = _as_json(handler.is_complete(_as_json(event), clients=self.clients["is_complete"]))
+                result = _as_json(
+                    handler.is_complete(
+                        _as_json(event),
+                        clients=self.clients["is_complete"],
+                        clock=self._clock,
+                        deadline=GIVE_UP_AFTER.to_seconds(),
+                    )
+                )
             except Exception as error:  # the framework: any error is a FAILED response
                 return Response("FAILED", event["PhysicalResourceId"], event.get("Data", {}), str(error))
+            finally:
+                self.now += PROVIDER_QUERY_INTERVAL.to_seconds()
             if result["IsComplete"]:
                 data = {**event.get("Data", {}), **result.get("Data", {})}
                 return Response("SUCCESS", event["PhysicalResourceId"], data)
             assert not result.get("Data"), '"Data" is not allowed if "IsComplete" is "False"'
         return Response("FAILED", event["PhysicalResourceId"], event.get("Data", {}), "Operation timed out")
 
+    def _clock(self) -> float:
+        return self.now
+
     def _settle(self, response: Response, props: dict[str, Any] | None) -> None:
         self.physical_id, self.properties, self.attributes = response.physical_id, props, response.data
 
     # ---- IAM ----------------------------------------------------------------------------------------------------
 
-    def _synthesized_policies(self, props: dict[str, Any]) -> dict[str, Policy]:
-        return self.templates.handler_policies(props[p.AGENT_RUNTIME_NAME], self.stack_id)
+    def synthesized_policies(self, props: dict[str, Any]) -> dict[str, Policy]:
+        """The handlers' policies of the template that deploys the runtime ``props`` describe."""
+        return self.templates.handler_policies(props[p.AGENT_RUNTIME_NAME], self.stack_id, **self.settings)
 
     def _clients(self, plane: ControlPlane, handler_name: str) -> handler.Clients:
         caller = Caller(f"{handler_name} role", lambda: self.policies[handler_name])

@@ -6,6 +6,7 @@ between is what these templates grant, so the lifecycle tests evaluate the real 
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,20 +20,22 @@ HANDLERS = ("on_event", "is_complete")
 
 
 class StackTemplates:
-    """The stack's template per runtime name, synthesized once each (no bundling: the policies do not depend on it)."""
+    """The stack's template per runtime name (and other settings), synthesized once each (no bundling: the policies do
+    not depend on it)."""
 
     def __init__(self, outdir: Path) -> None:
         self._outdir = outdir
         self._templates: dict[str, dict[str, Any]] = {}
 
-    def template(self, runtime_name: str) -> dict[str, Any]:
-        if runtime_name not in self._templates:
-            self._templates[runtime_name] = _synthesize(self._outdir / runtime_name, runtime_name)
-        return self._templates[runtime_name]
+    def template(self, runtime_name: str, **settings: Any) -> dict[str, Any]:
+        key = runtime_name + (f"-{zlib.crc32(repr(sorted(settings.items())).encode()):08x}" if settings else "")
+        if key not in self._templates:
+            self._templates[key] = _synthesize(self._outdir / key, runtime_name, settings)
+        return self._templates[key]
 
-    def handler_policies(self, runtime_name: str, stack_id: str) -> dict[str, Policy]:
-        """Each handler's policy in the template for ``runtime_name``, in the stack ``stack_id``."""
-        template = self.template(runtime_name)
+    def handler_policies(self, runtime_name: str, stack_id: str, **settings: Any) -> dict[str, Policy]:
+        """Each handler's policy in the template for ``runtime_name`` (and ``settings``), in the stack ``stack_id``."""
+        template = self.template(runtime_name, **settings)
         pseudo = {
             "AWS::Partition": "aws",
             "AWS::Region": REGION,
@@ -69,10 +72,10 @@ def runtime_resource(template: Mapping[str, Any]) -> dict[str, Any]:
     return runtime
 
 
-def _synthesize(outdir: Path, runtime_name: str) -> dict[str, Any]:
+def _synthesize(outdir: Path, runtime_name: str, settings: Mapping[str, Any]) -> dict[str, Any]:
     from aws_cdk.assertions import Template
 
     from tests.infra.conftest import build_app
 
-    _, stack = build_app(str(outdir), bundle=False, runtime_name=runtime_name)
+    _, stack = build_app(str(outdir), bundle=False, runtime_name=runtime_name, **settings)
     return Template.from_stack(stack).to_json()

@@ -9,10 +9,11 @@ import copy
 
 import pytest
 
-from fakes.control_plane import ACCOUNT, REGION, ControlPlane, runtime_arn
+from fakes.control_plane import ACCOUNT, NETWORK_ROLE_ARN, REGION, ControlPlane, runtime_arn
 from infra.runtime.handler import properties as p
 from infra.runtime.handler.changes import ROLE_RETRY_DELAYS
 from infra.runtime.handler.event import UNCONFIRMED_PREFIX
+from tests.infra.conftest import VPC_OWN_GROUPS
 from tests.infra.runtime.handler.cloudformation import EXECUTION_ROLE_ARN as ROLE_ARN
 from tests.infra.runtime.handler.cloudformation import MAX_POLLS, CloudFormation, runtime_properties
 from tests.infra.runtime.handler.handler_policies import handler_policy_resources, runtime_resource
@@ -437,8 +438,38 @@ def test_lost_create_answer_and_a_failed_lookup__the_rollback_deletes_the_runtim
     status = stack.create(props())
 
     assert status == "ROLLBACK_COMPLETE"
-    assert "got no answer" in stack.last_failure()
+    assert "got no answer it can trust" in stack.last_failure()
     assert ("DeleteAgentRuntime", "ConflictException") in plane.errors
+    assert plane.runtimes == {}
+
+
+def create_carried_out_then_throttled(plane):
+    """The create is carried out, its answer lost, and botocore's retries are throttled until it gives up."""
+    plane.carry_out_then_fail("CreateAgentRuntime", "ThrottlingException", message="Rate exceeded", status=429)
+
+
+@pytest.mark.parametrize("then_fail", [False, True], ids=["the stack completes", "another resource then fails"])
+def test_create_throttled_after_an_attempt_took_effect__the_runtime_created_is_the_resource(plane, stack, then_fail):
+    create_carried_out_then_throttled(plane)
+
+    status = stack.create(props(), then_fail=then_fail)
+
+    if then_fail:
+        assert (status, plane.runtimes) == ("ROLLBACK_COMPLETE", {})  # the rollback found it to delete
+    else:
+        assert status == "CREATE_COMPLETE"
+        assert images(plane) == {NAME: ("READY", IMAGE_V1)}
+        assert stack.physical_id == plane.by_name()[NAME].runtime_id
+
+
+def test_create_throttled_after_an_attempt_took_effect_and_a_throttled_lookup__the_rollback_deletes_it(plane, stack):
+    create_carried_out_then_throttled(plane)
+    plane.fail("ListAgentRuntimes", "ThrottlingException", message="Rate exceeded", status=429)
+
+    status = stack.create(props())
+
+    assert status == "ROLLBACK_COMPLETE"
+    assert "got no answer it can trust" in stack.last_failure()
     assert plane.runtimes == {}
 
 
@@ -546,17 +577,57 @@ def test_stack_delete__a_log_group_already_gone_counts_as_deleted(plane, stack):
     assert plane.runtimes == {}
 
 
-def test_delete_throttled_for_the_whole_total_timeout__fails_then_a_retried_delete_completes(plane, stack):
+def delete_later(runtime_id):
+    return f"aws bedrock-agentcore-control delete-agent-runtime --agent-runtime-id {runtime_id} --region {REGION}"
+
+
+def test_delete_throttled_for_the_whole_total_timeout__fails_naming_the_runtime_then_a_retried_delete_completes(
+    plane, stack
+):
     stack.create(props())
+    runtime_id = stack.physical_id
     plane.fail("DeleteAgentRuntime", "ThrottlingException", message="Rate exceeded", status=429, times=MAX_POLLS + 1)
 
     first = stack.delete()
+    reason = stack.last_failure()
     plane.faults.clear()
     second = stack.delete()
 
     assert first == "DELETE_FAILED"
-    assert stack.last_failure() == "Operation timed out"
+    assert f"AgentCore runtime {runtime_id} is still READY after 30 minutes" in reason
+    assert delete_later(runtime_id) in reason
     assert second == "DELETE_COMPLETE"
+    assert plane.runtimes == {}
+
+
+def test_rollback_refused_while_the_runtime_never_leaves_creating__fails_naming_it_its_status_and_the_command(
+    plane, stack
+):
+    plane.next_change_never_settles()
+    plane.lose_answer("CreateAgentRuntime")
+    plane.fail("ListAgentRuntimes", "ThrottlingException", message="Rate exceeded", status=429)
+
+    status = stack.create(props())
+    reason = stack.last_failure()
+
+    (runtime,) = plane.runtimes.values()  # what is left: the runtime the reason names, and nothing else
+    assert status == "ROLLBACK_FAILED"
+    assert (runtime.name, runtime.status) == (NAME, "CREATING")
+    assert f"AgentCore runtime {runtime.runtime_id} is still CREATING after 30 minutes" in reason
+    assert delete_later(runtime.runtime_id) in reason
+    assert reason != "Operation timed out"
+
+
+def test_rollback_failed_on_a_runtime_stuck_creating__a_stack_delete_once_it_settled_removes_it(plane, stack):
+    plane.next_change_never_settles()
+    plane.lose_answer("CreateAgentRuntime")
+    plane.fail("ListAgentRuntimes", "ThrottlingException", message="Rate exceeded", status=429)
+    stack.create(props())
+    plane.settle_all()
+
+    status = stack.delete()
+
+    assert status == "DELETE_COMPLETE"
     assert plane.runtimes == {}
 
 
@@ -642,3 +713,47 @@ def test_create__other_role_errors_fail_at_once(plane, stack, message):
 
     assert status == "ROLLBACK_COMPLETE"
     assert stack.slept == []
+
+
+# ---- VPC mode -------------------------------------------------------------------------------------------------------
+
+
+def vpc_props():
+    network = {
+        "networkMode": "VPC",
+        "networkModeConfig": {
+            "subnets": list(VPC_OWN_GROUPS["vpc_subnets"]),
+            "securityGroups": list(VPC_OWN_GROUPS["vpc_security_groups"]),
+        },
+    }
+    return {**props(), p.NETWORK_CONFIGURATION: network}
+
+
+def test_vpc__the_first_runtime_in_a_vpc_has_agentcore_create_its_network_role_with_the_handlers_permission(
+    plane, stack_templates
+):
+    stack = CloudFormation(plane, stack_templates, settings=VPC_OWN_GROUPS)
+
+    status = stack.create(vpc_props())
+
+    assert status == "CREATE_COMPLETE"
+    assert plane.by_name()[NAME].configuration[p.NETWORK_CONFIGURATION] == vpc_props()[p.NETWORK_CONFIGURATION]
+    assert plane.service_linked_roles == {NETWORK_ROLE_ARN}
+
+
+def test_vpc__without_the_vpc_templates_permission_the_network_role_is_refused_and_nothing_is_left(plane, stack):
+    status = stack.create(vpc_props())  # under the PUBLIC template's policies
+
+    assert status == "ROLLBACK_COMPLETE"
+    assert ("on_event role", "iam:CreateServiceLinkedRole", NETWORK_ROLE_ARN) in plane.denied
+    assert plane.runtimes == {}
+
+
+def test_vpc__a_public_runtime_moved_into_a_vpc_by_an_update_gets_the_role_too(plane, stack_templates):
+    stack = CloudFormation(plane, stack_templates, settings=VPC_OWN_GROUPS)
+    stack.create(props())
+
+    status = stack.update(vpc_props())
+
+    assert status == "UPDATE_COMPLETE"
+    assert plane.service_linked_roles == {NETWORK_ROLE_ARN}
