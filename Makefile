@@ -49,9 +49,10 @@ lint: install
 	$(VENV)/bin/hadolint Dockerfile
 
 # No Docker engine is needed: every pin of the image's lock must exist as a linux/aarch64 wheel, and the agent must
-# work, under opentelemetry-instrument, with exactly those packages (scripts/check_image.py says how it proves it).
+# work, under opentelemetry-instrument, with exactly those packages (scripts/image/check_image.py says how it proves
+# it).
 check-image: install
-	$(PY) scripts/check_image.py
+	$(PY) -m scripts.image.check_image
 
 # Builds the real Dockerfile (linux/amd64 natively, linux/arm64 under QEMU) on a local stand-in of its base image and
 # checks the running container; needs root: installs Docker/QEMU/mmdebstrap from Debian and starts dockerd if absent.
