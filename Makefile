@@ -58,7 +58,7 @@ check-image: install
 # checks the running container; needs root: installs Docker/QEMU/mmdebstrap from Debian and starts dockerd if absent.
 # Writes build/image-test.json, which `make bench` reads (scripts/image/image_test.py says what it checks).
 image-test: install
-	$(PY) scripts/image/image_test.py
+	$(PY) -m scripts.image.image_test
 
 # The agent on http://127.0.0.1:8080 with your AWS credentials and Region (it calls Amazon Bedrock), and the settings
 # the stack would give it: cdk.json's context, CDK_ARGS="-c key=value", the environment (infra/local.py).
