@@ -28,12 +28,14 @@ IMAGE_UID = 1000
 RUN_ENV = {"AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true", "LOG_LEVEL": "INFO"}
 """No credentials and no instance metadata: Bedrock calls fail at once, as they must without credentials."""
 PROBES_MOUNT = "/probes"
-"""Where ``scripts/image/probes`` is mounted read-only in every container: outside ``/app``, never baked in."""
+"""Where ``scripts/image/probes`` is mounted read-only for the checks: outside ``/app``, never baked in."""
 FAKES_MOUNT = "/app/fakes"
 """Where ``fakes/`` is mounted read-only when a container needs a scripted model: importable as the agent is."""
 SHUTDOWN_LIMIT_SECONDS = 2.0
 """From SIGTERM to the container's exit, as the image promises."""
-EMULATED_SHUTDOWN_LIMIT_SECONDS = 10.0
+STOP_GRACE_SECONDS = 10
+"""``docker stop``'s wait between SIGTERM and SIGKILL, as AgentCore's."""
+EMULATED_SHUTDOWN_LIMIT_SECONDS = float(STOP_GRACE_SECONDS)
 """Under QEMU everything runs many times slower: Docker's grace before SIGKILL is the bound; the time is reported."""
 
 

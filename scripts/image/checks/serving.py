@@ -7,14 +7,19 @@ from typing import Any
 
 import httpx
 
-from scripts.image.checks.containers import AGENT_URL, CONTAINER_PREFIX, BuiltImage, container, invoke, wait_for_ping
+from scripts.image.checks.containers import (
+    AGENT_URL,
+    CONTAINER_PREFIX,
+    STOP_GRACE_SECONDS,
+    BuiltImage,
+    container,
+    invoke,
+    wait_for_ping,
+)
 from scripts.image.checks.processes import check_processes
 from scripts.image.engine.docker_cli import docker
 from scripts.image.failure import CheckFailed
 from scripts.image.progress import log
-
-STOP_GRACE_SECONDS = 10
-"""``docker stop``'s wait between SIGTERM and SIGKILL, as AgentCore's."""
 
 
 def check_default_container(image: BuiltImage) -> dict[str, Any]:
