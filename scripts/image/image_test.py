@@ -13,13 +13,14 @@
    cannot carry the official digest.
 4. **checks** (``scripts.image.checks``), on each image: ``pip list`` is exactly the lock; no tests, no compilers, a
    real home directory, only the kept AWS models; the added layers at most ``LAYERS_GOAL_MB``; bytecode for every
-   module the agent imports to start; ``/ping`` healthy; every process non-root; PID 1 is the agent as
-   ``opentelemetry-instrument`` starts it; ``POST /invocations`` streams ``text/event-stream`` and, without AWS
-   credentials, ends in the JSON error event while the server keeps serving; bad JSON gets a 4xx; a scripted model
-   mounted from ``fakes/`` (never baked in) streams through the real calculator and get_time tools; SIGTERM during a
-   stream ends it with the error event and stops the container with exit code 0 within 2 s (emulated arm64 gets
-   Docker's 10 s grace, and the time is reported). The programs the checks run inside containers are files of
-   ``scripts/image/probes``, mounted read-only.
+   module the agent imports to start and every module its calculator workers import; ``/ping`` healthy; every process
+   non-root; PID 1 is the agent as ``opentelemetry-instrument`` starts it, with a calculator worker warm beside it as
+   uid 1000; ``POST /invocations`` streams ``text/event-stream`` and, without AWS credentials, ends in the JSON error
+   event while the server keeps serving; bad JSON gets a 4xx; a scripted model mounted from ``fakes/`` (never baked
+   in) streams through the real calculator, in its worker, and get_time tools; SIGTERM during a stream ends it with
+   the error event and stops the container, its worker with it, with exit code 0 within 2 s (emulated arm64 gets
+   Docker's 10 s grace, and the time is reported).
+   The programs the checks run inside containers are files of ``scripts/image/probes``, mounted read-only.
 5. **figures** (``scripts.image.checks.start_time``): image and layer sizes, and start-to-healthy ``/ping`` against a
    bare ``python -c pass`` in the same image, written to ``build/image-test.json`` for ``make bench``
    (docs/performance.md).

@@ -1,6 +1,6 @@
 """A scripted model through the real tools inside the image, then SIGTERM in the middle of a stream.
 
-The model comes from ``fakes/``, mounted read-only, never baked in.
+The model comes from ``fakes/``, mounted read-only, never baked in; the calculator computes in its worker process.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from fakes.sse import sse_values
 from scripts.image.checks.containers import (
     AGENT_URL,
     CONTAINER_PREFIX,
+    IMAGE_UID,
     BuiltImage,
     container,
     invoke,
     wait_for_ping,
 )
+from scripts.image.checks.processes import check_workers, scan
 from scripts.image.engine.docker_cli import docker
 from scripts.image.failure import CheckFailed
 from scripts.image.progress import log
@@ -36,8 +38,8 @@ def check_scripted_container(image: BuiltImage) -> dict[str, Any]:
         ``sigterm_stream_s``: SIGTERM to the container's exit.
 
     Raises:
-        CheckFailed: a tool answered wrong, the stream did not end with the error event, or the container did not
-            exit 0 within the shutdown limit.
+        CheckFailed: a tool answered wrong, the worker was not there as it should be, the stream did not end with
+            the error event, or the container did not exit 0 within the shutdown limit.
     """
     arch = image.arch
     name = f"{CONTAINER_PREFIX}{arch}-scripted"
@@ -61,6 +63,11 @@ def check_scripted_container(image: BuiltImage) -> dict[str, Any]:
                 ticks.append(value)
                 if len(ticks) == TICKS_BEFORE_SIGTERM:
                     break
+            workers = check_workers(scan(name))
+            log(
+                f"{arch}: while a stream is open, calculator worker(s) {', '.join(str(w['pid']) for w in workers)} "
+                f"run as uid {IMAGE_UID}, children of PID 1; sending SIGTERM"
+            )
             started = time.monotonic()
             docker("kill", "--signal", "TERM", name)
             ticks.extend(sse_values(lines))

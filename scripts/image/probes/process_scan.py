@@ -1,7 +1,7 @@
-"""Every process in the container, as ``/proc`` shows it: who runs it, its command, and PID 1's environment.
+"""Every process in the container, as ``/proc`` shows it: who runs it, its parent, its command, PID 1's environment.
 
 ``scripts.image.checks.processes`` runs it with ``docker exec`` in a running container, as the container's user.
-Prints one JSON list with an object per process: ``pid``, ``uids`` (real, effective, saved, file system),
+Prints one JSON list with an object per process: ``pid``, ``ppid``, ``uids`` (real, effective, saved, file system),
 ``cmdline``, and ``environ`` (PID 1's only; empty for the others).
 """
 
@@ -38,6 +38,7 @@ def scan() -> list[dict[str, Any]]:
         processes.append(
             {
                 "pid": int(pid),
+                "ppid": int(_field(status, "PPid")[0]),
                 "uids": _field(status, "Uid"),
                 "cmdline": command,
                 "environ": environ,
