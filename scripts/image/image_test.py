@@ -19,7 +19,7 @@
    event while the server keeps serving; bad JSON gets a 4xx; a scripted model mounted from ``fakes/`` (never baked
    in) streams through the real calculator, in its worker, and get_time tools; SIGTERM during a stream ends it with
    the error event and stops the container, its worker with it, with exit code 0 within 2 s (emulated arm64 gets
-   Docker's 10 s grace, and the time is reported).
+   Docker's 10 s grace, and the time is reported; its tool calls get 300 s, as a worker's emulated start is slow).
    The programs the checks run inside containers are files of ``scripts/image/probes``, mounted read-only.
 5. **figures** (``scripts.image.checks.start_time``): image and layer sizes, and start-to-healthy ``/ping`` against a
    bare ``python -c pass`` in the same image, written to ``build/image-test.json`` for ``make bench``

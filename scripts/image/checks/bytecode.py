@@ -26,7 +26,7 @@ def check_bytecode(image: BuiltImage) -> None:
         "--rm",
         "--network",
         "none",
-        *environment(),
+        *environment(image.tool_env),
         "--env",
         "PYTHONPATH=/app",  # the probe runs from its mount, not from the image's working directory
         *mounts(fakes=True),

@@ -37,6 +37,9 @@ STOP_GRACE_SECONDS = 10
 """``docker stop``'s wait between SIGTERM and SIGKILL, as AgentCore's."""
 EMULATED_SHUTDOWN_LIMIT_SECONDS = float(STOP_GRACE_SECONDS)
 """Under QEMU everything runs many times slower: Docker's grace before SIGKILL is the bound; the time is reported."""
+EMULATED_TOOL_ENV = {"TOOL_TIMEOUT_SECONDS": "300"}
+"""Under QEMU a calculator worker takes tens of seconds to start (sympy's import, emulated), and the first calculation
+waits for it: the agent's 30 s for a tool call, meant for real hardware, can end the call first on a busy machine."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,11 @@ class BuiltImage:
         """Seconds a container may take to exit on SIGTERM."""
         return EMULATED_SHUTDOWN_LIMIT_SECONDS if self.emulated else SHUTDOWN_LIMIT_SECONDS
 
+    @property
+    def tool_env(self) -> dict[str, str]:
+        """Settings for a container whose agent calls tools: the agent's own natively, more time under QEMU."""
+        return EMULATED_TOOL_ENV if self.emulated else {}
+
 
 def mounts(*, probes: bool = True, fakes: bool = False) -> list[str]:
     """``docker run`` options mounting the probes and the stand-ins, each when asked, read-only."""
@@ -68,9 +76,9 @@ def mounts(*, probes: bool = True, fakes: bool = False) -> list[str]:
     return options
 
 
-def environment() -> list[str]:
-    """``docker run`` options setting ``RUN_ENV``."""
-    return [option for key, value in RUN_ENV.items() for option in ("--env", f"{key}={value}")]
+def environment(extra: dict[str, str] | None = None) -> list[str]:
+    """``docker run`` options setting ``RUN_ENV``, and ``extra``."""
+    return [option for key, value in {**RUN_ENV, **(extra or {})}.items() for option in ("--env", f"{key}={value}")]
 
 
 def probe_path(probe: str) -> str:
@@ -92,18 +100,26 @@ def run_in_image(image: str, *command: str, probes: bool = True, timeout: float 
 
 
 @contextmanager
-def container(image: str, name: str, *command: str, probes: bool = True, fakes: bool = False) -> Iterator[str]:
+def container(
+    image: str,
+    name: str,
+    *command: str,
+    env: dict[str, str] | None = None,
+    probes: bool = True,
+    fakes: bool = False,
+) -> Iterator[str]:
     """A detached container on the host network, as AgentCore would start it; removed when the block ends.
 
     Args:
         image: the image to run.
         name: the container's name (any old container of that name is removed first).
         command: the command, instead of the image's ``CMD``; none runs the ``CMD``.
+        env: settings beyond ``RUN_ENV``.
         probes: mount the probes (a measurement leaves them out).
         fakes: mount ``fakes/`` for a scripted model.
     """
     docker("rm", "--force", name, check=False)
-    options = ["--detach", "--name", name, "--network", "host", *environment(), *mounts(probes=probes, fakes=fakes)]
+    options = ["--detach", "--name", name, "--network", "host", *environment(env), *mounts(probes=probes, fakes=fakes)]
     docker("run", *options, image, *command)
     try:
         yield name

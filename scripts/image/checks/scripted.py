@@ -43,7 +43,7 @@ def check_scripted_container(image: BuiltImage) -> dict[str, Any]:
     """
     arch = image.arch
     name = f"{CONTAINER_PREFIX}{arch}-scripted"
-    with container(image.tag, name, *SCRIPTED_SERVER, fakes=True):
+    with container(image.tag, name, *SCRIPTED_SERVER, env=image.tool_env, fakes=True):
         wait_for_ping(name, image.ping_timeout)
         _, values = invoke({"prompt": "17*23, and the time in Tokyo?", "stream": "events"}, timeout=300)
         results = {value["id"]: value for value in values if value.get("type") == "tool_result"}
