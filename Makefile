@@ -49,15 +49,16 @@ lint: install
 	$(VENV)/bin/hadolint Dockerfile
 
 # No Docker engine is needed: every pin of the image's lock must exist as a linux/aarch64 wheel, and the agent must
-# work, under opentelemetry-instrument, with exactly those packages (scripts/check_image.py says how it proves it).
+# work, under opentelemetry-instrument, with exactly those packages (scripts/image/check_image.py says how it proves
+# it).
 check-image: install
-	$(PY) scripts/check_image.py
+	$(PY) -m scripts.image.check_image
 
 # Builds the real Dockerfile (linux/amd64 natively, linux/arm64 under QEMU) on a local stand-in of its base image and
 # checks the running container; needs root: installs Docker/QEMU/mmdebstrap from Debian and starts dockerd if absent.
 # Writes build/image-test.json, which `make bench` reads (scripts/image/image_test.py says what it checks).
 image-test: install
-	$(PY) scripts/image/image_test.py
+	$(PY) -m scripts.image.image_test
 
 # The agent on http://127.0.0.1:8080 with your AWS credentials and Region (it calls Amazon Bedrock), and the settings
 # the stack would give it: cdk.json's context, CDK_ARGS="-c key=value", the environment (infra/local.py).

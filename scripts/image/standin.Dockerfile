@@ -1,6 +1,7 @@
 # The Python part of the stand-in for public.ecr.aws/docker/library/python:3.13-slim, on the Debian root filesystem
-# standin_base.sh made (image_test.py passes it as ROOTFS). Like the official image: python, python3 and pip in
-# /usr/local/bin, pip without setuptools or wheel, no bytecode for the standard library, LANG=C.UTF-8, CMD python3.
+# standin_base.sh made (scripts/image/engine/standin.py passes it as ROOTFS). Like the official image: python, python3
+# and pip in /usr/local/bin, pip without setuptools or wheel, no bytecode for the standard library, LANG=C.UTF-8,
+# CMD python3.
 ARG ROOTFS
 FROM ${ROOTFS}
 # Debian marks its Python as externally managed; the official image's is not, so `pip install` as root must work.

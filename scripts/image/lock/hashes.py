@@ -5,25 +5,23 @@ way from it) fails the build instead of entering the image. Only the wheels pip 
 hashed: CPython 3.13 on glibc Linux, aarch64 (AgentCore) and x86_64 (the fast local build). Hashes stay on the pin's
 own line, so ``sed -E 's/ --hash=[^ ]+//g'`` gives back the plain pins the development venv installs.
 
-    python scripts/image/lock_hashes.py   # after changing a pin; one request to PyPI's simple index per pin
+    .venv/bin/python -m scripts.image.lock.hashes   # after changing a pin; one request to PyPI's simple index per pin
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sys
 import urllib.request
-from pathlib import Path
 
 from packaging.tags import Tag, compatible_tags, cpython_tags
 from packaging.utils import canonicalize_name, parse_wheel_filename
 from packaging.version import Version
 
-ROOT = Path(__file__).resolve().parents[2]
-LOCK = ROOT / "agent" / "requirements.txt"
-PIN = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([A-Za-z0-9.+!-]+)")
-PYTHON = (3, 13)
+from scripts.image.lock.pins import IMAGE_PYTHON, LOCK, PIN
+
+PYTHON = tuple(int(part) for part in IMAGE_PYTHON.split("."))
+ABI = f"cp{''.join(IMAGE_PYTHON.split('.'))}"
 GLIBC_MINORS = range(41, 4, -1)
 """Debian trixie, the official image's base, has glibc 2.41; every manylinux tag up to it can install."""
 
@@ -36,8 +34,8 @@ def image_tags() -> set[Tag]:
         platforms += [f"manylinux2014_{arch}", f"linux_{arch}"]
         if arch == "x86_64":
             platforms += ["manylinux2010_x86_64", "manylinux1_x86_64"]
-        tags.update(cpython_tags(PYTHON, abis=["cp313", "abi3", "none"], platforms=platforms))
-        tags.update(compatible_tags(PYTHON, "cp313", platforms))
+        tags.update(cpython_tags(PYTHON, abis=[ABI, "abi3", "none"], platforms=platforms))
+        tags.update(compatible_tags(PYTHON, ABI, platforms))
     return tags
 
 
@@ -57,7 +55,7 @@ def wheel_hashes(name: str, version: str, tags: set[Tag]) -> list[str]:
             digests.append(file["hashes"]["sha256"])
     digests.sort()
     if not digests:
-        raise SystemExit(f"{name}=={version} has no wheel for CPython 3.13 on linux aarch64/x86_64")
+        raise SystemExit(f"{name}=={version} has no wheel for CPython {IMAGE_PYTHON} on linux aarch64/x86_64")
     return digests
 
 
