@@ -18,6 +18,8 @@ from strands import Agent
 from strands.middleware import ExecuteToolStage
 from strands.models import Model
 
+from agent.auth.guard import BearerAuth, verified_user
+from agent.auth.tokens import TokenVerifier
 from agent.conversation.keys import ConversationKey
 from agent.conversation.memory_conversations import RestoreFailed, conversations_for, result_of
 from agent.conversation.sessions import SessionBusy, SessionStore
@@ -77,7 +79,7 @@ def create_app(model: Model | None = None, *, settings: AgentSettings | None = N
     sessions: SessionStore[Agent] = SessionStore(new_agent, settings.max_sessions)
     conversations = conversations_for(settings.memory_id, settings.region)
     guard = Middleware(RequestGuard, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout_seconds)
-    app = BedrockAgentCoreApp(middleware=[Middleware(InvocationLog), guard])
+    app = BedrockAgentCoreApp(middleware=[Middleware(InvocationLog), *_sign_in(settings), guard])
     answer_framework_errors_as_json(app)
 
     @app.ping
@@ -89,7 +91,8 @@ def create_app(model: Model | None = None, *, settings: AgentSettings | None = N
     async def invoke(payload: object, context: RequestContext) -> Response:
         try:
             invocation = parse_invocation(payload, settings.max_prompt_chars)
-            actor = actor_id(context.request_headers)
+            user = verified_user(context.request)
+            actor = user.reference if user else actor_id(context.request_headers)
             session = session_id(context.session_id)
         except BadRequest as error:
             logger.info("status=<%d>, reason=<%s> | invocation rejected", error.status, error.message)
@@ -147,6 +150,13 @@ def create_app(model: Model | None = None, *, settings: AgentSettings | None = N
         return TurnResponse(agent, invocation.prompt, invocation.stream, on_end=release, recorder=recorder)
 
     return app
+
+
+def _sign_in(settings: AgentSettings) -> list[Middleware]:
+    """The bearer-token check, when the deployment signs users in; nothing otherwise (AgentCore's SigV4 admits)."""
+    if settings.auth is None:
+        return []
+    return [Middleware(BearerAuth, verifier=TokenVerifier(settings.auth))]
 
 
 def _nothing(end: TurnEnd) -> None:

@@ -8,4 +8,5 @@ the client can each import it without the others' dependencies; the image carrie
 - ``contract.deployment``: what the stack hands the container and the client (environment, stack outputs).
 - ``contract.stream``: what ``POST /invocations`` answers (stream modes, event types).
 - ``contract.record``: the one JSON line the agent prints per invocation.
+- ``contract.auth``: signed-in users (the ``auth`` modes, the authorizer's variables and outputs, whose conversation).
 """
