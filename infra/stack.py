@@ -18,6 +18,7 @@ from contract.deployment import (
     OUTPUT_RUNTIME_ARN,
     OUTPUT_RUNTIME_ID,
 )
+from infra.auth.sign_in import sign_in
 from infra.image import ContainerImage, RemoteImageBuild, local_image
 from infra.memory import ConversationMemory
 from infra.permission import grant
@@ -72,6 +73,7 @@ class AgentCoreStack(cdk.Stack):
             description="Streaming Strands agent",
             environment=environment or None,
             request_headers=[ACTOR_HEADER],
+            authorizer=sign_in(self, settings),
         )
         grant(
             self.runtime.role,

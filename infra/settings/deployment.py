@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from contract.auth import AUTH_IAM, AUTH_JWT
 from contract.deployment import (
     DEFAULT_MODEL_ID,
     DEFAULT_STACK_NAME,
@@ -21,8 +22,18 @@ from contract.deployment import (
     STACK_NAME_ENV,
     SYSTEM_PROMPT_ENV,
 )
+from infra.auth.authorizer import JwtAuthorizer
 from infra.settings import checks
-from infra.settings.setting import ConfigurationError, Setting, days, flag, json_object, setting, whole_number
+from infra.settings.setting import (
+    ConfigurationError,
+    Setting,
+    comma_separated,
+    days,
+    flag,
+    json_object,
+    setting,
+    whole_number,
+)
 
 if TYPE_CHECKING:
     from infra.settings.context import Context
@@ -119,6 +130,36 @@ class DeploymentSettings:
         check=checks.memory_expiry_days,
         form="{} to {}".format(*checks.MEMORY_EXPIRY_DAYS),
     )
+    auth: str = setting(
+        AUTH_IAM,
+        context_key="auth",
+        doc="Who may invoke the runtime: `iam` (AWS credentials, SigV4), `cognito` (users of a user pool the stack "
+        "creates) or `jwt` (users of your OpenID Connect provider)",
+        check=checks.auth,
+    )
+    jwt_discovery_url: str | None = setting(
+        None,
+        context_key="jwtDiscoveryUrl",
+        doc="With `auth=jwt`: the provider's discovery URL, `https://…/.well-known/openid-configuration`",
+        check=checks.jwt_discovery_url,
+        default_doc="none",
+    )
+    jwt_allowed_clients: tuple[str, ...] = setting(
+        default_factory=tuple,
+        context_key="jwtAllowedClients",
+        doc="With `auth=jwt`: app client ids whose tokens are taken (the token's `client_id`)",
+        parse=comma_separated,
+        form="comma-separated",
+        default_doc="none",
+    )
+    jwt_allowed_audience: tuple[str, ...] = setting(
+        default_factory=tuple,
+        context_key="jwtAllowedAudience",
+        doc="With `auth=jwt`: audiences whose tokens are taken (the token's `aud`); this and/or the clients",
+        parse=comma_separated,
+        form="comma-separated",
+        default_doc="none",
+    )
 
     def __post_init__(self) -> None:
         """Refuse at synth time what the service would refuse minutes into a deployment.
@@ -130,6 +171,11 @@ class DeploymentSettings:
             problem = entry.check(getattr(self, name)) if entry.check else None
             if problem:
                 raise ConfigurationError(problem)
+        problem = checks.authorizer(
+            self.auth, self.jwt_discovery_url, self.jwt_allowed_clients, self.jwt_allowed_audience
+        )
+        if problem:
+            raise ConfigurationError(problem)
 
     @classmethod
     def table(cls) -> dict[str, Setting]:
@@ -157,6 +203,12 @@ class DeploymentSettings:
             if value is not None:
                 values[name] = entry.parse(entry.context_key, value)
         return cls(**values)
+
+    def jwt_authorizer(self) -> JwtAuthorizer | None:
+        """The authorizer ``auth=jwt`` names (a Cognito pool's is made by the stack); None in the other modes."""
+        if self.auth != AUTH_JWT or self.jwt_discovery_url is None:
+            return None
+        return JwtAuthorizer(self.jwt_discovery_url, self.jwt_allowed_clients, self.jwt_allowed_audience)
 
     def container_environment(self) -> dict[str, str]:
         """The agent's environment variables that follow from these settings, deployed or local alike.

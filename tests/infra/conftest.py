@@ -137,6 +137,33 @@ def synthesized_without_memory(tmp_path_factory):
     return stack, assembly, outdir
 
 
+JWT_SETTINGS = {
+    "auth": "jwt",
+    "jwt_discovery_url": "https://login.example.com/oauth2/default/.well-known/openid-configuration",
+    "jwt_allowed_clients": ("0oa1b2c3d4e5",),
+    "jwt_allowed_audience": ("api://agent",),
+}
+"""A deployment whose users sign in to their own OpenID Connect provider (``auth=jwt``)."""
+
+
+@pytest.fixture(scope="session")
+def synthesized_cognito(tmp_path_factory):
+    """The stack whose users sign in to a Cognito user pool it creates (``auth=cognito``), synthesized once."""
+    outdir = tmp_path_factory.mktemp("cdk.out.cognito")
+    app, stack = build_app(str(outdir), bundle=False, auth="cognito")
+    assembly = app.synth()
+    return stack, assembly, outdir
+
+
+@pytest.fixture(scope="session")
+def synthesized_jwt(tmp_path_factory):
+    """The stack whose users sign in to another provider (``auth=jwt``), synthesized once."""
+    outdir = tmp_path_factory.mktemp("cdk.out.jwt")
+    app, stack = build_app(str(outdir), bundle=False, **JWT_SETTINGS)
+    assembly = app.synth()
+    return stack, assembly, outdir
+
+
 @pytest.fixture(scope="session")
 def template(synthesized):
     from aws_cdk.assertions import Template

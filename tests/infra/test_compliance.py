@@ -1,5 +1,5 @@
 """cdk-nag (AwsSolutions) and cfn-lint on the synthesized templates: both image build modes, without memory, with
-secrets."""
+secrets, and with users signed in to Cognito or to another provider."""
 
 import json
 import re
@@ -12,7 +12,7 @@ import pytest
 from aws_cdk import aws_iam as iam
 from cdk_nag import AwsSolutionsChecks
 
-from tests.infra.conftest import build_app
+from tests.infra.conftest import JWT_SETTINGS, build_app
 
 MODES = ["remote", "local"]
 SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shared/db-password-AbCdEf"
@@ -21,6 +21,8 @@ DEPLOYMENTS = {
     "local build": {"image_build": "local"},
     "without memory": {"memory": False},
     "with secrets": {"secrets": {"WEATHER_API_KEY": "my-agent/weather-key", "DB": SECRET_ARN}},
+    "cognito users": {"auth": "cognito"},
+    "jwt users": JWT_SETTINGS,
 }
 
 
@@ -45,9 +47,11 @@ def test_cdk_nag__does_report_an_unacknowledged_wildcard(tmp_path):
         app.synth()
 
 
-@pytest.mark.parametrize("image_build", MODES)
-def test_cdk_nag__every_acknowledgment_is_one_finding_with_a_reason(tmp_path, image_build):
-    app, stack = build_app(str(tmp_path), bundle=False, image_build=image_build)
+@pytest.mark.parametrize(
+    "settings", [*({"image_build": mode} for mode in MODES), {"auth": "cognito"}], ids=[*MODES, "cognito"]
+)
+def test_cdk_nag__every_acknowledgment_is_one_finding_with_a_reason(tmp_path, settings):
+    app, stack = build_app(str(tmp_path), bundle=False, **settings)
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     app.synth()
 
@@ -59,15 +63,19 @@ def test_cdk_nag__every_acknowledgment_is_one_finding_with_a_reason(tmp_path, im
         for rule, reason in entry.data.items()
     }
     # Each IAM5 acknowledgment names one resource. The others: SF2 (no X-Ray option on the Provider's state machine),
-    # and for the remote build CB3 (privileged Docker build), CB4 (no artifacts to encrypt), L1 (the library's runtime).
-    narrow = re.compile(r"Annotation::AwsSolutions-(IAM5\[Resource::[^\]]+\]|SF2|CB3|CB4|L1)")
+    # for the remote build CB3 (privileged Docker build), CB4 (no artifacts to encrypt), L1 (the library's runtime),
+    # and for Cognito COG8 (the Essentials plan, not Plus).
+    narrow = re.compile(r"Annotation::AwsSolutions-(IAM5\[Resource::[^\]]+\]|SF2|CB3|CB4|L1|COG8)")
 
     assert acknowledged
     assert [rule for rule in acknowledged if not narrow.fullmatch(rule)] == []
     assert [rule for rule, reason in acknowledged.items() if len(reason) < 40] == []
 
 
-@pytest.mark.parametrize("synthesized_stack", ["synthesized", "synthesized_local", "synthesized_without_memory"])
+@pytest.mark.parametrize(
+    "synthesized_stack",
+    ["synthesized", "synthesized_local", "synthesized_without_memory", "synthesized_cognito", "synthesized_jwt"],
+)
 def test_cfn_lint__synthesized_template_has_no_error(synthesized_stack, request):
     _, _, outdir = request.getfixturevalue(synthesized_stack)
     (template,) = Path(outdir).glob("*.template.json")

@@ -19,6 +19,8 @@ DESCRIPTION = "description"
 TAGS = "tags"
 """Create-only in the service model: the handler applies changes with TagResource/UntagResource."""
 REQUEST_HEADER_CONFIGURATION = "requestHeaderConfiguration"
+AUTHORIZER_CONFIGURATION = "authorizerConfiguration"
+"""Absent for SigV4 (IAM) callers; ``UpdateAgentRuntime`` takes it, so switching modes updates the runtime in place."""
 
 # Request parameters the handler sets itself; a template must not set them.
 CLIENT_TOKEN = "clientToken"
