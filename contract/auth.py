@@ -31,6 +31,9 @@ AUTHORIZATION_HEADER = "Authorization"
 """Carries ``Bearer <JWT>``. AgentCore checks it, and hands it to the container only when the runtime's
 ``requestHeaderAllowlist`` lists it; the stack lists it in both JWT modes so that the agent can check it too."""
 BEARER = "Bearer"
+AUTHORIZATION_MISMATCH = "Authorization method mismatch"
+"""How AgentCore's 403 begins for a request authorized the other way than its runtime is: SigV4 to a runtime that
+takes bearer tokens, or a bearer token to one that takes SigV4."""
 
 # Environment variables the stack sets on the runtime in both JWT modes, read by the agent (agent/settings.py).
 AUTH_DISCOVERY_URL_ENV = "AUTH_DISCOVERY_URL"

@@ -18,12 +18,14 @@ import base64
 import hashlib
 import html
 import itertools
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+import httpx
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.applications import Starlette
@@ -175,6 +177,24 @@ class OidcProvider:
             "exp": now + self.access_token_seconds,
         }
         return self.sign({**claims, **({"nonce": nonce} if nonce else {})})
+
+    # ---- a user at the sign-in form -------------------------------------------------------------------------------
+
+    def sign_in(self, http: httpx.Client, authorization_url: str, user: User) -> str:
+        """What a browser does between a client's authorization URL and its redirect: the form, filled in, sent.
+
+        Returns:
+            Where the provider sends the browser back: the redirect URI with the code and state, or an error.
+        """
+        form = http.get(authorization_url)
+        assert form.status_code == 200, form.text
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', form.text))
+        fields = {html.unescape(name): html.unescape(value) for name, value in fields.items()}
+        answer = http.post(
+            f"{self.url}/authorize", data={**fields, "username": user.username, "password": user.password}
+        )
+        assert answer.status_code == 302, answer.text
+        return answer.headers["location"]
 
     # ---- the endpoints ------------------------------------------------------------------------------------------
 

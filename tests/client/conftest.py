@@ -20,7 +20,8 @@ from fakes.scripted_model import ScriptedModel
 
 @pytest.fixture(autouse=True)
 def offline_aws(monkeypatch, tmp_path):
-    """Dummy credentials, no profile files, no instance metadata, one attempt per call, and a dead default endpoint.
+    """Dummy credentials, no profile files, no instance metadata, no login kept, one attempt per call, and a dead
+    default endpoint.
 
     With ``AWS_ENDPOINT_URL`` pointing at a closed port on 127.0.0.1, a call that forgot its ``endpoint_url``
     fails fast instead of reaching AWS.
@@ -37,6 +38,8 @@ def offline_aws(monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # no login of this machine's user
+    monkeypatch.delenv("AGENTCORE_BEARER_TOKEN", raising=False)
 
 
 @pytest.fixture(autouse=True)

@@ -36,6 +36,13 @@ COMMAND = Command(
     name="invoke",
     help="send one prompt and stream the answer",
     run=_run,
-    parents=(options.TARGET, options.AWS, options.AGENTCORE_ENDPOINT, options.STREAMING, options.CONVERSATION),
+    parents=(
+        options.TARGET,
+        options.AWS,
+        options.AGENTCORE_ENDPOINT,
+        options.STREAMING,
+        options.CONVERSATION,
+        options.BEARER,
+    ),
     arguments=_arguments,
 )
