@@ -33,7 +33,7 @@ DEFAULT_QUALIFIER = "DEFAULT"
 BearerToken = str | Callable[[], str]
 """A bearer token, or what returns a current one each time it is called (refreshing it when it has expired)."""
 
-NEW_TOKEN_HINT = "python -m client login gets a new one (or pass another with --bearer-token)"  # noqa: S105 - advice
+NEW_TOKEN_HINT = "get a new one with python -m client login, or pass another with --bearer-token"  # noqa: S105 - advice
 _ACCEPT = "text/event-stream, application/json"
 _NO_ROUTE = frozenset({404, 405, 501})
 """What a server without the agent's routes answers ``POST /invocations`` or ``GET /ping`` with (not found, method

@@ -15,8 +15,8 @@ from contract.agentcore import ACTOR_HEADER
 from contract.auth import user_reference
 from contract.deployment import DEFAULT_STACK_NAME
 from fakes.scripted_model import ScriptedModel, prompts_so_far
-from tests.client.auth.conftest import no_aws_credentials
 from tests.client.cli.helpers import assert_one_error_line, run
+from tests.client.conftest import no_aws_credentials
 from tests.conftest import APP_CLIENT
 
 
@@ -69,7 +69,7 @@ def test_invoke__a_refused_token_is_one_line_saying_so_and_how_to_get_another_an
     code, out, err = run(capsys, "invoke", *deployment.target(), "--bearer-token", token_of(oidc), "Hello")
 
     assert (code, out) == (5, "")
-    assert_one_error_line(err, f"the bearer token was refused (HTTP {status})", "python -m client login gets a new one")
+    assert_one_error_line(err, f"the bearer token was refused (HTTP {status})", "get a new one with python -m client")
     assert len(deployment.plane.requests) == 1
 
 

@@ -19,8 +19,8 @@ from client.auth import LoginCache
 from client.auth.pkce import challenge
 from contract.auth import LOGIN_PORTS, user_reference
 from contract.deployment import DEFAULT_STACK_NAME
-from tests.client.auth.conftest import browser, no_aws_credentials
 from tests.client.cli.helpers import assert_one_error_line, run
+from tests.client.conftest import browser, no_aws_credentials
 from tests.conftest import APP_CLIENT
 
 
