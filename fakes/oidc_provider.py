@@ -140,19 +140,8 @@ class OidcProvider:
 
     def access_claims(self, user: User, client_id: str, scope: str = "openid") -> dict[str, Any]:
         """What a Cognito access token says: no ``aud`` unless the provider adds an API audience."""
-        now = int(time.time())
-        claims = {
-            "sub": user.subject,
-            "iss": self.url,
-            "client_id": client_id,
-            "token_use": "access",
-            "scope": scope,
-            "auth_time": now,
-            "iat": now,
-            "exp": now + self.access_token_seconds,
-            "jti": secrets.token_hex(8),
-            "username": user.username,
-        }
+        claims = self._claims(user, "access", client_id=client_id, scope=scope, username=user.username)
+        claims["jti"] = secrets.token_hex(8)
         if self.access_audience:
             claims["aud"] = self.access_audience
         return claims
@@ -164,19 +153,15 @@ class OidcProvider:
 
     def id_token(self, user: User, client_id: str, nonce: str | None = None) -> str:
         """An ID token: ``aud`` is the client."""
-        now = int(time.time())
-        claims = {
-            "sub": user.subject,
-            "iss": self.url,
-            "aud": client_id,
-            "token_use": "id",
-            "email": user.email,
-            "cognito:username": user.username,
-            "auth_time": now,
-            "iat": now,
-            "exp": now + self.access_token_seconds,
-        }
+        claims = self._claims(user, "id", aud=client_id, email=user.email)
+        claims["cognito:username"] = user.username
         return self.sign({**claims, **({"nonce": nonce} if nonce else {})})
+
+    def _claims(self, user: User, use: str, **specific: Any) -> dict[str, Any]:
+        """What every token of the provider says: whose, by whom, which kind (Cognito's ``token_use``), until when."""
+        now = int(time.time())
+        times = {"auth_time": now, "iat": now, "exp": now + self.access_token_seconds}
+        return {"sub": user.subject, "iss": self.url, "token_use": use, **specific, **times}
 
     # ---- a user at the sign-in form -------------------------------------------------------------------------------
 
@@ -213,10 +198,7 @@ class OidcProvider:
         )
 
     async def _discovery(self, request: Request) -> Response:
-        self.requests["discovery"] += 1
-        if not self.available:
-            return JSONResponse({"message": "provider unavailable"}, status_code=503)
-        return JSONResponse(
+        return self._count("discovery") or JSONResponse(
             {
                 "issuer": self.url,
                 "authorization_endpoint": f"{self.url}/authorize",
@@ -233,10 +215,12 @@ class OidcProvider:
         )
 
     async def _jwks(self, request: Request) -> Response:
-        self.requests["jwks"] += 1
-        if not self.available:
-            return JSONResponse({"message": "provider unavailable"}, status_code=503)
-        return JSONResponse({"keys": [key.jwk() for key in self.keys]})
+        return self._count("jwks") or JSONResponse({"keys": [key.jwk() for key in self.keys]})
+
+    def _count(self, endpoint: str) -> Response | None:
+        """Count a request of ``endpoint``; its answer while the provider is down, else None."""
+        self.requests[endpoint] += 1
+        return None if self.available else JSONResponse({"message": "provider unavailable"}, status_code=503)
 
     async def _authorize(self, request: Request) -> Response:
         fields = dict(request.query_params) if request.method == "GET" else dict(await request.form())

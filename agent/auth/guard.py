@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.auth.issuer import IssuerUnavailable
 from agent.auth.tokens import TokenRefused, TokenVerifier, VerifiedUser
+from agent.http.request_guard import is_invocation
 from agent.observability.recorder import RECORDER_KEY, InvocationRecorder
 from contract.agentcore import ACTOR_HEADER
 from contract.auth import AUTHORIZATION_HEADER, BEARER
@@ -53,7 +54,7 @@ class BearerAuth:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Verify the token, then hand the request on with the user in its ``state``; or refuse it."""
-        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != "/invocations":
+        if not is_invocation(scope):
             await self.app(scope, receive, send)
             return
         state = scope.setdefault("state", {})

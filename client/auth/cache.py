@@ -13,10 +13,11 @@ import contextlib
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from client.auth.config import SignIn
 from client.auth.tokens import TokenSet
 from client.errors import ConfigurationError
 
@@ -37,22 +38,20 @@ class Login:
     """One user signed in to one stack's provider, and what is needed to send their token to its runtime."""
 
     stack: str
-    discovery_url: str
-    client_id: str
+    """The stack signed in to: one login per stack."""
+    sign_in: SignIn
+    """The provider and app client signed in with, and the runtime they are for."""
     tokens: TokenSet
-    runtime_arn: str | None = None
-    region: str | None = None
-    login_domain: str | None = None
-    """Cognito's managed login, whose ``/logout`` signs a browser out; None for other providers."""
+    """The user's tokens, as last refreshed."""
 
     def to_json(self) -> dict[str, Any]:
         """As the cache file holds it."""
-        return {**self.__dict__, "tokens": self.tokens.to_json()}
+        return {"stack": self.stack, "sign_in": asdict(self.sign_in), "tokens": self.tokens.to_json()}
 
     @classmethod
     def from_json(cls, value: dict[str, Any]) -> Login:
         """A login as the cache file holds it."""
-        return cls(**{**value, "tokens": TokenSet(**value["tokens"])})
+        return cls(value["stack"], SignIn(**value["sign_in"]), TokenSet(**value["tokens"]))
 
 
 class LoginCache:

@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from client.auth.cache import Login
 from client.errors import ConfigurationError
 from contract.auth import OUTPUT_AUTH_CLIENT_ID, OUTPUT_AUTH_DISCOVERY_URL, OUTPUT_LOGIN_DOMAIN
-from contract.deployment import OUTPUT_REGION, OUTPUT_RUNTIME_ARN
+from contract.deployment import OUTPUT_RUNTIME_ARN
 
 COGNITO_LOGOUT_PATH = "/logout"
 """Cognito's managed login signs the browser out at ``<login domain>/logout`` (``client_id``, ``logout_uri``)."""
@@ -23,11 +22,13 @@ class SignIn:
     """A provider's discovery URL and the app client to sign in with; the runtime, when known."""
 
     discovery_url: str
+    """The provider's ``https://…/.well-known/openid-configuration``."""
     client_id: str
+    """The app client users sign in with; its id is the ``client_id`` of their access tokens."""
     login_domain: str | None = None
     """Cognito's managed login (``https://<prefix>.auth.<region>.amazoncognito.com``); None for other providers."""
     runtime_arn: str | None = None
-    region: str | None = None
+    """The runtime that takes the tokens (its ARN names its Region), when known: a login then needs no AWS call."""
 
     @classmethod
     def from_outputs(cls, stack: str, outputs: dict[str, str], client_id: str | None = None) -> SignIn | None:
@@ -45,18 +46,7 @@ class SignIn:
                 f"stack {stack!r} takes tokens of several app clients, and names none to sign in with: pass "
                 "--client-id with the one this client is registered as"
             )
-        return cls(
-            discovery_url,
-            client,
-            outputs.get(OUTPUT_LOGIN_DOMAIN),
-            outputs.get(OUTPUT_RUNTIME_ARN),
-            outputs.get(OUTPUT_REGION),
-        )
-
-    @classmethod
-    def from_login(cls, login: Login) -> SignIn:
-        """The sign-in a kept login was made with."""
-        return cls(login.discovery_url, login.client_id, login.login_domain, login.runtime_arn, login.region)
+        return cls(discovery_url, client, outputs.get(OUTPUT_LOGIN_DOMAIN), outputs.get(OUTPUT_RUNTIME_ARN))
 
     def signed_out_url(self, end_session_endpoint: str | None, return_to: str) -> str | None:
         """Where a browser signs out of the provider too, then comes back to ``return_to``; None if nowhere.

@@ -28,10 +28,15 @@ class Provider:
     """The endpoints of one provider: where the browser signs in, where codes and refresh tokens are traded."""
 
     issuer: str
+    """The ``iss`` of its tokens."""
     authorization_endpoint: str
+    """Where the browser signs in."""
     token_endpoint: str
+    """Where a code, or a refresh token, is traded for tokens."""
     revocation_endpoint: str | None = None
+    """Where a refresh token is revoked, when the provider offers it (RFC 7009)."""
     end_session_endpoint: str | None = None
+    """Where a browser signs out of the provider (OpenID Connect RP-initiated logout), when it offers it."""
 
     @classmethod
     def discover(cls, discovery_url: str) -> Provider:

@@ -48,7 +48,7 @@ class SignedInToken:
     def provider(self) -> Provider:
         """The login's provider, discovered once."""
         if self._provider is None:
-            self._provider = Provider.discover(self.login.discovery_url)
+            self._provider = Provider.discover(self.login.sign_in.discovery_url)
         return self._provider
 
     def _refresh(self) -> None:
@@ -56,7 +56,7 @@ class SignedInToken:
         if not tokens.refresh_token:
             raise SignInExpiredError(f"the sign-in to stack {self.login.stack} has expired: {LOGIN_AGAIN}")
         try:
-            answer = self.provider.refresh(client_id=self.login.client_id, refresh_token=tokens.refresh_token)
+            answer = self.provider.refresh(client_id=self.login.sign_in.client_id, refresh_token=tokens.refresh_token)
         except InvocationError as error:
             raise SignInExpiredError(
                 f"the sign-in to stack {self.login.stack} could not be renewed ({error}): {LOGIN_AGAIN}"

@@ -23,10 +23,13 @@ class TokenSet:
     """What the token endpoint answered: the access token (sent to the agent), and what refreshes it."""
 
     access_token: str
+    """What the agent is sent: Cognito's carries the app client as ``client_id``."""
     expires_at: float
-    """Seconds since the epoch."""
+    """When the access token expires, in seconds since the epoch."""
     refresh_token: str | None = None
+    """What renews the access token; None when the provider gave none."""
     id_token: str | None = None
+    """Who signed in, for ``who``; never sent to the agent."""
 
     @classmethod
     def from_response(cls, body: dict[str, Any], *, previous: TokenSet | None = None) -> TokenSet:

@@ -149,15 +149,10 @@ def _bearer() -> argparse.ArgumentParser:
 def _sign_in() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group(_SIGNED_IN_GROUP)
-    group.add_argument(
-        "--discovery-url",
-        metavar="URL",
-        help="the provider's https://.../.well-known/openid-configuration (default: the stack's AuthDiscoveryUrl "
-        "output)",
-    )
-    group.add_argument(
-        "--client-id", metavar="ID", help="the app client to sign in with (default: the stack's AuthClientId output)"
-    )
+    discovery = "the provider's https://.../.well-known/openid-configuration (default: the stack's AuthDiscoveryUrl)"
+    group.add_argument("--discovery-url", metavar="URL", help=discovery)
+    client = "the app client to sign in with (default: the stack's AuthClientId output)"
+    group.add_argument("--client-id", metavar="ID", help=client)
     return parent
 
 
@@ -175,3 +170,5 @@ BEARER = _bearer()
 """``--bearer-token``: a signed-in user's token for ``invoke`` and ``chat``; the page's users sign in themselves."""
 SIGN_IN = _sign_in()
 """``--discovery-url``, ``--client-id``: the provider and app client, for ``login`` and ``web``."""
+ASKING = (TARGET, AWS, AGENTCORE_ENDPOINT, STREAMING, CONVERSATION, BEARER)
+"""What a command that asks the agent takes, in the order its ``--help`` lists them: ``invoke`` and ``chat``."""

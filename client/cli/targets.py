@@ -23,7 +23,7 @@ from client.cli.options import BEARER_TOKEN_ENV
 from client.errors import ConfigurationError
 from client.invocation import LocalAgent, Runtime
 from client.invocation.invoke import BearerToken
-from client.operations import runtime_outputs, stack_name
+from client.operations import required_output, runtime_outputs, stack_name
 from contract.deployment import CLI_COMMAND, OUTPUT_RUNTIME_ARN
 
 
@@ -35,11 +35,11 @@ def agent_for(args: argparse.Namespace, err: TextIO) -> Runtime | LocalAgent:
         refuse_aws_options_with_url(args)
         refuse_actor_with_token(args, token)
         return LocalAgent(args.url, read_timeout=args.read_timeout, actor_id=actor_id, bearer_token=token)
-    arn, region = args.arn, args.region
+    arn = args.arn
     if token is None:
         login = LoginCache().load(stack_name(args.stack))
-        if login is not None and (arn is None or arn == login.runtime_arn):
-            token, arn, region = SignedInToken(login, LoginCache()), arn or login.runtime_arn, region or login.region
+        if login is not None and (arn is None or arn == login.sign_in.runtime_arn):
+            token, arn = SignedInToken(login, LoginCache()), arn or login.sign_in.runtime_arn
     if token is not None:
         refuse_actor_with_token(args, token)
         if arn is None:
@@ -47,7 +47,7 @@ def agent_for(args: argparse.Namespace, err: TextIO) -> Runtime | LocalAgent:
                 OUTPUT_RUNTIME_ARN
             ]
         return Runtime(
-            arn, region=region, endpoint_url=args.endpoint_url, read_timeout=args.read_timeout, bearer_token=token
+            arn, region=args.region, endpoint_url=args.endpoint_url, read_timeout=args.read_timeout, bearer_token=token
         )
     session = boto_session(args.profile)
     if not arn:
@@ -59,7 +59,7 @@ def agent_for(args: argparse.Namespace, err: TextIO) -> Runtime | LocalAgent:
             )
     return Runtime(
         arn,
-        region=region,
+        region=args.region,
         endpoint_url=args.endpoint_url,
         read_timeout=args.read_timeout,
         session=session,
@@ -83,7 +83,7 @@ def web_target(args: argparse.Namespace, err: TextIO) -> tuple[Runtime | LocalAg
         return LocalAgent(args.url, read_timeout=args.read_timeout), sign_in
     if sign_in is None and not args.arn:
         login = LoginCache().load(stack_name(args.stack))
-        sign_in = SignIn.from_login(login) if login is not None else None
+        sign_in = login.sign_in if login is not None else None
     arn = args.arn or (sign_in.runtime_arn if sign_in else None)
     session = None
     if arn is None:
@@ -97,8 +97,7 @@ def web_target(args: argparse.Namespace, err: TextIO) -> tuple[Runtime | LocalAg
         )
         return runtime, None
     # Turns go through a copy of this runtime with the token of the user who sent each: it needs no credentials.
-    region = args.region or sign_in.region
-    return Runtime(arn, region=region, endpoint_url=args.endpoint_url, read_timeout=args.read_timeout), sign_in
+    return Runtime(arn, region=args.region, endpoint_url=args.endpoint_url, read_timeout=args.read_timeout), sign_in
 
 
 def aws_target(args: argparse.Namespace, err: TextIO) -> tuple[boto3.session.Session, str]:
@@ -127,6 +126,14 @@ def refuse_actor_with_token(args: argparse.Namespace, token: BearerToken | None)
     """A usage error for ``--actor`` with a signed-in user: the token says whose conversation it is."""
     if token is not None and getattr(args, "actor", None):
         args.parser.error("--actor does not apply to a signed-in user: the token says whose conversation it is")
+
+
+def stack_output(
+    args: argparse.Namespace, session: boto3.session.Session, key: str, *, missing: str
+) -> tuple[str, dict[str, str]]:
+    """Output ``key`` of the stack ``--stack`` names, and all its outputs; ``missing`` says why it may lack it."""
+    cloudformation = _cloudformation(args, session)
+    return required_output(cloudformation, stack_name(args.stack), key, missing=missing)
 
 
 def _deployed(args: argparse.Namespace, session: boto3.session.Session, err: TextIO) -> tuple[str, SignIn | None]:

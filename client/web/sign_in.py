@@ -140,7 +140,7 @@ class WebSignIn:
         except AgentClientError as error:
             return _page(400, f"Not signed in: {error}. Go back to the chat and try again.")
         tokens = TokenSet.from_response(answer)
-        login = Login("web", self.sign_in.discovery_url, self.sign_in.client_id, tokens)
+        login = Login("web", self.sign_in, tokens)
         token = SignedInToken(login, provider=provider)
         session = secrets.token_urlsafe(32)
         with self._lock:

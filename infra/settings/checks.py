@@ -158,12 +158,11 @@ def secrets(ids: Mapping[str, str]) -> str | None:
 
 def auth(mode: str) -> str | None:
     """One of the modes: ``iam``, ``cognito`` or ``jwt``."""
-    if mode in AUTH_MODES:
-        return None
-    return (
-        f"auth {mode!r} is unknown. Fix: `-c auth=iam` (AWS credentials, the default), `-c auth=cognito` (users of a "
-        "user pool the stack creates) or `-c auth=jwt` (users of your OpenID Connect provider), or AGENTCORE_AUTH."
+    fix = (
+        "Fix: `-c auth=iam` (AWS credentials, the default), `-c auth=cognito` (users of a user pool the stack "
+        "creates) or `-c auth=jwt` (users of your OpenID Connect provider), or AGENTCORE_AUTH."
     )
+    return None if mode in AUTH_MODES else f"auth {mode!r} is unknown. {fix}"
 
 
 def jwt_discovery_url(url: str | None) -> str | None:

@@ -11,7 +11,7 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from contract.auth import AUTH_IAM, AUTH_JWT
 from contract.deployment import (
@@ -41,6 +41,18 @@ if TYPE_CHECKING:
 CDK_REGION_VARIABLE = "CDK_DEFAULT_REGION"
 """Set by the CDK CLI for the app, always, to the Region it resolved itself: a value exported in the shell never
 reaches the app under ``cdk``."""
+
+
+def _names(context_key: str, doc: str) -> Any:
+    """A setting that is a list of names, written comma-separated (or as a list in cdk.json); none by default."""
+    return setting(
+        default_factory=tuple,
+        context_key=context_key,
+        doc=doc,
+        parse=comma_separated,
+        form="comma-separated",
+        default_doc="none",
+    )
 
 
 @dataclass(frozen=True)
@@ -144,21 +156,12 @@ class DeploymentSettings:
         check=checks.jwt_discovery_url,
         default_doc="none",
     )
-    jwt_allowed_clients: tuple[str, ...] = setting(
-        default_factory=tuple,
-        context_key="jwtAllowedClients",
-        doc="With `auth=jwt`: app client ids whose tokens are taken (the token's `client_id`)",
-        parse=comma_separated,
-        form="comma-separated",
-        default_doc="none",
+    jwt_allowed_clients: tuple[str, ...] = _names(
+        "jwtAllowedClients", "With `auth=jwt`: app client ids whose tokens are taken (the token's `client_id`)"
     )
-    jwt_allowed_audience: tuple[str, ...] = setting(
-        default_factory=tuple,
-        context_key="jwtAllowedAudience",
-        doc="With `auth=jwt`: audiences whose tokens are taken (the token's `aud`); this and/or the clients",
-        parse=comma_separated,
-        form="comma-separated",
-        default_doc="none",
+    jwt_allowed_audience: tuple[str, ...] = _names(
+        "jwtAllowedAudience",
+        "With `auth=jwt`: audiences whose tokens are taken (the token's `aud`); this and/or the clients",
     )
 
     def __post_init__(self) -> None:

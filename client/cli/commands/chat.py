@@ -59,12 +59,5 @@ COMMAND = Command(
     name="chat",
     help="a conversation in one session, one prompt per line of stdin",
     run=_run,
-    parents=(
-        options.TARGET,
-        options.AWS,
-        options.AGENTCORE_ENDPOINT,
-        options.STREAMING,
-        options.CONVERSATION,
-        options.BEARER,
-    ),
+    parents=options.ASKING,
 )

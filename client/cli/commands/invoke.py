@@ -36,13 +36,6 @@ COMMAND = Command(
     name="invoke",
     help="send one prompt and stream the answer",
     run=_run,
-    parents=(
-        options.TARGET,
-        options.AWS,
-        options.AGENTCORE_ENDPOINT,
-        options.STREAMING,
-        options.CONVERSATION,
-        options.BEARER,
-    ),
+    parents=options.ASKING,
     arguments=_arguments,
 )

@@ -73,15 +73,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         client_id=sign_in.client_id, code=code, redirect_uri=receiver.redirect_uri, verifier=verifier
     )
     tokens = TokenSet.from_response(answer)
-    login = Login(
-        stack=stack,
-        discovery_url=sign_in.discovery_url,
-        client_id=sign_in.client_id,
-        tokens=tokens,
-        runtime_arn=args.arn or sign_in.runtime_arn,
-        region=args.region or sign_in.region,
-        login_domain=sign_in.login_domain,
-    )
+    login = Login(stack, dataclasses.replace(sign_in, runtime_arn=args.arn or sign_in.runtime_arn), tokens)
     path = LoginCache().save(login)
     print(
         f"signed in to stack {stack} as {tokens.who()} (your conversations: {tokens.reference()}); kept in {path}, "
@@ -94,7 +86,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _sign_in(args: argparse.Namespace, stack: str) -> SignIn:
     """The provider and app client: ``--discovery-url`` and ``--client-id``, else the stack's outputs."""
     if args.discovery_url and args.client_id:
-        return SignIn(args.discovery_url, args.client_id, runtime_arn=args.arn, region=args.region)
+        return SignIn(args.discovery_url, args.client_id, runtime_arn=args.arn)
     cloudformation = make_client("cloudformation", region=args.region, session=boto_session(args.profile))
     outputs = runtime_outputs(cloudformation, stack)
     sign_in = SignIn.from_outputs(stack, outputs, args.client_id)

@@ -34,8 +34,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     revoked = "no refresh token to revoke"
     if login.tokens.refresh_token:
         try:
-            provider = Provider.discover(login.discovery_url)
-            done = provider.revoke(client_id=login.client_id, token=login.tokens.refresh_token)
+            provider = Provider.discover(login.sign_in.discovery_url)
+            done = provider.revoke(client_id=login.sign_in.client_id, token=login.tokens.refresh_token)
             revoked = "refresh token revoked" if done else "the provider offers no revocation"
         except AgentClientError as error:  # forgetting it here matters more than telling the provider
             revoked = f"refresh token not revoked: {error}"

@@ -16,8 +16,8 @@ from client.aws import aws_errors, boto_session, make_client
 from client.cli import options
 from client.cli.command import Command
 from client.cli.exit_codes import EXIT_OK
-from client.errors import ConfigurationError, InvocationError
-from client.operations import stack_name, stack_outputs
+from client.cli.targets import stack_output
+from client.errors import InvocationError
 from contract.auth import OUTPUT_AUTH_DISCOVERY_URL, OUTPUT_USER_POOL_ID, user_reference
 
 ACTIONS = ("add", "list", "remove")
@@ -58,15 +58,12 @@ def _pool(args: argparse.Namespace, session: Any) -> tuple[str, str | None]:
     """The user pool's id, and the issuer its tokens name (for users' references; None when not known)."""
     if args.user_pool_id:
         return args.user_pool_id, None
-    name = stack_name(args.stack)
-    outputs = stack_outputs(make_client("cloudformation", region=args.region, session=session), name)
-    if OUTPUT_USER_POOL_ID not in outputs:
-        raise ConfigurationError(
-            f"stack {name!r} has no {OUTPUT_USER_POOL_ID} output: its users are not a Cognito user pool of the stack "
-            "(deploy it with -c auth=cognito, or add users at your own provider), or pass --user-pool-id"
-        )
+    why = "its users are not a Cognito user pool of the stack (deploy it with -c auth=cognito, or add users at your "
+    pool_id, outputs = stack_output(
+        args, session, OUTPUT_USER_POOL_ID, missing=why + "own provider), or pass --user-pool-id"
+    )
     discovery = outputs.get(OUTPUT_AUTH_DISCOVERY_URL, "")
-    return outputs[OUTPUT_USER_POOL_ID], discovery.removesuffix(_DISCOVERY_SUFFIX) or None
+    return pool_id, discovery.removesuffix(_DISCOVERY_SUFFIX) or None
 
 
 def _add(cognito: Any, pool_id: str, email: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from agent.settings import AuthSettings
 from client import Runtime
-from client.auth import Login, LoginCache, TokenSet
+from client.auth import Login, LoginCache, SignIn, TokenSet
 from contract.agentcore import ACTOR_HEADER
 from contract.auth import user_reference
 from contract.deployment import DEFAULT_STACK_NAME
@@ -125,12 +125,14 @@ def kept_login(oidc, user, *, expired: bool, refresh: str | None) -> Login:
         expires_at=time.time() + (-10 if expired else 3600),
         refresh_token=refresh,
     )
-    return Login(DEFAULT_STACK_NAME, oidc.discovery_url, APP_CLIENT, tokens, runtime_arn=None)
+    return Login(DEFAULT_STACK_NAME, SignIn(oidc.discovery_url, APP_CLIENT), tokens)
 
 
 def test_invoke__uses_the_kept_login_and_its_runtime_with_no_aws_credentials(capsys, deployment, oidc, monkeypatch):
     login = kept_login(oidc, oidc.users["alice"], expired=False, refresh=None)
-    LoginCache().save(dataclasses.replace(login, runtime_arn=deployment.arn))
+    LoginCache().save(
+        dataclasses.replace(login, sign_in=SignIn(oidc.discovery_url, APP_CLIENT, runtime_arn=deployment.arn))
+    )
     no_aws_credentials(monkeypatch)
 
     code, out, err = run(capsys, "invoke", "Hello from the cache")
@@ -145,7 +147,9 @@ def test_chat__refreshes_an_expired_token_with_the_refresh_token_and_keeps_the_n
     alice = oidc.users["alice"]
     oidc.refresh_tokens["alices-refresh-token"] = (APP_CLIENT, alice)
     stale = kept_login(oidc, alice, expired=True, refresh="alices-refresh-token")
-    LoginCache().save(dataclasses.replace(stale, runtime_arn=deployment.arn))
+    LoginCache().save(
+        dataclasses.replace(stale, sign_in=SignIn(oidc.discovery_url, APP_CLIENT, runtime_arn=deployment.arn))
+    )
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO("first\nsecond\n"))
 
     code, out, err = run(capsys, "chat")
@@ -161,7 +165,9 @@ def test_chat__refreshes_an_expired_token_with_the_refresh_token_and_keeps_the_n
 
 def test_invoke__an_expired_login_that_cannot_be_renewed_says_to_log_in_again(capsys, deployment, oidc):
     stale = kept_login(oidc, oidc.users["alice"], expired=True, refresh="revoked-long-ago")
-    LoginCache().save(dataclasses.replace(stale, runtime_arn=deployment.arn))
+    LoginCache().save(
+        dataclasses.replace(stale, sign_in=SignIn(oidc.discovery_url, APP_CLIENT, runtime_arn=deployment.arn))
+    )
 
     code, _, err = run(capsys, "invoke", "Hello")
 

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from client.auth import LoginCache
+from client.auth import LoginCache, SignIn
 from client.auth.pkce import challenge
 from contract.auth import LOGIN_PORTS, user_reference
 from contract.deployment import DEFAULT_STACK_NAME
@@ -45,7 +45,7 @@ def test_login__signs_in_keeps_the_tokens_for_the_stack_and_says_who(capsys, dep
     assert code == 0, err
     assert answers[0].status_code == 200
     assert "Signed in" in answers[0].text
-    assert (login.client_id, login.discovery_url, login.runtime_arn) == (APP_CLIENT, oidc.discovery_url, deployment.arn)
+    assert login.sign_in == SignIn(oidc.discovery_url, APP_CLIENT, runtime_arn=deployment.arn)
     assert login.tokens.refresh_token in oidc.refresh_tokens
     assert f"signed in to stack {DEFAULT_STACK_NAME} as {alice.email}" in err
     assert user_reference(oidc.url, alice.subject) in err
@@ -157,7 +157,7 @@ def test_login__with_the_provider_given_needs_no_aws_credentials(capsys, deploym
     )
 
     assert code == 0, err
-    assert LoginCache().load(DEFAULT_STACK_NAME).runtime_arn == deployment.arn
+    assert LoginCache().load(DEFAULT_STACK_NAME).sign_in.runtime_arn == deployment.arn
 
 
 def test_login__a_sign_in_that_never_comes_back_gives_up_at_the_timeout(capsys, deployment, opened):

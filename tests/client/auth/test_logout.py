@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from client.auth import Login, LoginCache, TokenSet
+from client.auth import Login, LoginCache, SignIn, TokenSet
 from contract.deployment import DEFAULT_STACK_NAME
 from tests.client.cli.helpers import run
 from tests.conftest import APP_CLIENT
@@ -14,7 +14,7 @@ def test_logout__revokes_the_refresh_token_and_forgets_the_login(capsys, oidc):
     alice = oidc.users["alice"]
     oidc.refresh_tokens["alices-refresh-token"] = (APP_CLIENT, alice)
     tokens = TokenSet(oidc.access_token(alice, APP_CLIENT), time.time() + 3600, "alices-refresh-token")
-    LoginCache().save(Login(DEFAULT_STACK_NAME, oidc.discovery_url, APP_CLIENT, tokens))
+    LoginCache().save(Login(DEFAULT_STACK_NAME, SignIn(oidc.discovery_url, APP_CLIENT), tokens))
 
     code, _, err = run(capsys, "logout")
 
@@ -27,7 +27,7 @@ def test_logout__revokes_the_refresh_token_and_forgets_the_login(capsys, oidc):
 def test_logout__forgets_the_login_even_when_the_provider_cannot_be_reached(capsys):
     gone = "http://127.0.0.1:9/.well-known/openid-configuration"
     tokens = TokenSet("an-access-token", time.time() + 3600, "a-refresh-token")
-    LoginCache().save(Login(DEFAULT_STACK_NAME, gone, APP_CLIENT, tokens))
+    LoginCache().save(Login(DEFAULT_STACK_NAME, SignIn(gone, APP_CLIENT), tokens))
 
     code, _, err = run(capsys, "logout")
 
