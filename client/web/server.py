@@ -122,12 +122,6 @@ def create_app(
     async def no_icon(request: Request) -> Response:
         return Response(status_code=204)  # the page has no icon; a 404 would only clutter the browser's console
 
-    async def sign_out(request: Request) -> Response:
-        refusal = from_this_page(request)
-        if refusal is not None or sign_in is None:
-            return problem_response(refusal or Problem(ProblemKind.BAD_REQUEST, "nobody signs in here", 404))
-        return await sign_in.logout(request)
-
     routes = [
         Route("/", index),
         Route("/favicon.ico", no_icon),
@@ -136,9 +130,15 @@ def create_app(
         Mount("/static", StaticFiles(directory=STATIC_DIR)),
     ]
     if sign_in is not None:
+        signing_in = sign_in
+
+        async def sign_out(request: Request) -> Response:
+            refusal = from_this_page(request)  # another site's page must not sign this browser's user out
+            return problem_response(refusal) if refusal is not None else await signing_in.logout(request)
+
         routes += [
-            Route("/auth/login", sign_in.login),
-            Route("/auth/callback", sign_in.callback),
+            Route("/auth/login", signing_in.login),
+            Route("/auth/callback", signing_in.callback),
             Route("/auth/logout", sign_out, methods=["POST"]),
         ]
     middleware = [Middleware(_SecurityHeaders), Middleware(AccessGuard, access=access or Access.loopback())]

@@ -55,7 +55,9 @@ class _Pending:
 
 
 @dataclass
-class _User:
+class BrowserUser:
+    """A browser's signed-in user: their token (kept current), the agent as they call it, and their name."""
+
     token: SignedInToken
     agent: Agent
     who: str
@@ -74,10 +76,10 @@ class WebSignIn:
         self._agent = agent
         self._provider: Provider | None = None
         self._pending: OrderedDict[str, _Pending] = OrderedDict()
-        self._users: OrderedDict[str, _User] = OrderedDict()
+        self._users: OrderedDict[str, BrowserUser] = OrderedDict()
         self._lock = threading.Lock()
 
-    def user(self, request: Request) -> _User | None:
+    def user(self, request: Request) -> BrowserUser | None:
         """The signed-in user of the browser that sent ``request``, or None."""
         session = request.cookies.get(_name(SESSION_COOKIE_PREFIX, request))
         with self._lock:
@@ -144,7 +146,7 @@ class WebSignIn:
         token = SignedInToken(login, provider=provider)
         session = secrets.token_urlsafe(32)
         with self._lock:
-            self._users[session] = _User(token, self._agent.with_bearer_token(token), tokens.who())
+            self._users[session] = BrowserUser(token, self._agent.with_bearer_token(token), tokens.who())
             while len(self._users) > MAX_SESSIONS:
                 self._users.popitem(last=False)
         response = RedirectResponse("/", status_code=303, headers={"Cache-Control": "no-store"})
