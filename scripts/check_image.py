@@ -9,7 +9,9 @@
    image) and then runs a smoke program under ``opentelemetry-instrument``, as the image's ``CMD`` does, twice:
    once with the exporters off and once with the AWS Distro for OpenTelemetry settings AgentCore uses. The
    smoke program builds the production app (the Bedrock model is constructed; no call is made), serves the app
-   with a scripted model, checks ``/ping``, and has the agent really call ``calculator`` and ``get_time``. It
+   with a scripted model, checks ``/ping``, and has the agent really call ``calculator`` and ``get_time``; then serves
+   it signing users in, and has it verify an RS256 bearer token (and refuse an HS256 one) with the lock's PyJWT and
+   cryptography. It
    also loads every OpenTelemetry plug-in (exporters, propagators, samplers, detectors) and ADOT's AWS
    exporters, so a setting that selects any of them cannot hit a missing module. An import hook records every
    attempt, successful or not, to import a module of a package deliberately left out of the lock, in the server's
@@ -288,7 +290,8 @@ def prove_function(venv: Path, work: Path) -> list[str]:
             f"function ({label}): opentelemetry-instrument + Python {facts['python']}: BedrockModel built, "
             f"/ping {facts['ping']}, calculator '2 + 3 * 4' -> {facts['calculator']!r}, "
             f"get_time Asia/Tokyo -> {facts['get_time']!r}, {facts['plugins']} OpenTelemetry plug-ins and "
-            f"{facts['adot_exporters']} ADOT exporter modules import, 0 imports of left-out packages "
+            f"{facts['adot_exporters']} ADOT exporter modules import, bearer tokens {facts['bearer']}, "
+            "0 imports of left-out packages "
             f"({seconds:.1f} s)"
         )
     return lines
@@ -381,8 +384,12 @@ def smoke() -> None:
     from datetime import datetime
     from importlib.metadata import distributions, entry_points
 
+    import jwt
+
     from agent.server import create_app
+    from agent.settings import AgentSettings, AuthSettings
     from fakes.live_server import serve
+    from fakes.oidc_provider import OidcProvider
     from fakes.scripted_model import ScriptedModel, ToolCall
     from fakes.sse import sse_values
 
@@ -448,6 +455,16 @@ def smoke() -> None:
     require(offset is not None and offset.total_seconds() == 9 * 3600, f"get_time gave offset {offset}")
     require(any(event.get("type") == "done" for event in events), f"no done event in {events}")
     require("all done" in "".join(e.get("text", "") for e in events if e.get("type") == "text"), "final text missing")
+
+    provider = OidcProvider()
+    user = provider.add_user("smoke")
+    with serve(provider.app) as provider.url:
+        settings = AgentSettings(auth=AuthSettings(provider.discovery_url, ("smoke-client",)))
+        with serve(create_app(model=ScriptedModel([["hello"]], repeat=True), settings=settings)) as url:
+            token = provider.access_token(user, "smoke-client")
+            forged = jwt.encode({"sub": "x"}, "a-secret-of-at-least-32-bytes-long", algorithm="HS256")
+            statuses = {name: _invoke_with(url, value) for name, value in (("RS256", token), ("HS256", forged))}
+    require(statuses == {"RS256": 200, "HS256": 401}, f"bearer tokens answered {statuses}")
     print(
         json.dumps(
             {
@@ -457,9 +474,29 @@ def smoke() -> None:
                 "get_time": clock,
                 "plugins": plugins,
                 "adot_exporters": adot,
+                "bearer": ", ".join(f"{name} {status}" for name, status in statuses.items()),
             }
         )
     )
+
+
+def _invoke_with(url: str, token: str) -> int:
+    """The status ``POST /invocations`` answers with ``token`` as its bearer token."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(  # noqa: S310 (local server)
+        f"{url}/invocations",
+        data=b'{"prompt": "hello"}',
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (local server)
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 if __name__ == "__main__":
