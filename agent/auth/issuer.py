@@ -46,12 +46,10 @@ class Issuer:
 
     Args:
         discovery_url: the OpenID Connect discovery URL (``https``, or ``http`` on a loopback host).
-        clock: seconds on a monotonic clock (a test passes its own).
     """
 
-    def __init__(self, discovery_url: str, *, clock: Any = time.monotonic) -> None:
+    def __init__(self, discovery_url: str) -> None:
         self.discovery_url = discovery_url
-        self._clock = clock
         self._issuer: str | None = None
         self._jwks_uri: str | None = None
         self._keys: _Keys | None = None
@@ -78,23 +76,23 @@ class Issuer:
         found = _lookup(keys, key_id)
         if found is not None or not self._may_refetch():
             return found
-        self._refetched_at = self._clock()
+        self._refetched_at = time.monotonic()
         logger.info("kid=<%s> | signing key not known, fetching the issuer's keys again", key_id)
         return _lookup(await self._fetch_keys(), key_id)
 
     def _may_refetch(self) -> bool:
-        return self._refetched_at is None or self._clock() - self._refetched_at >= REFETCH_INTERVAL_SECONDS
+        return self._refetched_at is None or time.monotonic() - self._refetched_at >= REFETCH_INTERVAL_SECONDS
 
     async def _current_keys(self) -> _Keys:
         keys = self._keys
-        if keys is not None and self._clock() - keys.fetched_at < MAX_AGE_SECONDS:
+        if keys is not None and time.monotonic() - keys.fetched_at < MAX_AGE_SECONDS:
             return keys
         try:
             return await self._fetch_keys()
         except IssuerUnavailable:
             if keys is None:
                 raise
-            age = self._clock() - keys.fetched_at
+            age = time.monotonic() - keys.fetched_at
             logger.warning("jwks_age_s=<%.0f> | issuer's keys could not be fetched again, keeping the known ones", age)
             return keys
 
@@ -115,7 +113,7 @@ class Issuer:
 
     async def _fetch_keys(self) -> _Keys:
         await self._discover()
-        started = self._clock()
+        started = time.monotonic()
         async with self._guard():
             if self._keys is not None and self._keys.fetched_at >= started:
                 return self._keys  # another request fetched them while this one waited
@@ -125,7 +123,7 @@ class Issuer:
             if not isinstance(keys, list):
                 raise IssuerUnavailable(f"the JWKS at {self._jwks_uri} holds no keys")
             by_id = {key.get("kid"): key for key in keys if isinstance(key, dict)}
-            self._keys = _Keys(by_id, self._clock())
+            self._keys = _Keys(by_id, time.monotonic())
             logger.info("keys=<%d> | issuer's signing keys fetched", len(by_id))
             return self._keys
 

@@ -43,9 +43,7 @@ def agent_for(args: argparse.Namespace, err: TextIO) -> Runtime | LocalAgent:
     if token is not None:
         refuse_actor_with_token(args, token)
         if arn is None:
-            arn = runtime_outputs(_cloudformation(args, boto_session(args.profile)), stack_name(args.stack))[
-                OUTPUT_RUNTIME_ARN
-            ]
+            arn, _ = _deployed(args, boto_session(args.profile), err)  # reading outputs takes AWS credentials
         return Runtime(
             arn, region=args.region, endpoint_url=args.endpoint_url, read_timeout=args.read_timeout, bearer_token=token
         )
