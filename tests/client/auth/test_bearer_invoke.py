@@ -196,3 +196,29 @@ def test_user_reference__is_what_the_record_and_memory_name_the_signed_in_user_b
 
     assert tokens.reference() == user_reference(oidc.url, alice.subject)
     assert tokens.who() == alice.username
+
+
+def test_runtime__with_a_token_posts_to_agentcores_regional_https_endpoint_as_invoke_agent_runtime(monkeypatch):
+    monkeypatch.delenv("AWS_ENDPOINT_URL")
+    no_aws_credentials(monkeypatch)
+    arn = "arn:aws:bedrock-agentcore:eu-west-1:123456789012:runtime/my_agent-AbCdEf1234"
+    token = "the-users-token"
+    runtime = Runtime(arn, bearer_token=token)
+    sent = []
+
+    def stop_before_sending(request, **_):
+        sent.append(request)
+        raise KeyboardInterrupt  # nothing leaves this machine
+
+    runtime._client.meta.events.register("before-send.bedrock-agentcore.InvokeAgentRuntime", stop_before_sending)
+    with pytest.raises(KeyboardInterrupt):
+        runtime.invoke("Hello", session_id="session-" + "a" * 32)
+
+    [request] = sent
+    assert request.url == (
+        "https://bedrock-agentcore.eu-west-1.amazonaws.com/runtimes/"
+        "arn%3Aaws%3Abedrock-agentcore%3Aeu-west-1%3A123456789012%3Aruntime%2Fmy_agent-AbCdEf1234/invocations"
+        "?qualifier=DEFAULT"
+    )
+    assert request.headers["Authorization"] == f"Bearer {token}".encode()
+    assert request.headers["X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"] == b"session-" + b"a" * 32
