@@ -19,6 +19,8 @@ from strands import Agent
 from strands.middleware import ExecuteToolStage
 from strands.models import Model
 
+from agent.auth.guard import BearerAuth, verified_user
+from agent.auth.tokens import TokenVerifier
 from agent.conversation.keys import ConversationKey
 from agent.conversation.memory_conversations import RestoreFailed, conversations_for, result_of
 from agent.conversation.sessions import SessionBusy, SessionStore
@@ -85,7 +87,7 @@ def create_app(model: Model | None = None, *, settings: AgentSettings | None = N
     conversations = conversations_for(settings.memory_id, settings.region)
     guard = Middleware(RequestGuard, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout_seconds)
     metrics = EmbeddedMetrics(settings.metrics_namespace, settings.runtime_name)
-    app = BedrockAgentCoreApp(middleware=[Middleware(InvocationLog, metrics=metrics), guard])
+    app = BedrockAgentCoreApp(middleware=[Middleware(InvocationLog, metrics=metrics), *_sign_in(settings), guard])
     answer_framework_errors_as_json(app)
 
     async def warmup(_request: Request) -> JSONResponse:
@@ -103,7 +105,8 @@ def create_app(model: Model | None = None, *, settings: AgentSettings | None = N
     async def invoke(payload: object, context: RequestContext) -> Response:
         try:
             invocation = parse_invocation(payload, settings.max_prompt_chars)
-            actor = actor_id(context.request_headers)
+            user = verified_user(context.request)
+            actor = user.reference if user else actor_id(context.request_headers)
             session = session_id(context.session_id)
         except BadRequest as error:
             logger.info("status=<%d>, reason=<%s> | invocation rejected", error.status, error.message)
@@ -163,6 +166,13 @@ def create_app(model: Model | None = None, *, settings: AgentSettings | None = N
     return app
 
 
+def _sign_in(settings: AgentSettings) -> list[Middleware]:
+    """The bearer-token check, when the deployment signs users in; nothing otherwise (AgentCore's SigV4 admits)."""
+    if settings.auth is None:
+        return []
+    return [Middleware(BearerAuth, verifier=TokenVerifier(settings.auth))]
+
+
 def _nothing(end: TurnEnd) -> None:
     """No session, nothing to release, and no memory to write to."""
 
@@ -199,6 +209,7 @@ def main(argv: list[str] | None = None, *, model: Model | None = None) -> None:
         settings = AgentSettings.from_env()
         app = create_app(model, settings=settings)
     except ConfigurationError as error:
+        POOL.stop_all()  # ``python -m agent`` started a worker before the settings were read: it must not print on
         raise SystemExit(f"agent: {error}") from None
     if args.prepare:
         load_server(app, settings)

@@ -12,6 +12,13 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from contract.agentcore import MEMORY_ID_PATTERN
+from contract.auth import (
+    AUTH_ALLOWED_AUDIENCES_ENV,
+    AUTH_ALLOWED_CLIENTS_ENV,
+    AUTH_DISCOVERY_URL_ENV,
+    comma_list,
+    discovery_url_problem,
+)
 from contract.deployment import DEFAULT_MODEL_ID, MEMORY_ID_ENV, MODEL_ID_ENV, MODEL_REGION_ENV, SYSTEM_PROMPT_ENV
 from contract.metrics import (
     DEFAULT_METRICS_NAMESPACE,
@@ -64,6 +71,47 @@ def _metrics_namespace(env: Mapping[str, str]) -> str:
     return raw
 
 
+@dataclass(frozen=True)
+class AuthSettings:
+    """Whose bearer tokens the agent takes: the issuer behind a discovery URL, and the clients or audiences allowed.
+
+    The same three values the stack gives AgentCore's authorizer, so that the agent admits exactly what AgentCore
+    admits: ``client_id`` must be one of ``allowed_clients`` when that is set, and ``aud`` must name one of
+    ``allowed_audiences`` when that is set.
+    """
+
+    discovery_url: str
+    allowed_clients: tuple[str, ...] = ()
+    allowed_audiences: tuple[str, ...] = ()
+
+
+def _auth(env: Mapping[str, str]) -> AuthSettings | None:
+    url = env.get(AUTH_DISCOVERY_URL_ENV) or None
+    clients = comma_list(env.get(AUTH_ALLOWED_CLIENTS_ENV))
+    audiences = comma_list(env.get(AUTH_ALLOWED_AUDIENCES_ENV))
+    if url is None:
+        if clients or audiences:
+            given = AUTH_ALLOWED_CLIENTS_ENV if clients else AUTH_ALLOWED_AUDIENCES_ENV
+            raise ConfigurationError(
+                f"{given} is set but {AUTH_DISCOVERY_URL_ENV} is not: set it to the provider's discovery URL, or "
+                f"unset {given} to take requests without a token"
+            )
+        return None
+    problem = discovery_url_problem(url, loopback_http=True)
+    if problem:
+        raise ConfigurationError(
+            f"{AUTH_DISCOVERY_URL_ENV}: {problem}; set it to the provider's "
+            "https://.../.well-known/openid-configuration"
+        )
+    if not clients and not audiences:
+        raise ConfigurationError(
+            f"{AUTH_DISCOVERY_URL_ENV} is set but neither {AUTH_ALLOWED_CLIENTS_ENV} nor {AUTH_ALLOWED_AUDIENCES_ENV} "
+            "is: set the app client ids (or audiences) whose tokens the agent takes, or any token the provider issues "
+            "for any application would do"
+        )
+    return AuthSettings(url, clients, audiences)
+
+
 def aws_region(env: Mapping[str, str] | None = None) -> str | None:
     """The Region the agent calls AWS in: the stack's (``BEDROCK_REGION``), else the process's own."""
     env = os.environ if env is None else env
@@ -103,6 +151,8 @@ class AgentSettings:
     """The CloudWatch namespace of the metrics each invocation record carries."""
     runtime_name: str = LOCAL_RUNTIME_NAME
     """The runtime the metrics are of (their ``Runtime`` dimension); the stack names it."""
+    auth: AuthSettings | None = None
+    """Whose bearer tokens every ``POST /invocations`` must carry; None asks for no token (AgentCore's SigV4)."""
 
     @property
     def max_body_bytes(self) -> int:
@@ -151,4 +201,5 @@ class AgentSettings:
             max_connections=_positive(env, "MAX_CONNECTIONS", defaults.max_connections, int, "whole number"),
             metrics_namespace=_metrics_namespace(env),
             runtime_name=env.get(RUNTIME_NAME_ENV) or defaults.runtime_name,
+            auth=_auth(env),
         )

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import boto3
+from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
@@ -61,19 +62,23 @@ def boto_session(profile: str | None = None) -> boto3.session.Session:
         return boto3.session.Session(profile_name=profile)
 
 
-def boto_config(read_timeout: float = DEFAULT_READ_TIMEOUT, *, botocore_retries: bool = True) -> Config:
+def boto_config(
+    read_timeout: float = DEFAULT_READ_TIMEOUT, *, botocore_retries: bool = True, signed: bool = True
+) -> Config:
     """Client settings for AgentCore's APIs.
 
     With ``botocore_retries`` botocore's ``standard`` mode retries throttling, 5xx answers and connection failures
     (3 attempts unless ``AWS_MAX_ATTEMPTS`` or the profile says otherwise): right for reads such as
     ``GetAgentRuntime``. Without it every call is sent once, for ``InvokeAgentRuntime``, which must not be resent
-    on a failure that may have reached the agent (``client.invocation.retry`` retries what is safe).
+    on a failure that may have reached the agent (``client.invocation.retry`` retries what is safe). Without
+    ``signed`` requests carry no SigV4 signature and need no AWS credentials: a bearer token authorizes them.
     """
     return Config(
         read_timeout=read_timeout,
         connect_timeout=CONNECT_TIMEOUT,
         retries={"mode": "standard"} if botocore_retries else {"mode": "standard", "total_max_attempts": 1},
         user_agent_appid="agentcore-streaming-client",
+        **({} if signed else {"signature_version": UNSIGNED}),
     )
 
 
@@ -85,11 +90,12 @@ def make_client(
     read_timeout: float = CALL_READ_TIMEOUT,
     session: boto3.session.Session | None = None,
     botocore_retries: bool = True,
+    signed: bool = True,
 ) -> Any:
     """A boto3 client for ``service``; configuration problems surface as ``ConfigurationError``.
 
     ``read_timeout`` defaults to one suited to ordinary calls; pass ``DEFAULT_READ_TIMEOUT`` for streams.
-    ``botocore_retries=False`` sends every call once (see ``boto_config``).
+    ``botocore_retries=False`` sends every call once, ``signed=False`` signs none (see ``boto_config``).
     """
     # boto3 reads AWS_DEFAULT_REGION and the profile; AWS_REGION (the AWS CLI v2's and Lambda's) is honoured too.
     region = region or os.environ.get("AWS_REGION") or None
@@ -100,7 +106,7 @@ def make_client(
                 service,
                 region_name=region,
                 endpoint_url=endpoint_url,
-                config=boto_config(read_timeout, botocore_retries=botocore_retries),
+                config=boto_config(read_timeout, botocore_retries=botocore_retries, signed=signed),
             )
         except ValueError as error:  # botocore's "Invalid endpoint: ..."
             raise ConfigurationError(f"{error}; expected a URL such as https://host or http://127.0.0.1:8080") from None

@@ -26,6 +26,10 @@ class AgentSetupError(ConfigurationError):
     """
 
 
+class SignInExpiredError(ConfigurationError):
+    """A signed-in user's token has expired and cannot be renewed: they sign in again."""
+
+
 class EndpointUnreachableError(AgentClientError):
     """No answer from the endpoint: connection refused, unknown host, or a timeout before the answer began."""
 
@@ -65,3 +69,10 @@ class StreamError(InvocationError):
     def __init__(self, code: str, message: str, *, event: dict | None = None) -> None:
         super().__init__(code, message)
         self.event = event
+
+
+class TokenRefusedError(InvocationError):
+    """The bearer token was refused (HTTP 401 or 403): expired, revoked, of another provider or app, or not taken here.
+
+    Its hint says how to get one that works.
+    """

@@ -11,4 +11,5 @@ the client can each import it without the others' dependencies; the image carrie
 - ``contract.metrics``: the CloudWatch metrics that line carries, which the stack's dashboard and alarms name.
 - ``contract.endpoints``: the named endpoints setting (``live:3,canary:latest``), read by the stack, written by the
   client.
+- ``contract.auth``: signed-in users (the ``auth`` modes, the authorizer's variables and outputs, whose conversation).
 """

@@ -66,6 +66,10 @@ class InvocationRecord:
 
     outcome: Outcome
     session: str | None = None
+    user: str | None = None
+    """Whose invocation, when the deployment signs users in: the verified token's ``user-...`` reference
+    (``contract.auth.user_reference``), never the token or anything that says who the user is; absent from the line
+    otherwise."""
     stream: str | None = None
     status: int | None = None
     ttfc_ms: float | None = None
@@ -88,6 +92,7 @@ class InvocationRecord:
         value: dict[str, Any] = {
             RECORD_KEY: INVOCATION_RECORD,
             "session": self.session,
+            **({"user": self.user} if self.user else {}),
             "stream": self.stream,
             "outcome": self.outcome,
             "status": self.status,
@@ -129,6 +134,7 @@ class InvocationRecord:
         return cls(
             outcome=outcome,
             session=_text(value.get("session")),
+            user=_text(value.get("user")),
             stream=_text(value.get("stream")),
             status=value.get("status") if isinstance(value.get("status"), int) else None,
             ttfc_ms=_number(value.get("ttfc_ms")),

@@ -16,10 +16,16 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 
 from contract.agentcore import PORT
+from contract.auth import AUTH_COGNITO
 from contract.deployment import CLI_COMMAND, MODEL_ID_ENV, MODEL_REGION_ENV
 from infra.preflight import NO_CREDENTIALS, NO_REGION, has_credentials
 from infra.settings import DeploymentSettings, deployment_region, profile_region, read_settings
 
+COGNITO_LOCALLY = (
+    "auth=cognito: the user pool exists only in the deployed stack, so the local agent asks for no token; to sign "
+    "in to it locally, pass -c auth=jwt -c jwtDiscoveryUrl=<the stack's AuthDiscoveryUrl> "
+    "-c jwtAllowedClients=<its AuthClientId>"
+)
 LOCAL_HOST = "127.0.0.1"
 """Loopback only: the local agent calls Bedrock with the developer's credentials, so nothing else may reach it."""
 
@@ -29,6 +35,9 @@ Exec = Callable[[str, Sequence[str], Mapping[str, str]], object]
 def agent_environment(settings: DeploymentSettings, region: str | None, environ: Mapping[str, str]) -> dict[str, str]:
     """The shell's environment with the variables the deployed runtime would get from ``settings`` laid over it."""
     variables = {**environ, **settings.container_environment(), MODEL_ID_ENV: settings.model_id}
+    authorizer = settings.jwt_authorizer()
+    if authorizer:
+        variables.update(authorizer.environment())
     if region:
         variables[MODEL_REGION_ENV] = region
     return variables
@@ -70,6 +79,8 @@ def main(
         print(f"local: warning: {NO_REGION}; until then the agent calls Bedrock in Strands' default", file=sys.stderr)
     if not credentials():
         print(f"local: warning: {NO_CREDENTIALS}; until then each prompt is answered with this fix", file=sys.stderr)
+    if settings.auth == AUTH_COGNITO:
+        print(f"local: warning: {COGNITO_LOCALLY}", file=sys.stderr)
     url = f"http://{args.host}:{args.port}"
     print(
         f"local: the agent ({settings.model_id} in {region or 'no Region'}) on {url}; ask it with: "

@@ -23,6 +23,7 @@ from contract.deployment import (
     OUTPUT_RUNTIME_ID,
     WARMUP_PATH,
 )
+from infra.auth.sign_in import sign_in
 from infra.image import ContainerImage, RemoteImageBuild, local_image
 from infra.memory import ConversationMemory
 from infra.monitoring import AgentAlarms, AgentDashboard, RuntimeMetrics, RuntimeTraces, Thresholds
@@ -100,6 +101,7 @@ class AgentCoreStack(cdk.Stack):
             platform_version=settings.platform_version,
             # On V2 AgentCore snapshots the agent once it is up: the hook lets it warm up first (agent/warmup.py).
             warmup_path=WARMUP_PATH if settings.platform_version == PLATFORM_WITH_HOOKS else None,
+            authorizer=sign_in(self, settings),
         )
         if self.network:
             # The image is pulled through the subnets: their VPC endpoints, if the stack makes them, come first.

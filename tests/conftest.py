@@ -14,6 +14,7 @@ from agent.server import create_app
 from agent.settings import AgentSettings
 from fakes.live_server import serve
 from fakes.memory_plane import MemoryPlane
+from fakes.oidc_provider import OidcProvider
 from fakes.scripted_model import ScriptedModel
 from infra.jsii_node import quiet_node_warnings
 
@@ -66,3 +67,18 @@ def memory_plane(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryPlane]:
         monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
         yield plane
     assert not plane.problems, f"requests the service would refuse: {plane.problems}"
+
+
+APP_CLIENT = "agent-app-client"
+"""The app client of the provider the tests sign users in to, as the stack's Cognito app client."""
+
+
+@pytest.fixture
+def oidc() -> Iterator[OidcProvider]:
+    """A local OpenID Connect provider on 127.0.0.1 with the app client and two users, ``alice`` and ``bob``."""
+    provider = OidcProvider()
+    provider.register(APP_CLIENT)
+    provider.add_user("alice")
+    provider.add_user("bob")
+    with serve(provider.app) as provider.url:
+        yield provider

@@ -7,6 +7,9 @@ as it now reads. Each runs in a fresh ``bash`` with a clean environment (no ``VI
 - ``make TARGET ...``: ``make -n`` (the target exists and its command lines expand; most need AWS or run a server);
 - ``.venv/bin/python -m client invoke --url <local agent> ...`` and ``curl <local agent>``: for real, against the real
   agent with a scripted model on a free port in place of 8080;
+- ``curl https://bedrock-agentcore.<region>.amazonaws.com/...`` with a bearer token: for real, against the AgentCore
+  stand-in checking tokens of the local provider, with a token it issued (``ENCODED_ARN``, ``ACCESS_TOKEN`` and
+  ``SESSION_ID`` filled in), in front of the agent checking them too;
 - any other ``.venv/bin/python -m client ...``: its ``--help`` in the new shell, and its arguments parsed by the real
   parser (placeholders such as ``ID`` and ``ARN`` filled in), since it needs AWS;
 - ``.venv/bin/python -m bench ...``: its ``--help`` in the new shell, which must list every option the command uses
@@ -27,19 +30,26 @@ import shlex
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import botocore.session
 import pytest
 from botocore import xform_name
 
+from agent.settings import AuthSettings
 from client import cli
 from client.invocation.arn import EXAMPLE_ARN
 from client.invocation.session_ids import new_session_id
+from contract.auth import AUTHORIZATION_HEADER
+from fakes.dataplane import RUNTIME_ARN, DataPlane, JwtAuthorizer
+from fakes.live_server import serve
 from fakes.scripted_model import ScriptedModel
+from tests.conftest import APP_CLIENT
 from tests.documents import DOCUMENTS, ROOT
 
 SHELL_BLOCK = re.compile(r"^(?P<indent>[ \t]*)```(?:bash|sh|shell)\n(?P<body>.*?)^(?P=indent)```", re.M | re.S)
 LOCAL_AGENT = re.compile(r"(?:localhost|127\.0\.0\.1):8080")
+AGENTCORE = re.compile(r"https://bedrock-agentcore\.[a-z0-9-]+\.amazonaws\.com")
 PLACEHOLDERS = {"ID": new_session_id(), "ARN": EXAMPLE_ARN}
 AWS_CLI_OPTIONS = {"--query", "--region", "--output", "--profile", "--endpoint-url", "--no-cli-pager"}
 ANSWER = "Hello from the scripted agent"
@@ -115,10 +125,12 @@ def test_documents__have_commands_to_check():
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[f"{c.where} {c.text[:50]}" for c in COMMANDS])
-def test_command__works_in_a_new_shell_after_make_install(command, tmp_path, serve_agent):
+def test_command__works_in_a_new_shell_after_make_install(command, tmp_path, serve_agent, request):
     argv = command.argv
     program = argv[0]
-    if program == "make":
+    if program == "curl" and any(AGENTCORE.match(word) for word in argv):
+        check_against_agentcore_with_a_token(argv, tmp_path, serve_agent, request.getfixturevalue("oidc"))
+    elif program == "make":
         check_make(argv, tmp_path)
     elif program == "curl" or (argv[:4] == [".venv/bin/python", "-m", "client", "invoke"] and "--url" in argv):
         check_against_a_local_agent(argv, tmp_path, serve_agent)
@@ -152,6 +164,32 @@ def check_against_a_local_agent(argv: list[str], home: Path, serve_agent) -> Non
 
     assert result.returncode == 0, result.stderr
     assert ANSWER in result.stdout
+
+
+def check_against_agentcore_with_a_token(argv: list[str], home: Path, serve_agent, oidc) -> None:
+    auth = AuthSettings(oidc.discovery_url, (APP_CLIENT,))
+    plane = DataPlane(
+        serve_agent(ScriptedModel([[ANSWER]], repeat=True), auth=auth),
+        authorizer=JwtAuthorizer(oidc.discovery_url, (APP_CLIENT,)),
+        header_allowlist=(AUTHORIZATION_HEADER,),
+    )
+    values = {
+        "ENCODED_ARN": quote(RUNTIME_ARN, safe=""),
+        "ACCESS_TOKEN": oidc.access_token(oidc.users["alice"], APP_CLIENT),
+        "SESSION_ID": new_session_id(),
+    }
+    with serve(plane.app) as url:
+        filled = []
+        for word in argv:
+            word = AGENTCORE.sub(url, word)
+            for placeholder, value in values.items():
+                word = word.replace(placeholder, value)
+            filled.append(word)
+        result = in_fresh_shell(filled, home)
+
+    assert result.returncode == 0, result.stderr
+    assert ANSWER in result.stdout
+    assert [seen.authorization for seen in plane.requests] == [f"Bearer {values['ACCESS_TOKEN']}"]
 
 
 def check_client_command(argv: list[str], home: Path) -> None:

@@ -16,6 +16,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from agent.http.payload import BadRequest, decode_body
 
 
+def is_invocation(scope: Scope) -> bool:
+    """Whether an ASGI scope is ``POST /invocations``, the one request the agent's middlewares look at."""
+    return scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/invocations"
+
+
 class _Disconnected(Exception):
     """The client went away before its body arrived: there is no one to answer."""
 
@@ -30,7 +35,7 @@ class RequestGuard:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Read the whole body (it is small by construction), check it, and replay it downstream."""
-        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != "/invocations":
+        if not is_invocation(scope):
             await self.app(scope, receive, send)
             return
         try:

@@ -20,6 +20,7 @@ import sys
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from agent.http.request_guard import is_invocation
 from agent.observability.metrics import EmbeddedMetrics
 from agent.observability.recorder import RECORDER_KEY, InvocationRecorder
 from contract.agentcore import SESSION_HEADER
@@ -46,7 +47,7 @@ class InvocationLog:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Record the request while passing every message through unchanged."""
-        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != "/invocations":
+        if not is_invocation(scope):
             await self.app(scope, receive, send)
             return
         recorder = InvocationRecorder(session_id=_header(scope, SESSION_HEADER))

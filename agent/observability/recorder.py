@@ -29,6 +29,7 @@ class InvocationRecorder:
     """What one invocation did, reported as it happens; ``record`` is the line printed at the end."""
 
     session_id: str | None = None
+    user: str | None = None
     stream: str | None = None
     started: float = field(default_factory=time.perf_counter)
     first_chunk_at: float | None = None
@@ -101,6 +102,7 @@ class InvocationRecorder:
         """The record printed for this invocation."""
         return InvocationRecord(
             session=self.session_id,
+            user=self.user,
             stream=self.stream,
             outcome=self.outcome,
             status=self.status,

@@ -19,7 +19,11 @@ from client.invocation import EXAMPLE_ARN
 from contract.agentcore import DEFAULT_ACTOR_ID, DEFAULT_ENDPOINT, PORT
 from contract.deployment import DEFAULT_STACK_NAME, STACK_NAME_ENV
 
+BEARER_TOKEN_ENV = "AGENTCORE_BEARER_TOKEN"  # noqa: S105 - the name of a variable holding a token, not a token
+"""A signed-in user's access token, as ``--bearer-token`` takes it."""
+
 _AWS_GROUP = "AWS (default: the environment's credentials and region)"
+_SIGNED_IN_GROUP = "signed-in users (a stack deployed with auth=cognito or auth=jwt)"
 """One title for ``AWS`` and ``AGENTCORE_ENDPOINT``: argparse merges a command's groups of the same title into one."""
 
 
@@ -154,6 +158,27 @@ def _conversation() -> argparse.ArgumentParser:
     return parent
 
 
+def _bearer() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument_group(_SIGNED_IN_GROUP).add_argument(
+        "--bearer-token",
+        metavar="TOKEN",
+        help="a signed-in user's access token, sent as Authorization: Bearer instead of signing with AWS credentials "
+        f"(default: ${BEARER_TOKEN_ENV}, else the one `login` keeps for the stack, else AWS credentials)",
+    )
+    return parent
+
+
+def _sign_in() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group(_SIGNED_IN_GROUP)
+    discovery = "the provider's https://.../.well-known/openid-configuration (default: the stack's AuthDiscoveryUrl)"
+    group.add_argument("--discovery-url", metavar="URL", help=discovery)
+    client = "the app client to sign in with (default: the stack's AuthClientId output)"
+    group.add_argument("--client-id", metavar="ID", help=client)
+    return parent
+
+
 TARGET = _target()
 """``--arn`` or ``--url``: the agent to call, on AgentCore or running locally."""
 AWS = _aws()
@@ -167,7 +192,12 @@ STREAMING = _streaming()
 CONVERSATION = _conversation()
 """``--session``, ``--actor`` and how the answer is shown: ``invoke`` and ``chat``."""
 
-CONVERSING = (TARGET, RUNTIME_ENDPOINT, AWS, AGENTCORE_ENDPOINT, STREAMING, CONVERSATION)
-"""Every option set of a command that holds a conversation with the agent (``invoke``, ``chat``)."""
+BEARER = _bearer()
+"""``--bearer-token``: a signed-in user's token for ``invoke`` and ``chat``; the page's users sign in themselves."""
+SIGN_IN = _sign_in()
+"""``--discovery-url``, ``--client-id``: the provider and app client, for ``login`` and ``web``."""
+CONVERSING = (TARGET, RUNTIME_ENDPOINT, AWS, AGENTCORE_ENDPOINT, STREAMING, CONVERSATION, BEARER)
+"""Every option set of a command that holds a conversation with the agent (``invoke``, ``chat``), in the order its
+``--help`` lists them."""
 CONTROL_PLANE = (AWS, AGENTCORE_ENDPOINT)
 """The option sets of a command that reads the deployed stack and AgentCore's control plane, and nothing else."""

@@ -17,7 +17,7 @@ from client.operations.runtime_logs import (
     parse_since,
     read_events,
 )
-from client.operations.stack import runtime_arn, stack_name, stack_outputs
+from client.operations.stack import required_output, runtime_arn, runtime_outputs, stack_name, stack_outputs
 from client.operations.status import RuntimeStatus, runtime_status
 
 __all__ = [
@@ -32,7 +32,9 @@ __all__ = [
     "parse_since",
     "read_events",
     "recent_conversations",
+    "required_output",
     "runtime_arn",
+    "runtime_outputs",
     "runtime_status",
     "stack_name",
     "stack_outputs",

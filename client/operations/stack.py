@@ -28,16 +28,35 @@ def stack_outputs(cloudformation: Any, name: str) -> dict[str, str]:
     return _outputs(_describe(cloudformation, name))
 
 
+def required_output(cloudformation: Any, name: str, key: str, *, missing: str) -> tuple[str, dict[str, str]]:
+    """Output ``key`` of the stack ``name``, and all its outputs; ``missing`` says why a stack may lack it, and the fix.
+
+    Raises ``ConfigurationError`` when the stack does not exist or has no such output.
+    """
+    outputs = stack_outputs(cloudformation, name)
+    if key not in outputs:
+        raise ConfigurationError(f"stack {name!r} has no {key} output: {missing}")
+    return outputs[key], outputs
+
+
 def runtime_arn(cloudformation: Any, name: str) -> str:
     """The ARN of the runtime the stack ``name`` deployed, from its ``RuntimeArn`` output."""
+    return runtime_outputs(cloudformation, name)[OUTPUT_RUNTIME_ARN]
+
+
+def runtime_outputs(cloudformation: Any, name: str) -> dict[str, str]:
+    """The outputs of the stack ``name``, which has deployed its runtime: ``RuntimeArn`` is among them.
+
+    Raises ``ConfigurationError`` when the stack does not exist or has no runtime yet.
+    """
     stack = _describe(cloudformation, name)
-    try:
-        return _outputs(stack)[OUTPUT_RUNTIME_ARN]
-    except KeyError:
+    outputs = _outputs(stack)
+    if OUTPUT_RUNTIME_ARN not in outputs:
         raise ConfigurationError(
             f"stack {name!r} ({stack.get('StackStatus', 'status unknown')}) has no {OUTPUT_RUNTIME_ARN} output; "
             "wait for its deployment to finish, or pass --arn"
-        ) from None
+        )
+    return outputs
 
 
 def _describe(cloudformation: Any, name: str) -> dict[str, Any]:

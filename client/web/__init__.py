@@ -8,8 +8,10 @@ This package's own module stays free of starlette and uvicorn, so the command li
 them; ``client.web.server`` imports them.
 """
 
+from contract.auth import WEB_CHAT_PORT
+
 DEFAULT_HOST = "127.0.0.1"
 """Serve the page on loopback only: it relays with the user's AWS credentials."""
 
-DEFAULT_PORT = 8501
-"""The page's port unless ``--port`` says otherwise."""
+DEFAULT_PORT = WEB_CHAT_PORT
+"""The page's port unless ``--port`` says otherwise; the stack registers its sign-in callback."""

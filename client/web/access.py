@@ -10,7 +10,6 @@ which the page trades for a cookie, or as ``Authorization: Bearer <token>`` from
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import secrets
 import socket
 from collections.abc import Iterable
@@ -23,6 +22,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from client.web.problems import Problem, ProblemKind, problem_response
+from contract.auth import is_loopback_host
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 """Host names the relay always answers to: a browser on this machine uses one of them."""
@@ -34,12 +34,7 @@ _WILDCARDS = frozenset({"0.0.0.0", "::"})  # noqa: S104 - recognised, not bound 
 
 def is_loopback(host: str) -> bool:
     """Whether serving on ``host`` (an address or a name) reaches this machine only."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_host(host)
 
 
 def new_token() -> str:

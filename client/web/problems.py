@@ -17,9 +17,13 @@ from client.errors import (
     ConfigurationError,
     EndpointUnreachableError,
     InvocationError,
+    SignInExpiredError,
     StreamError,
     ThrottledError,
+    TokenRefusedError,
 )
+
+SIGN_IN_AGAIN = "sign in again"
 
 
 class ProblemKind(enum.StrEnum):
@@ -29,6 +33,8 @@ class ProblemKind(enum.StrEnum):
     """The page's request itself was refused (not JSON, no prompt, a bad session id, too large or too slow)."""
     FORBIDDEN = "forbidden"
     """The relay wants its launch token."""
+    SIGNED_OUT = "signed_out"
+    """The agent takes signed-in users' tokens, and this browser's user is not signed in (or no longer)."""
     THROTTLED = "throttled"
     """Too many turns right now (AgentCore's quota, or the relay's own cap): the same turn may succeed later."""
     REFUSED = "refused"
@@ -69,6 +75,10 @@ def problem_of(error: Exception) -> Problem:
     """Name a failure the way a person at the page needs it: throttled, refused, unreachable, broken off..."""
     if isinstance(error, StreamError):
         return Problem(ProblemKind.STREAM, error.message, 502, code=error.code, hint=error.hint)
+    if isinstance(error, TokenRefusedError):
+        return Problem(ProblemKind.SIGNED_OUT, error.message, 401, code=error.code, hint=SIGN_IN_AGAIN)
+    if isinstance(error, SignInExpiredError):
+        return Problem(ProblemKind.SIGNED_OUT, "your sign-in has expired", 401, hint=SIGN_IN_AGAIN)
     if isinstance(error, ThrottledError):
         message = error.message or "too many requests"
         return Problem(ProblemKind.THROTTLED, message, 429, code=error.code, hint=error.hint)

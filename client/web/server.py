@@ -10,7 +10,8 @@ the agent's typed events (``contract.stream.EventType``) as they arrive, and a l
 line (``client.web.relay``) if the answer breaks off. A failure before the answer starts is a JSON
 ``{"error": {"kind", "message", "code", "hint"}}`` answer (``client.web.problems``) with a 4xx/5xx status instead: a
 turn request it refuses (``client.web.turn_request``), and a turn beyond the cap on turns streaming at once (503).
-Who may use the relay at all (its Host names, and the launch token on a network bind) is ``client.web.access``'s job.
+Who may use the relay at all (its Host names, and the launch token on a network bind) is ``client.web.access``'s job;
+for an agent that takes signed-in users' tokens, who each browser's user is, ``client.web.sign_in``'s.
 """
 
 from __future__ import annotations
@@ -31,13 +32,15 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from client.auth import SignIn
 from client.errors import ConfigurationError
 from client.invocation import LocalAgent
 from client.web import DEFAULT_HOST, DEFAULT_PORT
 from client.web.access import Access, AccessGuard, is_loopback, new_token, this_machines_names
 from client.web.problems import Problem, ProblemKind, problem_of, problem_response
 from client.web.relay import Agent, open_turn, relay_lines
-from client.web.turn_request import BODY_TIMEOUT_SECONDS, read_turn
+from client.web.sign_in import WebSignIn
+from client.web.turn_request import BODY_TIMEOUT_SECONDS, from_this_page, read_turn
 
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_ID_HEADER = "X-Session-Id"
@@ -75,8 +78,9 @@ def create_app(
     access: Access | None = None,
     max_turns: int = MAX_TURNS_IN_FLIGHT,
     body_timeout: float = BODY_TIMEOUT_SECONDS,
+    sign_in: WebSignIn | None = None,
 ) -> Starlette:
-    """The chat page and its relay to ``agent``.
+    """The chat page and its relay to ``agent``; with ``sign_in``, each turn as the user of the browser sending it.
 
     It answers only requests that ``access`` lets through (default: addressed to a loopback name, no token), so a web
     page elsewhere cannot reach it through DNS rebinding; a turn must be a same-origin JSON request, so another site
@@ -90,18 +94,25 @@ def create_app(
 
     async def target(request: Request) -> Response:
         kind, name = ("local", agent.url) if isinstance(agent, LocalAgent) else ("agentcore", agent.arn.arn)
-        return JSONResponse({"kind": kind, "target": name})
+        user = sign_in.user(request) if sign_in else None
+        return JSONResponse(
+            {"kind": kind, "target": name, "sign_in": sign_in is not None, "user": user.who if user else None},
+            headers={"Cache-Control": "no-store"},
+        )
 
     async def turns(request: Request) -> Response:
         refusal = await read_turn(request, body_timeout)
         if isinstance(refusal, Problem):
             return problem_response(refusal, _CLOSE if refusal.status in (408, 413) else None)
         prompt, session_id = refusal
+        turn_agent = sign_in.agent_of(request) if sign_in else agent
+        if turn_agent is None:
+            return problem_response(Problem(ProblemKind.SIGNED_OUT, "sign in to ask the agent", 401))
         if not slots.acquire(blocking=False):
             message = f"the relay is already streaming {max_turns} turns, its limit; send this one when one has ended"
             return problem_response(Problem(ProblemKind.THROTTLED, message, 503), {"Retry-After": "1"})
         try:
-            stream = await anyio.to_thread.run_sync(open_turn, agent, prompt, session_id)
+            stream = await anyio.to_thread.run_sync(open_turn, turn_agent, prompt, session_id)
         except Exception as error:
             slots.release()
             return problem_response(problem_of(error))
@@ -118,6 +129,18 @@ def create_app(
         Route("/api/turns", turns, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR)),
     ]
+    if sign_in is not None:
+        signing_in = sign_in
+
+        async def sign_out(request: Request) -> Response:
+            refusal = from_this_page(request)  # another site's page must not sign this browser's user out
+            return problem_response(refusal) if refusal is not None else await signing_in.logout(request)
+
+        routes += [
+            Route("/auth/login", signing_in.login),
+            Route("/auth/callback", signing_in.callback),
+            Route("/auth/logout", sign_out, methods=["POST"]),
+        ]
     middleware = [Middleware(_SecurityHeaders), Middleware(AccessGuard, access=access or Access.loopback())]
     return Starlette(routes=routes, middleware=middleware)
 
@@ -140,15 +163,23 @@ def serve(
     err: TextIO,
     allow_remote: bool = False,
     allow_hosts: Sequence[str] = (),
+    sign_in: SignIn | None = None,
 ) -> None:
     """Serve the chat until interrupted.
 
     On a loopback address it needs no token. Any other address serves the network, signing turns with this user's
     credentials for whoever reaches it: refused unless ``allow_remote``, and then every request must carry a token
-    printed here. A port already taken, or a network bind not allowed, is a ``ConfigurationError`` saying what to do.
+    printed here. With ``sign_in``, each browser's user signs in instead, which only a browser on this machine can
+    (the provider sends it back to ``localhost``). A port already taken, or a network bind not allowed, is a
+    ``ConfigurationError`` saying what to do.
     """
     check_bind(host, port, allow_remote=allow_remote)
     remote = not is_loopback(host)
+    if sign_in is not None and remote:
+        raise ConfigurationError(
+            f"--host {host}: users sign in on this machine only, since the provider sends their browser back to "
+            f"http://localhost:{port}; drop --host and --allow-remote (or reach it with ssh -L {port}:127.0.0.1:{port})"
+        )
     access = Access.remote(host, allow_hosts, token=new_token()) if remote else Access.loopback(allow_hosts)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -161,7 +192,7 @@ def serve(
             f"cannot listen on {host}:{port}: {error.strerror}; pass another --port (or --host)"
         ) from None
     target = agent.url if isinstance(agent, LocalAgent) else agent.arn.arn
-    url = f"http://{_shown_host(host, remote)}:{port}"
+    url = f"http://{'localhost' if sign_in else _shown_host(host, remote)}:{port}"
     if remote:
         signed = "" if isinstance(agent, LocalAgent) else ", signed with this user's AWS credentials"
         print(
@@ -171,7 +202,9 @@ def serve(
         )
         url = f"{url}/?token={access.token}"
     print(f"chat on {url} (agent: {target}); Ctrl-C stops", file=err, flush=True)
-    config = uvicorn.Config(create_app(agent, access=access), log_level="warning", access_log=False, lifespan="off")
+    users = WebSignIn(sign_in, agent) if sign_in else None
+    app = create_app(agent, access=access, sign_in=users)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
     try:
         uvicorn.Server(config).run(sockets=[sock])
     finally:

@@ -25,17 +25,25 @@ BODY_TIMEOUT_SECONDS = 10.0
 a client sending it a byte at a time must not hold a connection open for ever."""
 
 
+def from_this_page(request: Request) -> Problem | None:
+    """The problem with a request the page itself did not send: another site's (its ``Origin``), or not JSON."""
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
+        return Problem(ProblemKind.BAD_REQUEST, f"requests are accepted from this page only, not from {origin}", 403)
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        return Problem(ProblemKind.BAD_REQUEST, "send the request as JSON (Content-Type: application/json)", 415)
+    return None
+
+
 async def read_turn(request: Request, body_timeout: float) -> Problem | tuple[str, str]:
     """The prompt and session id of a turn request, or the problem with it (nothing is sent to the agent then).
 
     A request another site's page sent (its ``Origin`` is not this relay) or a plain form post (not JSON) is refused
     too: together with the Host check (``client.web.access``) they keep other sites from starting turns.
     """
-    origin = request.headers.get("origin")
-    if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
-        return Problem(ProblemKind.BAD_REQUEST, f"turns are accepted from this page only, not from {origin}", 403)
-    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
-        return Problem(ProblemKind.BAD_REQUEST, "send the turn as JSON (Content-Type: application/json)", 415)
+    refusal = from_this_page(request)
+    if refusal is not None:
+        return refusal
     body = bytearray()
     try:
         # A deadline for the whole body, not per chunk: a client dripping a byte at a time gets no longer.

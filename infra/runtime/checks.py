@@ -18,6 +18,7 @@ from contract.agentcore import (
     endpoint_name_problem,
     runtime_name_problem,
 )
+from contract.auth import AUTH_ALLOWED_AUDIENCES_ENV, AUTH_ALLOWED_CLIENTS_ENV, AUTH_DISCOVERY_URL_ENV
 from contract.deployment import MODEL_ID_ENV, MODEL_REGION_ENV
 from infra.model_id import ModelId
 from infra.runtime.handler import properties as p
@@ -62,6 +63,13 @@ def problems(
         found.append(
             f"environment must not set {sorted(reserved)}: pass model_id, which also scopes the role to the model, "
             "and deploy the stack in the Region the model should be called in"
+        )
+    authorizer_variables = {AUTH_DISCOVERY_URL_ENV, AUTH_ALLOWED_CLIENTS_ENV, AUTH_ALLOWED_AUDIENCES_ENV}
+    reserved = authorizer_variables.intersection(environment)
+    if reserved:
+        found.append(
+            f"environment must not set {sorted(reserved)}: pass authorizer, which tells AgentCore and the agent the "
+            "same provider"
         )
     reserved_tags = p.HANDLER_TAGS.intersection(tags)
     if reserved_tags:

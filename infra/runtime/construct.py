@@ -15,7 +15,9 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from contract.agentcore import PORT
+from contract.auth import AUTHORIZATION_HEADER
 from contract.deployment import MODEL_ID_ENV, MODEL_REGION_ENV
+from infra.auth.authorizer import JwtAuthorizer
 from infra.image import ContainerImage
 from infra.model_id import ModelId
 from infra.permission import grant
@@ -60,6 +62,7 @@ class AgentCoreRuntime(Construct):
         vpc: VpcPlacement | None = None,
         platform_version: str | None = None,
         warmup_path: str | None = None,
+        authorizer: JwtAuthorizer | None = None,
     ) -> None:
         """Create the execution role and the runtime.
 
@@ -84,6 +87,9 @@ class AgentCoreRuntime(Construct):
                 set, AgentCore's own (V1).
             warmup_path: The path of the container's warm-up hook, which AgentCore posts to on the serving port
                 before it takes the snapshot; needs ``platform_version="V2"``. Default: no hook.
+            authorizer: Take bearer tokens of this provider instead of SigV4: AgentCore checks them, and the
+                container gets the same settings (``AUTH_*``) and the ``Authorization`` header to check them again.
+                Default: SigV4 from AWS identities allowed ``bedrock-agentcore:InvokeAgentRuntime``.
 
         Raises:
             ValueError: Every setting AgentCore or the handler would refuse, each with what to pass instead.
@@ -138,7 +144,12 @@ class AgentCoreRuntime(Construct):
             p.ROLE_ARN: self.role.role_arn,
             p.NETWORK_CONFIGURATION: _network(vpc),
             p.PROTOCOL_CONFIGURATION: {"serverProtocol": "HTTP"},
-            p.ENVIRONMENT_VARIABLES: {**(environment or {}), MODEL_ID_ENV: model_id, MODEL_REGION_ENV: stack.region},
+            p.ENVIRONMENT_VARIABLES: {
+                **(environment or {}),
+                MODEL_ID_ENV: model_id,
+                MODEL_REGION_ENV: stack.region,
+                **(authorizer.environment() if authorizer else {}),
+            },
         }
         lifecycle = checks.lifecycle(idle_session_timeout, max_lifetime)
         if lifecycle:
@@ -147,6 +158,10 @@ class AgentCoreRuntime(Construct):
             properties[p.DESCRIPTION] = description
         if tags:
             properties[p.TAGS] = dict(tags)
+        if authorizer:
+            properties[p.AUTHORIZER_CONFIGURATION] = authorizer.configuration()
+            # Without it in the allowlist, AgentCore checks the token and then strips it: the agent could not.
+            request_headers = [*request_headers, AUTHORIZATION_HEADER]
         if request_headers:
             properties[p.REQUEST_HEADER_CONFIGURATION] = {"requestHeaderAllowlist": list(request_headers)}
         if platform_version:

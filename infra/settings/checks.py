@@ -9,6 +9,14 @@ import re
 from collections.abc import Callable, Mapping
 
 from contract.agentcore import SESSION_LIFECYCLE_SECONDS, runtime_name_problem
+from contract.auth import (
+    AUTH_ALLOWED_AUDIENCES_ENV,
+    AUTH_ALLOWED_CLIENTS_ENV,
+    AUTH_DISCOVERY_URL_ENV,
+    AUTH_JWT,
+    AUTH_MODES,
+    discovery_url_problem,
+)
 from contract.deployment import (
     DEFAULT_MODEL_ID,
     MEMORY_ID_ENV,
@@ -31,8 +39,11 @@ MEMORY_EXPIRY_DAYS = (3, 365)
 """``EventExpiryDuration`` bounds of an AgentCore Memory, in days (the CloudFormation resource schema)."""
 DEFAULT_MEMORY_EXPIRY_DAYS = 30
 
-STACK_VARIABLES = frozenset({MODEL_ID_ENV, MODEL_REGION_ENV, MEMORY_ID_ENV, SYSTEM_PROMPT_ENV, SECRET_IDS_ENV})
-STACK_VARIABLES |= {METRICS_NAMESPACE_ENV, RUNTIME_NAME_ENV}
+STACK_VARIABLES = frozenset(
+    {MODEL_ID_ENV, MODEL_REGION_ENV, MEMORY_ID_ENV, SYSTEM_PROMPT_ENV, SECRET_IDS_ENV}
+    | {METRICS_NAMESPACE_ENV, RUNTIME_NAME_ENV}
+    | {AUTH_DISCOVERY_URL_ENV, AUTH_ALLOWED_CLIENTS_ENV, AUTH_ALLOWED_AUDIENCES_ENV}
+)
 """The container's variables the stack sets from its own settings; ``agentEnvironment`` may not set them."""
 VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
 MAX_VARIABLES = 50
@@ -287,3 +298,57 @@ def platform_version(version: str | None) -> str | None:
         f"platformVersion {version!r} is not one of {', '.join(PLATFORM_VERSIONS)}. Fix: `-c platformVersion=V2` "
         "(sessions restored from a snapshot), or leave it unset."
     )
+
+
+def auth(mode: str) -> str | None:
+    """One of the modes: ``iam``, ``cognito`` or ``jwt``."""
+    fix = (
+        "Fix: `-c auth=iam` (AWS credentials, the default), `-c auth=cognito` (users of a user pool the stack "
+        "creates) or `-c auth=jwt` (users of your OpenID Connect provider), or AGENTCORE_AUTH."
+    )
+    return None if mode in AUTH_MODES else f"auth {mode!r} is unknown. {fix}"
+
+
+def jwt_discovery_url(url: str | None) -> str | None:
+    """Unset, or an https OpenID Connect discovery URL AgentCore can fetch."""
+    problem = None if url is None else discovery_url_problem(url, loopback_http=False)
+    if not problem:
+        return None
+    return (
+        f"jwtDiscoveryUrl: {problem}. Fix: `-c jwtDiscoveryUrl=https://<your provider>/.well-known/"
+        "openid-configuration`, the provider's own (AgentCore fetches it over the internet)."
+    )
+
+
+def authorizer(
+    mode: str, discovery_url: str | None, allowed_clients: tuple[str, ...], allowed_audience: tuple[str, ...]
+) -> str | None:
+    """The ``jwt`` settings together: ``auth=jwt`` needs a discovery URL and a client or audience, no other mode any."""
+    given = [
+        key
+        for key, value in (
+            ("jwtDiscoveryUrl", discovery_url),
+            ("jwtAllowedClients", allowed_clients),
+            ("jwtAllowedAudience", allowed_audience),
+        )
+        if value
+    ]
+    if mode != AUTH_JWT:
+        if not given:
+            return None
+        return (
+            f"{', '.join(given)} {'applies' if len(given) == 1 else 'apply'} to auth=jwt only, and auth is {mode!r}. "
+            f"Fix: add `-c auth=jwt`, or drop {', '.join(given)}."
+        )
+    if discovery_url is None:
+        return (
+            "auth=jwt needs the provider's discovery URL. Fix: `-c jwtDiscoveryUrl=https://<your provider>/"
+            ".well-known/openid-configuration`."
+        )
+    if not allowed_clients and not allowed_audience:
+        return (
+            "auth=jwt needs the app clients (or audiences) whose tokens the runtime takes, or any token of the "
+            "provider would do. Fix: `-c jwtAllowedClients=<app client id>[,<another>]` and/or "
+            "`-c jwtAllowedAudience=<audience>[,<another>]`."
+        )
+    return None

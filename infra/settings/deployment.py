@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from contract.agentcore import SESSION_LIFECYCLE_SECONDS
+from contract.auth import AUTH_IAM, AUTH_JWT
 from contract.deployment import (
     DEFAULT_MODEL_ID,
     DEFAULT_STACK_NAME,
@@ -24,10 +25,12 @@ from contract.deployment import (
 )
 from contract.endpoints import CONTEXT_KEY as ENDPOINTS_CONTEXT_KEY
 from contract.metrics import DEFAULT_METRICS_NAMESPACE, METRICS_NAMESPACE_ENV, RUNTIME_NAME_ENV
+from infra.auth.authorizer import JwtAuthorizer
 from infra.settings import checks
 from infra.settings.setting import (
     ConfigurationError,
     Setting,
+    comma_separated,
     days,
     endpoint_versions,
     flag,
@@ -63,6 +66,18 @@ def session_seconds(context_key: str, doc: str, *, default: int) -> Any:
         check=checks.session_seconds(context_key),
         form="{} to {:,}".format(*SESSION_LIFECYCLE_SECONDS),
         default_doc=f"AgentCore's: {default:,}",
+    )
+
+
+def _names(context_key: str, doc: str) -> Any:
+    """A setting that is a list of names, written comma-separated (or as a list in cdk.json); none by default."""
+    return setting(
+        default_factory=tuple,
+        context_key=context_key,
+        doc=doc,
+        parse=comma_separated,
+        form="comma-separated",
+        default_doc="none",
     )
 
 
@@ -269,6 +284,27 @@ class DeploymentSettings:
         form="`V1`/`V2`",
         default_doc="not set: AgentCore's default, V1",
     )
+    auth: str = setting(
+        AUTH_IAM,
+        context_key="auth",
+        doc="Who may invoke the runtime: `iam` (AWS credentials, SigV4), `cognito` (users of a user pool the stack "
+        "creates) or `jwt` (users of your OpenID Connect provider)",
+        check=checks.auth,
+    )
+    jwt_discovery_url: str | None = setting(
+        None,
+        context_key="jwtDiscoveryUrl",
+        doc="With `auth=jwt`: the provider's discovery URL, `https://…/.well-known/openid-configuration`",
+        check=checks.jwt_discovery_url,
+        default_doc="none",
+    )
+    jwt_allowed_clients: tuple[str, ...] = _names(
+        "jwtAllowedClients", "With `auth=jwt`: app client ids whose tokens are taken (the token's `client_id`)"
+    )
+    jwt_allowed_audience: tuple[str, ...] = _names(
+        "jwtAllowedAudience",
+        "With `auth=jwt`: audiences whose tokens are taken (the token's `aud`); this and/or the clients",
+    )
 
     def __post_init__(self) -> None:
         """Refuse at synth time what the service would refuse minutes into a deployment.
@@ -280,9 +316,11 @@ class DeploymentSettings:
             problem = entry.check(getattr(self, name)) if entry.check else None
             if problem:
                 raise ConfigurationError(problem)
-        problem = checks.network(
-            self.vpc_subnets, self.vpc_security_groups, self.vpc_id, self.vpc_endpoints
-        ) or checks.session_lifecycle(self.idle_session_timeout, self.max_session_lifetime)
+        problem = (
+            checks.network(self.vpc_subnets, self.vpc_security_groups, self.vpc_id, self.vpc_endpoints)
+            or checks.session_lifecycle(self.idle_session_timeout, self.max_session_lifetime)
+            or checks.authorizer(self.auth, self.jwt_discovery_url, self.jwt_allowed_clients, self.jwt_allowed_audience)
+        )
         if problem:
             raise ConfigurationError(problem)
 
@@ -312,6 +350,12 @@ class DeploymentSettings:
             if value is not None:
                 values[name] = entry.parse(entry.context_key, value)
         return cls(**values)
+
+    def jwt_authorizer(self) -> JwtAuthorizer | None:
+        """The authorizer ``auth=jwt`` names (a Cognito pool's is made by the stack); None in the other modes."""
+        if self.auth != AUTH_JWT or self.jwt_discovery_url is None:
+            return None
+        return JwtAuthorizer(self.jwt_discovery_url, self.jwt_allowed_clients, self.jwt_allowed_audience)
 
     def container_environment(self) -> dict[str, str]:
         """The agent's environment variables that follow from these settings, deployed or local alike.

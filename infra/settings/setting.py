@@ -54,6 +54,12 @@ def whole_number(_context_key: str, value: object) -> int | object:
         return value
 
 
+def comma_separated(_context_key: str, value: object) -> tuple[str, ...]:
+    """``a,b`` (or, from cdk.json, a list) as its items, stripped, empty ones dropped."""
+    items = value if isinstance(value, list) else str(value).split(",")
+    return tuple(str(item).strip() for item in items if str(item).strip())
+
+
 def flag(context_key: str, value: object) -> bool:
     """``true``/``false`` (or ``1``/``0``, ``yes``/``no``, ``on``/``off``)."""
     answer = str(value).strip().lower()

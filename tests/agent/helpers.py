@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import AsyncGenerator, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -171,3 +172,20 @@ class RecordingModel(ScriptedModel):
         self.system_prompts.append(system_prompt)
         async for event in super().stream(messages, tool_specs, system_prompt, **kwargs):
             yield event
+
+
+class Stdout:
+    """The record lines the server emitted; each is written when its request is over, so wait for them."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def records(self, count: int = 1, timeout: float = 10.0) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while len(self.lines) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return [json.loads(line) for line in self.lines]
+
+    def record(self) -> dict:
+        [found] = self.records(1)
+        return found

@@ -92,3 +92,58 @@ def test_settings__read_the_limits_on_tools_and_connections():
 def test_settings__reject_an_unusable_limit_naming_the_variable(name, value, message):
     with pytest.raises(ConfigurationError, match=re.escape(message)):
         AgentSettings.from_env({name: value})
+
+
+DISCOVERY = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC/.well-known/openid-configuration"
+
+
+def test_auth__unset_takes_requests_without_a_token():
+    assert AgentSettings.from_env({}).auth is None
+
+
+def test_auth__the_discovery_url_and_comma_separated_lists_come_from_the_environment():
+    auth = AgentSettings.from_env(
+        {
+            "AUTH_DISCOVERY_URL": DISCOVERY,
+            "AUTH_ALLOWED_CLIENTS": "client-a, client-b,",
+            "AUTH_ALLOWED_AUDIENCES": "https://agent.example.com",
+        }
+    ).auth
+
+    assert (auth.discovery_url, auth.allowed_clients, auth.allowed_audiences) == (
+        DISCOVERY,
+        ("client-a", "client-b"),
+        ("https://agent.example.com",),
+    )
+
+
+def test_auth__plain_http_is_taken_for_a_provider_on_this_machine_only():
+    local = "http://127.0.0.1:9000/.well-known/openid-configuration"
+
+    assert (
+        AgentSettings.from_env({"AUTH_DISCOVERY_URL": local, "AUTH_ALLOWED_CLIENTS": "c"}).auth.discovery_url == local
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {
+                "AUTH_DISCOVERY_URL": "http://idp.example.com/.well-known/openid-configuration",
+                "AUTH_ALLOWED_CLIENTS": "c",
+            },
+            "AUTH_DISCOVERY_URL: 'http://idp.example.com/.well-known/openid-configuration' is not an https",
+        ),
+        (
+            {"AUTH_DISCOVERY_URL": "https://idp.example.com/oauth2", "AUTH_ALLOWED_CLIENTS": "c"},
+            "is not a discovery URL: it ends in /.well-known/openid-configuration",
+        ),
+        ({"AUTH_DISCOVERY_URL": DISCOVERY}, "neither AUTH_ALLOWED_CLIENTS nor AUTH_ALLOWED_AUDIENCES is"),
+        ({"AUTH_ALLOWED_CLIENTS": "c"}, "AUTH_ALLOWED_CLIENTS is set but AUTH_DISCOVERY_URL is not"),
+    ],
+    ids=["http elsewhere", "not a discovery URL", "no client nor audience", "clients without a provider"],
+)
+def test_auth__a_setting_that_cannot_work_stops_the_agent_naming_the_variable(env, message):
+    with pytest.raises(ConfigurationError, match=re.escape(message)):
+        AgentSettings.from_env(env)

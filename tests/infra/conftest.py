@@ -171,6 +171,27 @@ def synthesized_vpc_own_groups(tmp_path_factory):
     return synthesized_once(tmp_path_factory, "vpc", **VPC_OWN_GROUPS)
 
 
+JWT_SETTINGS = {
+    "auth": "jwt",
+    "jwt_discovery_url": "https://login.example.com/oauth2/default/.well-known/openid-configuration",
+    "jwt_allowed_clients": ("0oa1b2c3d4e5",),
+    "jwt_allowed_audience": ("api://agent",),
+}
+"""A deployment whose users sign in to their own OpenID Connect provider (``auth=jwt``)."""
+
+
+@pytest.fixture(scope="session")
+def synthesized_cognito(tmp_path_factory):
+    """The stack whose users sign in to a Cognito user pool it creates (``auth=cognito``)."""
+    return synthesized_once(tmp_path_factory, "cognito", auth="cognito")
+
+
+@pytest.fixture(scope="session")
+def synthesized_jwt(tmp_path_factory):
+    """The stack whose users sign in to another provider (``auth=jwt``)."""
+    return synthesized_once(tmp_path_factory, "jwt", **JWT_SETTINGS)
+
+
 @pytest.fixture(scope="session")
 def template(synthesized):
     from aws_cdk.assertions import Template

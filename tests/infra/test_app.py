@@ -107,3 +107,21 @@ def test_cdk_json__app_in_a_clone_without_venv_says_in_one_line_to_run_make_inst
 
     assert result.returncode != 0
     assert result.stderr == "cdk: the CDK app runs in .venv, which does not exist yet: run make install first\n"
+
+
+def test_app__auth_jwt_without_its_provider_stops_synth_in_one_line_naming_the_setting(tmp_path):
+    env = {
+        **offline_env(tmp_path),
+        **CLI,
+        CDK_CLI_MARKER: str(tmp_path / "cdk.out"),
+        "CDK_CONTEXT_JSON": json.dumps({"aws:cdk:bundling-stacks": [], "auth": "jwt"}),
+    }
+
+    result = subprocess.run(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: auth=jwt needs the provider's discovery URL. Fix: `-c jwtDiscoveryUrl=")
+    assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "cdk.out" / "manifest.json").exists()

@@ -1,5 +1,6 @@
 """cdk-nag (AwsSolutions) and cfn-lint on the synthesized templates: both image build modes, without memory, with
-secrets, in a VPC (own security groups, or the stack's with endpoints), with every production control."""
+secrets, in a VPC (own security groups, or the stack's with endpoints), with every production control, and with
+users signed in to Cognito or to another provider."""
 
 import json
 import re
@@ -12,7 +13,7 @@ import pytest
 from aws_cdk import aws_iam as iam
 from cdk_nag import AwsSolutionsChecks
 
-from tests.infra.conftest import PRODUCTION, VPC_OWN_GROUPS, build_app
+from tests.infra.conftest import JWT_SETTINGS, PRODUCTION, VPC_OWN_GROUPS, build_app
 
 MODES = ["remote", "local"]
 SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shared/db-password-AbCdEf"
@@ -25,6 +26,8 @@ DEPLOYMENTS = {
     "alarms to an address": {"alarm_email": "ops@example.com"},
     "vpc, own security groups": VPC_OWN_GROUPS,
     "every production control": {**PRODUCTION, "secrets": {"DB": SECRET_ARN}},
+    "cognito users": {"auth": "cognito"},
+    "jwt users": JWT_SETTINGS,
 }
 
 
@@ -49,9 +52,11 @@ def test_cdk_nag__does_report_an_unacknowledged_wildcard(tmp_path):
         app.synth()
 
 
-@pytest.mark.parametrize("image_build", MODES)
-def test_cdk_nag__every_acknowledgment_is_one_finding_with_a_reason(tmp_path, image_build):
-    app, stack = build_app(str(tmp_path), bundle=False, image_build=image_build)
+@pytest.mark.parametrize(
+    "settings", [*({"image_build": mode} for mode in MODES), {"auth": "cognito"}], ids=[*MODES, "cognito"]
+)
+def test_cdk_nag__every_acknowledgment_is_one_finding_with_a_reason(tmp_path, settings):
+    app, stack = build_app(str(tmp_path), bundle=False, **settings)
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     app.synth()
 
@@ -63,8 +68,9 @@ def test_cdk_nag__every_acknowledgment_is_one_finding_with_a_reason(tmp_path, im
         for rule, reason in entry.data.items()
     }
     # Each IAM5 acknowledgment names one resource. The others: SF2 (no X-Ray option on the Provider's state machine),
-    # and for the remote build CB3 (privileged Docker build), CB4 (no artifacts to encrypt), L1 (the library's runtime).
-    narrow = re.compile(r"Annotation::AwsSolutions-(IAM5\[Resource::[^\]]+\]|SF2|CB3|CB4|L1)")
+    # for the remote build CB3 (privileged Docker build), CB4 (no artifacts to encrypt), L1 (the library's runtime),
+    # and for Cognito COG8 (the Essentials plan, not Plus).
+    narrow = re.compile(r"Annotation::AwsSolutions-(IAM5\[Resource::[^\]]+\]|SF2|CB3|CB4|L1|COG8)")
 
     assert acknowledged
     assert [rule for rule in acknowledged if not narrow.fullmatch(rule)] == []
@@ -79,6 +85,8 @@ def test_cdk_nag__every_acknowledgment_is_one_finding_with_a_reason(tmp_path, im
         "synthesized_without_memory",
         "synthesized_vpc_own_groups",
         "synthesized_production",
+        "synthesized_cognito",
+        "synthesized_jwt",
     ],
 )
 def test_cfn_lint__synthesized_template_has_no_error(synthesized_stack, request):

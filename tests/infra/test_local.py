@@ -18,7 +18,7 @@ from fakes.live_server import free_port
 from infra import local
 from infra.preflight import NO_CREDENTIALS, NO_REGION
 from infra.runtime.handler import properties as p
-from tests.infra.conftest import REGION, build_app, offline_env
+from tests.infra.conftest import JWT_SETTINGS, REGION, build_app, offline_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,6 +77,30 @@ def test_main__the_local_agent_gets_every_variable_the_deployed_runtime_gets(lau
 
     local_only = {name: became.env.get(name) for name in deployed if name != MEMORY_ID_ENV}
     assert local_only == {name: value for name, value in deployed.items() if name != MEMORY_ID_ENV}
+
+
+def test_main__with_auth_jwt_the_local_agent_takes_the_tokens_the_deployed_runtime_takes(launch, monkeypatch, tmp_path):
+    monkeypatch.setenv("AWS_REGION", REGION)
+    _, stack = build_app(str(tmp_path), bundle=False, **JWT_SETTINGS)
+    (runtime,) = Template.from_stack(stack).find_resources(p.RESOURCE_TYPE).values()
+    deployed = runtime["Properties"][p.ENVIRONMENT_VARIABLES]
+    args = ["-c", "auth=jwt", "-c", f"jwtDiscoveryUrl={JWT_SETTINGS['jwt_discovery_url']}"]
+    args += ["-c", "jwtAllowedClients=0oa1b2c3d4e5", "-c", "jwtAllowedAudience=api://agent"]
+
+    _, became, _ = launch(*args)
+
+    auth = {name: value for name, value in deployed.items() if name.startswith("AUTH_")}
+    assert len(auth) == 3
+    assert {name: became.env[name] for name in auth} == auth
+
+
+def test_main__with_auth_cognito_says_the_local_agent_asks_for_no_token_and_how_to_make_it(launch, monkeypatch):
+    monkeypatch.setenv("AWS_REGION", REGION)
+
+    _, became, err = launch("-c", "auth=cognito")
+
+    assert "AUTH_DISCOVERY_URL" not in became.env
+    assert f"local: warning: {local.COGNITO_LOCALLY}" in err.splitlines()
 
 
 def test_main__warns_before_starting_when_no_credentials_or_region_can_be_found(launch):

@@ -254,3 +254,78 @@ def test_model_providers__are_every_provider_of_aws_cdk_libs_model_list():
     }
 
     assert known == MODEL_PROVIDERS
+
+
+OKTA = "https://login.example.com/oauth2/default/.well-known/openid-configuration"
+
+
+@pytest.mark.parametrize(
+    ("args", "environ", "expected"),
+    [
+        ([], {}, {"auth": "iam", "jwt_discovery_url": None, "jwt_allowed_clients": ()}),
+        (["-c", "auth=cognito"], {}, {"auth": "cognito"}),
+        ([], {"AGENTCORE_AUTH": "cognito"}, {"auth": "cognito"}),
+        (
+            ["-c", "auth=jwt", "-c", f"jwtDiscoveryUrl={OKTA}", "-c", "jwtAllowedClients=web, cli,"],
+            {},
+            {"auth": "jwt", "jwt_discovery_url": OKTA, "jwt_allowed_clients": ("web", "cli")},
+        ),
+        (
+            [],
+            {
+                "AGENTCORE_AUTH": "jwt",
+                "AGENTCORE_JWT_DISCOVERY_URL": OKTA,
+                "AGENTCORE_JWT_ALLOWED_AUDIENCE": "api://agent",
+            },
+            {"auth": "jwt", "jwt_allowed_audience": ("api://agent",), "jwt_allowed_clients": ()},
+        ),
+    ],
+    ids=["iam by default", "cognito -c", "cognito env", "jwt -c", "jwt env"],
+)
+def test_load__reads_the_auth_settings_from_the_context_or_their_variables(args, environ, expected):
+    settings = DeploymentSettings.load(CommandLineContext(args), environ)
+
+    assert {name: getattr(settings, name) for name in expected} == expected
+
+
+def test_load__jwt_clients_may_be_a_list_in_cdk_json():
+    settings = DeploymentSettings.load(CdkJson(auth="jwt", jwtDiscoveryUrl=OKTA, jwtAllowedClients=["web", "cli"]), {})
+
+    assert settings.jwt_allowed_clients == ("web", "cli")
+
+
+@pytest.mark.parametrize(
+    ("context", "fix"),
+    [
+        ({"auth": "oauth"}, r"auth 'oauth' is unknown\. Fix: `-c auth=iam`.*`-c auth=cognito`.*`-c auth=jwt`"),
+        ({"auth": "jwt", "jwtAllowedClients": "web"}, r"auth=jwt needs .*discovery URL\. Fix: `-c jwtDiscoveryUrl="),
+        ({"auth": "jwt", "jwtDiscoveryUrl": OKTA}, r"Fix: `-c jwtAllowedClients=<app client id>.*jwtAllowedAudience"),
+        (
+            {"auth": "jwt", "jwtDiscoveryUrl": OKTA.replace("https", "http"), "jwtAllowedClients": "web"},
+            r"jwtDiscoveryUrl: .* is not an https URL\. Fix:",
+        ),
+        (
+            {"auth": "jwt", "jwtDiscoveryUrl": "https://login.example.com/oauth2", "jwtAllowedClients": "web"},
+            r"is not a discovery URL.*Fix: `-c jwtDiscoveryUrl=https://",
+        ),
+        (
+            {"auth": "jwt", "jwtDiscoveryUrl": "http://127.0.0.1:9000/.well-known/openid-configuration"},
+            r"is not an https URL",
+        ),
+        ({"auth": "cognito", "jwtAllowedClients": "web"}, r"jwtAllowedClients applies to auth=jwt only.*auth=jwt"),
+        ({"jwtDiscoveryUrl": OKTA}, r"jwtDiscoveryUrl applies to auth=jwt only, and auth is 'iam'"),
+    ],
+    ids=[
+        "unknown mode",
+        "no discovery URL",
+        "neither clients nor audience",
+        "plain http",
+        "not a discovery URL",
+        "loopback is not for AgentCore",
+        "jwt settings with cognito",
+        "jwt settings with iam",
+    ],
+)
+def test_load__an_auth_setting_that_cannot_work_stops_synth_with_the_fix(context, fix):
+    with pytest.raises(ConfigurationError, match=fix):
+        DeploymentSettings.load(CdkJson(**context), {})

@@ -27,6 +27,7 @@ import asyncio
 import ctypes
 import gc
 import json
+import logging
 import math
 import os
 import resource
@@ -118,6 +119,14 @@ def _reply(tool: Any, runner: asyncio.Runner, memory_error: Callable[[], bool], 
     return {"status": result.get("status", "error"), "content": content}
 
 
+class _NotTheDeprecationNotice(logging.Filter):
+    """Drops ``strands_tools.calculator``'s import-time deprecation notice; passes everything else it logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep every record but the notice."""
+        return not str(record.msg).startswith("DEPRECATION WARNING")
+
+
 def _write(out: IO[bytes], value: dict[str, Any]) -> None:
     out.write(json.dumps(value, ensure_ascii=False).encode() + b"\n")
     out.flush()
@@ -132,6 +141,9 @@ def main(argv: list[str]) -> None:
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # what the tool prints goes to stderr, never into the replies
     log_format.configure(os.environ.get("LOG_LEVEL", "INFO"))
+    # The tool logs its deprecation notice on every import, so once per worker started or replaced; the pin is
+    # deliberate (docs/tools.md says why), and a runtime's logs need it no more than once per image.
+    logging.getLogger("strands_tools.calculator").addFilter(_NotTheDeprecationNotice())
     gc.disable()  # the import and the warm-up create objects that live as long as the process: nothing to collect
 
     import strands_tools.calculator as module

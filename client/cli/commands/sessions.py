@@ -14,8 +14,8 @@ from client.aws import boto_session, make_client
 from client.cli import options, validators
 from client.cli.command import Command
 from client.cli.exit_codes import EXIT_OK
-from client.errors import ConfigurationError
-from client.operations import recent_conversations, stack_name, stack_outputs
+from client.cli.targets import stack_output
+from client.operations import recent_conversations
 from contract.agentcore import DEFAULT_ACTOR_ID
 from contract.deployment import CLI_COMMAND, OUTPUT_MEMORY_ID
 
@@ -48,14 +48,10 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _discover_memory(args: argparse.Namespace, session: boto3.session.Session) -> str:
     """The memory the deployed stack's ``MemoryId`` output names; a stack deployed without memory has none."""
-    name = stack_name(args.stack)
-    outputs = stack_outputs(make_client("cloudformation", region=args.region, session=session), name)
-    if OUTPUT_MEMORY_ID not in outputs:
-        raise ConfigurationError(
-            f"stack {name!r} has no {OUTPUT_MEMORY_ID} output: it was deployed with -c memory=false, so conversations "
-            "live only in each session's process; deploy without it, or pass --memory-id"
-        )
-    return outputs[OUTPUT_MEMORY_ID]
+    why = "it was deployed with -c memory=false, so conversations live only in each session's process; deploy "
+    why += "without it, or pass --memory-id"
+    memory_id, _ = stack_output(args, session, OUTPUT_MEMORY_ID, missing=why)
+    return memory_id
 
 
 COMMAND = Command(

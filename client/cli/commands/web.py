@@ -1,6 +1,8 @@
 """Serve a chat page in the browser that relays each turn to the agent and renders the answer as it streams.
 
-AWS credentials stay in this process; the page only talks to it. Ctrl-C stops it.
+AWS credentials stay in this process; the page only talks to it. For a stack deployed with auth=cognito or
+auth=jwt, the page has Sign in and Sign out: each browser signs its user in, each turn carries that user's token,
+and this process needs no AWS credentials. Ctrl-C stops it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import TextIO
 from client.cli import options
 from client.cli.command import Command
 from client.cli.exit_codes import EXIT_OK
-from client.cli.targets import agent_for
+from client.cli.targets import web_target
 from client.errors import ConfigurationError
 from client.web import DEFAULT_HOST, DEFAULT_PORT
 
@@ -44,8 +46,16 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ImportError as error:
         raise ConfigurationError(f"`web` needs {error.name}, which is not installed: run `make install`") from None
     check_bind(args.host, args.port, allow_remote=args.allow_remote)  # before looking for the runtime
-    agent = agent_for(args, err)
-    serve(agent, host=args.host, port=args.port, err=err, allow_remote=args.allow_remote, allow_hosts=args.allow_host)
+    agent, sign_in = web_target(args, err)
+    serve(
+        agent,
+        host=args.host,
+        port=args.port,
+        err=err,
+        allow_remote=args.allow_remote,
+        allow_hosts=args.allow_host,
+        sign_in=sign_in,
+    )
     return EXIT_OK
 
 
@@ -53,6 +63,13 @@ COMMAND = Command(
     name="web",
     help="a chat page in the browser, relaying to the agent; credentials stay here",
     run=_run,
-    parents=(options.TARGET, options.RUNTIME_ENDPOINT, options.AWS, options.AGENTCORE_ENDPOINT, options.STREAMING),
+    parents=(
+        options.TARGET,
+        options.RUNTIME_ENDPOINT,
+        options.AWS,
+        options.AGENTCORE_ENDPOINT,
+        options.STREAMING,
+        options.SIGN_IN,
+    ),
     arguments=_arguments,
 )

@@ -51,6 +51,7 @@ const TITLES = {
   stream: "The answer broke off",
   bad_request: "Not sent",
   forbidden: "Not allowed",
+  signed_out: "Not signed in",
   unexpected: "Error",
 };
 
@@ -60,6 +61,9 @@ const promptBox = document.getElementById("prompt");
 const sendButton = document.getElementById("send");
 const stopButton = document.getElementById("stop");
 const sessionLine = document.getElementById("session");
+const userLine = document.getElementById("user");
+const signInButton = document.getElementById("sign-in");
+const signOutButton = document.getElementById("sign-out");
 
 let sessionId = null; // the agent's conversation: every turn sends it, "New conversation" forgets it
 let current = null; // the turn that is streaming: { controller }
@@ -278,10 +282,34 @@ document.getElementById("new-conversation").addEventListener("click", () => {
   promptBox.focus();
 });
 
+// With an agent that takes signed-in users' tokens, the relay signs this browser's user in (Sign in goes to the
+// provider and back), keeps their token itself, and sends every turn with it; the page only says who is signed in.
+function showUser(signIn, user) {
+  userLine.hidden = !user;
+  userLine.textContent = user ? `Signed in as ${user}` : "";
+  signInButton.hidden = !signIn || Boolean(user);
+  signOutButton.hidden = !signIn || !user;
+}
+
+signInButton.addEventListener("click", () => window.location.assign("/auth/login"));
+
+signOutButton.addEventListener("click", async () => {
+  current?.controller.abort();
+  const response = await fetch("/auth/logout", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: "{}",
+  });
+  const { signed_out_url: signedOutUrl } = response.ok ? await response.json() : {};
+  if (signedOutUrl) window.location.assign(signedOutUrl); // the provider signs the browser out too, then back here
+  else window.location.reload();
+});
+
 fetch("/api/target")
   .then((response) => response.json())
-  .then(({ kind, target }) => {
+  .then(({ kind, target, sign_in: signIn, user }) => {
     document.getElementById("target").textContent = kind === "local" ? `local agent ${target}` : `AgentCore ${target}`;
+    showUser(signIn, user);
   })
   .catch(() => {
     document.getElementById("target").textContent = "the relay is not answering";

@@ -21,6 +21,8 @@ TAGS = "tags"
 REQUEST_HEADER_CONFIGURATION = "requestHeaderConfiguration"
 PLATFORM_VERSION = "platformVersion"
 HOOKS_CONFIGURATION = "hooksConfiguration"
+AUTHORIZER_CONFIGURATION = "authorizerConfiguration"
+"""Absent for SigV4 (IAM) callers; ``UpdateAgentRuntime`` takes it, so switching modes updates the runtime in place."""
 
 # Request parameters the handler sets itself; a template must not set them.
 CLIENT_TOKEN = "clientToken"

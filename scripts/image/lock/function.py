@@ -97,7 +97,8 @@ def prove_function(venv: Path, work: Path) -> list[str]:
             f"function ({label}): opentelemetry-instrument + Python {facts['python']}: BedrockModel built, "
             f"/ping {facts['ping']}, calculator '2 + 3 * 4' -> {facts['calculator']!r}, "
             f"get_time Asia/Tokyo -> {facts['get_time']!r}, {facts['plugins']} OpenTelemetry plug-ins and "
-            f"{facts['adot_exporters']} ADOT exporter modules import, 0 imports of left-out packages "
+            f"{facts['adot_exporters']} ADOT exporter modules import, bearer tokens {facts['bearer']}, "
+            "0 imports of left-out packages "
             f"({seconds:.1f} s)"
         )
     return lines

@@ -4,8 +4,9 @@ Run in the lock's venv under ``opentelemetry-instrument``, with the repository o
 (``scripts.image.lock.function`` runs it). It builds the production app (the Bedrock model is constructed; no call is
 made), loads every OpenTelemetry plug-in (exporters, propagators, samplers, detectors) and ADOT's AWS exporters, so a
 setting that selects any of them cannot hit a missing module, then serves the app with a scripted model, checks
-``/ping``, and has the agent really call ``calculator`` (in its worker process) and ``get_time``. It prints its
-findings as one JSON object, or exits with ``smoke: <what went wrong>``.
+``/ping``, and has the agent really call ``calculator`` (in its worker process) and ``get_time``; then serves it
+signing users in, and has it verify an RS256 bearer token (and refuse an HS256 one) with the lock's PyJWT and
+cryptography. It prints its findings as one JSON object, or exits with ``smoke: <what went wrong>``.
 """
 
 from __future__ import annotations
@@ -14,14 +15,19 @@ import importlib
 import json
 import re
 import sys
+import urllib.error
 import urllib.request
 from datetime import datetime
 from importlib.metadata import distributions, entry_points
 from pathlib import Path
 from typing import Any
 
+import jwt
+
 from agent.server import create_app
+from agent.settings import AgentSettings, AuthSettings
 from fakes.live_server import serve
+from fakes.oidc_provider import OidcProvider
 from fakes.scripted_model import ScriptedModel, ToolCall
 from fakes.sse import sse_values
 
@@ -90,6 +96,34 @@ def text_of(result: dict[str, Any]) -> str:
     return " ".join(part.get("text", json.dumps(part.get("json"))) for part in result["content"])
 
 
+def bearer_statuses() -> dict[str, int]:
+    """What the agent, signing users in, answers a valid RS256 token and a forged HS256 one."""
+    provider = OidcProvider()
+    user = provider.add_user("smoke")
+    with serve(provider.app) as provider.url:
+        settings = AgentSettings(auth=AuthSettings(provider.discovery_url, ("smoke-client",)))
+        with serve(create_app(model=ScriptedModel([["hello"]], repeat=True), settings=settings)) as url:
+            token = provider.access_token(user, "smoke-client")
+            forged = jwt.encode({"sub": "x"}, "a-secret-of-at-least-32-bytes-long", algorithm="HS256")
+            return {name: invoke_with(url, value) for name, value in (("RS256", token), ("HS256", forged))}
+
+
+def invoke_with(url: str, token: str) -> int:
+    """The status ``POST /invocations`` answers with ``token`` as its bearer token."""
+    request = urllib.request.Request(  # noqa: S310 (local server)
+        f"{url}/invocations",
+        data=b'{"prompt": "hello"}',
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (local server)
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def main() -> None:
     """Build, load, converse, judge what the tools answered, and print the findings."""
     create_app()  # the production path: BedrockModel from the environment, built without a network call
@@ -110,6 +144,8 @@ def main() -> None:
     require(offset is not None and offset.total_seconds() == 9 * 3600, f"get_time gave offset {offset}")
     require(any(event.get("type") == "done" for event in events), f"no done event in {events}")
     require("all done" in "".join(e.get("text", "") for e in events if e.get("type") == "text"), "final text missing")
+    statuses = bearer_statuses()
+    require(statuses == {"RS256": 200, "HS256": 401}, f"bearer tokens answered {statuses}")
     facts = {
         "python": sys.version.split()[0],
         "ping": ping["status"],
@@ -117,6 +153,7 @@ def main() -> None:
         "get_time": clock,
         "plugins": plugins,
         "adot_exporters": adot,
+        "bearer": ", ".join(f"{name} {status}" for name, status in statuses.items()),
     }
     print(json.dumps(facts))
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 
 import httpx
 import pytest
@@ -13,30 +12,13 @@ from agent.observability import invocation_log
 from contract.agentcore import SESSION_HEADER
 from contract.record import INVOCATION_RECORD, Outcome
 from fakes.scripted_model import Fail, ScriptedModel, ToolCall
-from tests.agent.helpers import SESSION_A, invoke, stream_in_background, stream_values
+from tests.agent.helpers import SESSION_A, Stdout, invoke, stream_in_background, stream_values
 
 SECRET_PROMPT = "my password is hunter2"
 SECRET_ANSWER = "the launch code is 0000"
 
 
 REAL_EMIT = invocation_log.emit  # before the suite's agent_records fixture replaces it
-
-
-class Stdout:
-    """The record lines the server emitted; each is written when its request is over, so wait for them."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-
-    def records(self, count: int = 1, timeout: float = 10.0) -> list[dict]:
-        deadline = time.monotonic() + timeout
-        while len(self.lines) < count and time.monotonic() < deadline:
-            time.sleep(0.01)
-        return [json.loads(line) for line in self.lines]
-
-    def record(self) -> dict:
-        [found] = self.records(1)
-        return found
 
 
 @pytest.fixture

@@ -55,3 +55,19 @@ def test_cli_web__a_port_already_taken_is_one_error_line(capsys):
     assert code == 3
     assert err.startswith(f"error: cannot listen on 127.0.0.1:{port}: Address already in use; pass another --port")
     assert err.count("\n") == 1
+
+
+def test_cli_web__signed_in_users_sign_in_on_this_machine_only(capsys, deployment):
+    code = cli.main(["web", "--host", "0.0.0.0", "--allow-remote", "--port", str(free_port())])
+
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "users sign in on this machine only, since the provider sends their browser back to http://localhost:" in err
+    assert err.count("\n") == 1
+
+
+def test_cli_web__discovery_url_without_client_id_is_a_usage_error(capsys, oidc):
+    code = cli.main(["web", "--url", "http://127.0.0.1:8080", "--discovery-url", oidc.discovery_url])
+
+    assert code == 2
+    assert "--discovery-url and --client-id go together" in capsys.readouterr().err

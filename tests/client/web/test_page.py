@@ -9,47 +9,13 @@ from __future__ import annotations
 import time
 
 import pytest
-from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.ui import WebDriverWait
 
 from client import LocalAgent, Runtime
 from client.web.access import COOKIE_PREFIX, Access
 from fakes.dataplane import Reject
 from fakes.scripted_model import Fail, ScriptedModel, ToolCall
-
-WAIT_SECONDS = 15
-
-
-class ChatPage:
-    """The page as a person uses it: type, send, watch, stop."""
-
-    def __init__(self, driver: webdriver.Chrome, url: str) -> None:
-        self.driver = driver
-        driver.get(url)
-        self.wait_for(lambda: driver.find_element(By.ID, "send").is_enabled(), "the page to load")
-
-    def ask(self, prompt: str) -> WebElement:
-        """Send a prompt; return its answer element."""
-        before = len(self.answers())
-        box = self.driver.find_element(By.ID, "prompt")
-        box.send_keys(prompt)
-        self.driver.find_element(By.ID, "send").click()
-        self.wait_for(lambda: len(self.answers()) > before, "the answer to start")
-        return self.answers()[-1]
-
-    def answers(self) -> list[WebElement]:
-        return self.driver.find_elements(By.CSS_SELECTOR, "#transcript .answer")
-
-    def wait_for(self, condition, what: str):
-        return WebDriverWait(self.driver, WAIT_SECONDS, poll_frequency=0.02).until(
-            lambda _: condition(), message=f"waited {WAIT_SECONDS} s for {what}"
-        )
-
-    def wait_until_finished(self, answer: WebElement) -> str:
-        self.wait_for(lambda: answer.get_attribute("data-state") != "streaming", "the answer to finish")
-        return answer.get_attribute("data-state")
+from tests.client.web.helpers import ChatPage
 
 
 def deltas(count: int, word: str = "word") -> list[str]:

@@ -104,6 +104,10 @@ def test_grant_invoke__allows_invoking_the_runtime_and_its_endpoints(tmp_path):
         ),
         ({"model_id": "usa.anthropic.claude-3"}, "model id 'usa.anthropic.claude-3' is neither.*pass another model_id"),
         ({"environment": {"MODEL_ID": "x"}}, r"environment must not set \['MODEL_ID'\]"),
+        (
+            {"environment": {"AUTH_DISCOVERY_URL": "https://idp.example/.well-known/openid-configuration"}},
+            r"environment must not set \['AUTH_DISCOVERY_URL'\]: pass authorizer",
+        ),
         ({"idle_session_timeout": cdk.Duration.seconds(30)}, "idleRuntimeSessionTimeout must be between 60 and 28800"),
         (
             {"idle_session_timeout": cdk.Duration.hours(2), "max_lifetime": cdk.Duration.hours(1)},
@@ -118,6 +122,7 @@ def test_grant_invoke__allows_invoking_the_runtime_and_its_endpoints(tmp_path):
         "runtime name",
         "model id",
         "reserved variable",
+        "authorizer variable",
         "lifecycle bound",
         "idle over lifetime",
         "no subnet",

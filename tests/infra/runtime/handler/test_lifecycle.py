@@ -106,6 +106,62 @@ def test_update__of_a_runtime_deleted_behind_our_back_creates_it_again(plane, st
     assert stack.physical_id == plane.by_name()[NAME].runtime_id
 
 
+# ---- the auth mode: authorizerConfiguration is updated in place --------------------------------------------------
+
+COGNITO_DISCOVERY = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI/.well-known/openid-configuration"
+
+
+def signed_in(properties, discovery=COGNITO_DISCOVERY, clients=("app-client-1",)):
+    """The runtime's properties with a JWT authorizer, as the construct writes them for ``auth=cognito``/``jwt``."""
+    return {
+        **properties,
+        p.AUTHORIZER_CONFIGURATION: {"customJWTAuthorizer": {"discoveryUrl": discovery, "allowedClients": clients}},
+        p.REQUEST_HEADER_CONFIGURATION: {"requestHeaderAllowlist": ["Authorization"]},
+    }
+
+
+def test_auth__iam_to_cognito_to_iam_updates_one_runtime_in_place_and_ends_without_an_authorizer(plane, stack):
+    stack.create(props())
+    runtime_id = stack.physical_id
+
+    to_cognito = stack.update(signed_in(props()))
+    with_authorizer = copy.deepcopy(plane.by_name()[NAME].configuration)
+    back_to_iam = stack.update(props())
+
+    runtime = plane.by_name()[NAME]
+    assert (to_cognito, back_to_iam) == ("UPDATE_COMPLETE", "UPDATE_COMPLETE")
+    assert list(plane.by_name()) == [NAME]
+    assert (runtime.runtime_id, runtime.version, runtime.status) == (runtime_id, 3, "READY")
+    assert with_authorizer[p.AUTHORIZER_CONFIGURATION]["customJWTAuthorizer"]["allowedClients"] == ["app-client-1"]
+    assert p.AUTHORIZER_CONFIGURATION not in runtime.configuration
+    assert p.REQUEST_HEADER_CONFIGURATION not in runtime.configuration
+
+
+def test_auth__cognito_to_another_provider_replaces_the_authorizer_whole(plane, stack):
+    stack.create(signed_in(props()))
+
+    status = stack.update(signed_in(props(), "https://login.example.com/.well-known/openid-configuration", ("a", "b")))
+
+    authorizer = plane.by_name()[NAME].configuration[p.AUTHORIZER_CONFIGURATION]["customJWTAuthorizer"]
+    assert status == "UPDATE_COMPLETE"
+    assert authorizer == {
+        "discoveryUrl": "https://login.example.com/.well-known/openid-configuration",
+        "allowedClients": ["a", "b"],
+    }
+
+
+def test_auth__a_failed_switch_to_cognito_rolls_back_to_iam(plane, stack):
+    stack.create(props())
+    plane.next_change_settles_as("UPDATE_FAILED", "discovery URL could not be fetched")
+
+    status = stack.update(signed_in(props()))
+
+    runtime = plane.by_name()[NAME]
+    assert status == "UPDATE_ROLLBACK_COMPLETE"
+    assert runtime.status == "READY"
+    assert p.AUTHORIZER_CONFIGURATION not in runtime.configuration
+
+
 # ---- tags: create-only in the service model, changed in place --------------------------------------------------
 
 

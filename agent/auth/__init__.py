@@ -1,0 +1,11 @@
+"""Signed-in users: the bearer JWT every ``POST /invocations`` carries when the deployment signs users in.
+
+AgentCore checks the token before the request reaches the container; the agent checks it again, as defence in depth
+(a runtime whose authorizer was switched off, a local run, a header allowlist that lets another header through), and
+takes the conversation's owner from it alone.
+
+- ``issuer``: the provider's discovery document and signing keys (JWKS), fetched once and kept, fetched again once
+  for a key it does not know.
+- ``tokens``: one token verified: signature, algorithm, issuer, lifetime, client or audience; a ``VerifiedUser``.
+- ``guard``: the ASGI middleware that refuses a request without a valid token before its body is read.
+"""
