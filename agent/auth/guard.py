@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.auth.issuer import IssuerUnavailable
 from agent.auth.tokens import TokenRefused, TokenVerifier, VerifiedUser
-from agent.http.request_guard import is_invocation
+from agent.http.invocation_middleware import InvocationMiddleware
 from agent.observability.recorder import RECORDER_KEY, InvocationRecorder
 from contract.agentcore import ACTOR_HEADER
 from contract.auth import AUTHORIZATION_HEADER, BEARER
@@ -45,18 +45,15 @@ NEW_TOKEN_HINT = (
 )
 
 
-class BearerAuth:
+class BearerAuth(InvocationMiddleware):
     """Admit a ``POST /invocations`` only with a token ``verifier`` accepts; pass every other request through."""
 
     def __init__(self, app: ASGIApp, verifier: TokenVerifier) -> None:
-        self.app = app
+        super().__init__(app)
         self.verifier = verifier
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def invocation(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Verify the token, then hand the request on with the user in its ``state``; or refuse it."""
-        if not is_invocation(scope):
-            await self.app(scope, receive, send)
-            return
         state = scope.setdefault("state", {})
         recorder = state.get(RECORDER_KEY)
         headers = Headers(scope=scope)

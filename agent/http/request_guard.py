@@ -13,31 +13,24 @@ import asyncio
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from agent.http.invocation_middleware import InvocationMiddleware
 from agent.http.payload import BadRequest, decode_body
-
-
-def is_invocation(scope: Scope) -> bool:
-    """Whether an ASGI scope is ``POST /invocations``, the one request the agent's middlewares look at."""
-    return scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/invocations"
 
 
 class _Disconnected(Exception):
     """The client went away before its body arrived: there is no one to answer."""
 
 
-class RequestGuard:
+class RequestGuard(InvocationMiddleware):
     """Validate ``POST /invocations`` bodies as JSON within ``max_bytes`` and ``timeout``; pass everything else."""
 
     def __init__(self, app: ASGIApp, max_bytes: int, timeout: float) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
         self.timeout = timeout
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def invocation(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Read the whole body (it is small by construction), check it, and replay it downstream."""
-        if not is_invocation(scope):
-            await self.app(scope, receive, send)
-            return
         try:
             # A deadline for the whole body, not per chunk: a client dripping one byte at a time must not hold
             # a connection (and the server's memory) open for ever. No session is acquired before this returns.

@@ -20,7 +20,7 @@ import sys
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from agent.http.request_guard import is_invocation
+from agent.http.invocation_middleware import InvocationMiddleware
 from agent.observability.metrics import EmbeddedMetrics
 from agent.observability.recorder import RECORDER_KEY, InvocationRecorder
 from contract.agentcore import SESSION_HEADER
@@ -38,18 +38,15 @@ def emit(line: str) -> None:
     print(line, file=sys.stdout, flush=True)
 
 
-class InvocationLog:
+class InvocationLog(InvocationMiddleware):
     """ASGI middleware that prints one record per ``POST /invocations``, whatever the handler or the client did."""
 
     def __init__(self, app: ASGIApp, *, metrics: EmbeddedMetrics) -> None:
-        self.app = app
+        super().__init__(app)
         self.metrics = metrics
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def invocation(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Record the request while passing every message through unchanged."""
-        if not is_invocation(scope):
-            await self.app(scope, receive, send)
-            return
         recorder = InvocationRecorder(session_id=_header(scope, SESSION_HEADER))
         scope.setdefault("state", {})[RECORDER_KEY] = recorder
         refusal = bytearray()
