@@ -76,20 +76,20 @@ def runtime_name_problem(name: str) -> str | None:
 
     Returning the reason instead of raising lets the CDK app and the CLI each phrase the fix in their own terms.
     """
-    if RUNTIME_NAME_PATTERN.fullmatch(name):
-        return None
-    return (
-        f"runtime name {name!r} is not accepted by AgentCore: it must start with a letter and contain only "
-        "letters, digits and underscores (no hyphens), at most 48 characters"
-    )
+    return _name_problem("runtime name", name, RUNTIME_NAME_PATTERN)
 
 
 def endpoint_name_problem(name: str) -> str | None:
     """Say what is wrong with the name of a runtime endpoint to create or call, or return None when it is one."""
-    if ENDPOINT_NAME_PATTERN.fullmatch(name):
+    return _name_problem("endpoint name", name, ENDPOINT_NAME_PATTERN)
+
+
+def _name_problem(what: str, name: str, pattern: re.Pattern[str]) -> str | None:
+    """The one wording for AgentCore's names: runtime and endpoint names follow the same rule."""
+    if pattern.fullmatch(name):
         return None
     return (
-        f"endpoint name {name!r} is not accepted by AgentCore: it must start with a letter and contain only "
+        f"{what} {name!r} is not accepted by AgentCore: it must start with a letter and contain only "
         "letters, digits and underscores (no hyphens), at most 48 characters"
     )
 
