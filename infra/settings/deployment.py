@@ -28,13 +28,13 @@ from contract.metrics import DEFAULT_METRICS_NAMESPACE, METRICS_NAMESPACE_ENV, R
 from infra.auth.authorizer import JwtAuthorizer
 from infra.settings import checks
 from infra.settings.setting import (
+    Check,
     ConfigurationError,
     Setting,
     comma_separated,
     days,
     endpoint_versions,
     flag,
-    id_list,
     json_object,
     number,
     setting,
@@ -69,14 +69,33 @@ def session_seconds(context_key: str, doc: str, *, default: int) -> Any:
     )
 
 
-def _names(context_key: str, doc: str) -> Any:
-    """A setting that is a list of names, written comma-separated (or as a list in cdk.json); none by default."""
+def _names(context_key: str, doc: str, *, check: Check | None = None, default_doc: str = "none") -> Any:
+    """A setting that is a list of names or ids, comma-separated (or a list in cdk.json); empty by default."""
     return setting(
         default_factory=tuple,
         context_key=context_key,
         doc=doc,
         parse=comma_separated,
+        check=check,
         form="comma-separated",
+        default_doc=default_doc,
+    )
+
+
+def _switch(default: bool, context_key: str, doc: str) -> Any:
+    """A setting that turns something on or off."""
+    return setting(default, context_key=context_key, doc=doc, parse=flag, form="`true`/`false`")
+
+
+def _json_object(context_key: str, doc: str, check: Check) -> Any:
+    """A setting that maps names to strings, written as a JSON object; none by default."""
+    return setting(
+        default_factory=dict,
+        context_key=context_key,
+        doc=doc,
+        parse=json_object,
+        check=check,
+        form="JSON object",
         default_doc="none",
     )
 
@@ -113,24 +132,16 @@ class DeploymentSettings:
         check=checks.system_prompt,
         default_doc="the agent's own (`agent/tools/prompt.py`)",
     )
-    environment: Mapping[str, str] = setting(
-        default_factory=dict,
-        context_key="agentEnvironment",
-        doc="More environment variables for the agent (not secret: they are in the template)",
-        parse=json_object,
-        check=checks.environment,
-        form="JSON object",
-        default_doc="none",
+    environment: Mapping[str, str] = _json_object(
+        "agentEnvironment",
+        "More environment variables for the agent (not secret: they are in the template)",
+        checks.environment,
     )
-    secrets: Mapping[str, str] = setting(
-        default_factory=dict,
-        context_key="agentSecrets",
-        doc="Secrets the agent reads at run time: name in the code → Secrets Manager secret name or ARN; the role "
+    secrets: Mapping[str, str] = _json_object(
+        "agentSecrets",
+        "Secrets the agent reads at run time: name in the code → Secrets Manager secret name or ARN; the role "
         "may read only these",
-        parse=json_object,
-        check=checks.secrets,
-        form="JSON object",
-        default_doc="none",
+        checks.secrets,
     )
     region: str | None = setting(
         None,
@@ -153,12 +164,10 @@ class DeploymentSettings:
         parse=whole_number,
         check=checks.images_to_keep,
     )
-    memory: bool = setting(
+    memory: bool = _switch(
         True,
-        context_key="memory",
-        doc="Conversation memory: kept in an AgentCore Memory, or (`false`) in each session's process only",
-        parse=flag,
-        form="`true`/`false`",
+        "memory",
+        "Conversation memory: kept in an AgentCore Memory, or (`false`) in each session's process only",
     )
     memory_expiry_days: int = setting(
         checks.DEFAULT_MEMORY_EXPIRY_DAYS,
@@ -175,21 +184,16 @@ class DeploymentSettings:
         f"`{METRICS_NAMESPACE_ENV}`)",
         check=checks.metrics_namespace,
     )
-    dashboard: bool = setting(
+    dashboard: bool = _switch(
         True,
-        context_key="dashboard",
-        doc="A CloudWatch dashboard of the agent's metrics, AgentCore's and the stack's functions' "
-        "(`DashboardUrl` output)",
-        parse=flag,
-        form="`true`/`false`",
+        "dashboard",
+        "A CloudWatch dashboard of the agent's metrics, AgentCore's and the stack's functions' (`DashboardUrl` output)",
     )
-    alarms: bool = setting(
+    alarms: bool = _switch(
         True,
-        context_key="alarms",
-        doc="CloudWatch alarms on error rate, throttles, p99 time to first chunk and memory write failures, to an "
+        "alarms",
+        "CloudWatch alarms on error rate, throttles, p99 time to first chunk and memory write failures, to an "
         "encrypted SNS topic of the stack (`AlarmTopicArn` output)",
-        parse=flag,
-        form="`true`/`false`",
     )
     alarm_email: str | None = setting(
         None,
@@ -216,31 +220,23 @@ class DeploymentSettings:
         "alarmMemoryWriteFailures",
         "Alarm when at least this many turns fail to be written to AgentCore Memory in 5 minutes",
     )
-    traces: bool = setting(
+    traces: bool = _switch(
         True,
-        context_key="traces",
-        doc="AgentCore's own spans of each invocation delivered to X-Ray (a TRACES log delivery of the runtime and an "
+        "traces",
+        "AgentCore's own spans of each invocation delivered to X-Ray (a TRACES log delivery of the runtime and an "
         "X-Ray resource policy); seen where CloudWatch Transaction Search is on",
-        parse=flag,
-        form="`true`/`false`",
     )
-    vpc_subnets: tuple[str, ...] = setting(
-        (),
-        context_key="vpcSubnets",
-        doc="Subnets the runtime reaches the network through (VPC mode): 1 to 16 of one VPC, in Availability Zones "
+    vpc_subnets: tuple[str, ...] = _names(
+        "vpcSubnets",
+        "Subnets the runtime reaches the network through (VPC mode): 1 to 16 of one VPC, in Availability Zones "
         "AgentCore supports ([VPC](vpc.md))",
-        parse=id_list,
         check=checks.vpc_ids("vpcSubnets"),
-        form="comma-separated",
         default_doc="none: the PUBLIC network",
     )
-    vpc_security_groups: tuple[str, ...] = setting(
-        (),
-        context_key="vpcSecurityGroups",
-        doc="Security groups of the runtime's network interfaces (VPC mode), 1 to 16",
-        parse=id_list,
+    vpc_security_groups: tuple[str, ...] = _names(
+        "vpcSecurityGroups",
+        "Security groups of the runtime's network interfaces (VPC mode), 1 to 16",
         check=checks.vpc_ids("vpcSecurityGroups"),
-        form="comma-separated",
         default_doc="one the stack creates in `vpcId`, HTTPS out only",
     )
     vpc_id: str | None = setting(
@@ -251,13 +247,11 @@ class DeploymentSettings:
         check=checks.vpc_id,
         default_doc="none",
     )
-    vpc_endpoints: bool = setting(
+    vpc_endpoints: bool = _switch(
         False,
-        context_key="vpcEndpoints",
-        doc="Create the VPC endpoints the agent needs in `vpcSubnets`, for subnets without a NAT gateway (the weather "
+        "vpcEndpoints",
+        "Create the VPC endpoints the agent needs in `vpcSubnets`, for subnets without a NAT gateway (the weather "
         "tool still needs one)",
-        parse=flag,
-        form="`true`/`false`",
     )
     endpoints: Mapping[str, str] = setting(
         default_factory=dict,

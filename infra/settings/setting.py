@@ -48,14 +48,11 @@ def json_object(context_key: str, value: object) -> Mapping[str, str]:
 
 def whole_number(_context_key: str, value: object) -> int | object:
     """``"10"`` becomes 10; anything else is handed on unchanged, for the setting's check to refuse with the fix."""
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        return value
+    return _converted(int, value)
 
 
 def comma_separated(_context_key: str, value: object) -> tuple[str, ...]:
-    """``a,b`` (or, from cdk.json, a list) as its items, stripped, empty ones dropped."""
+    """``a,b`` (or, from cdk.json, a list) as its items, stripped, blanks dropped: names, or ids (``subnet-...``)."""
     items = value if isinstance(value, list) else str(value).split(",")
     return tuple(str(item).strip() for item in items if str(item).strip())
 
@@ -76,16 +73,15 @@ def number(_context_key: str, value: object) -> float | object:
     """``"2.5"`` becomes 2.5; anything else is handed on unchanged, for the setting's check to refuse with the fix."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value
+    return _converted(float, value)
+
+
+def _converted(convert: Callable[[str], object], value: object) -> object:
+    """Leave a value the number parsers cannot read as it is: the setting's check then says what it should be."""
     try:
-        return float(str(value).strip())
+        return convert(str(value).strip())
     except ValueError:
         return value
-
-
-def id_list(_context_key: str, value: object) -> tuple[str, ...]:
-    """``subnet-a,subnet-b`` (or a JSON list from cdk.json) becomes ``("subnet-a", "subnet-b")``, blanks dropped."""
-    items = value if isinstance(value, list) else str(value).split(",")
-    return tuple(item for item in (str(item).strip() for item in items) if item)
 
 
 def endpoint_versions(context_key: str, value: object) -> Mapping[str, str]:
