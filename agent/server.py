@@ -19,8 +19,7 @@ from strands import Agent
 from strands.middleware import ExecuteToolStage
 from strands.models import Model
 
-from agent.auth.guard import BearerAuth, verified_user
-from agent.auth.tokens import TokenVerifier
+from agent.auth.user import verified_user
 from agent.conversation.keys import ConversationKey
 from agent.conversation.memory_conversations import RestoreFailed, conversations_for, result_of
 from agent.conversation.sessions import SessionBusy, SessionStore
@@ -170,6 +169,11 @@ def _sign_in(settings: AgentSettings) -> list[Middleware]:
     """The bearer-token check, when the deployment signs users in; nothing otherwise (AgentCore's SigV4 admits)."""
     if settings.auth is None:
         return []
+    # Imported here: what verifies a token (PyJWT, cryptography, httpx) would otherwise add to every cold start of a
+    # deployment that never sees one.
+    from agent.auth.guard import BearerAuth
+    from agent.auth.tokens import TokenVerifier
+
     return [Middleware(BearerAuth, verifier=TokenVerifier(settings.auth))]
 
 

@@ -6,6 +6,8 @@ takes the conversation's owner from it alone.
 
 - ``issuer``: the provider's discovery document and signing keys (JWKS), fetched once and kept, fetched again once
   for a key it does not know.
-- ``tokens``: one token verified: signature, algorithm, issuer, lifetime, client or audience; a ``VerifiedUser``.
+- ``user``: the ``VerifiedUser`` a token proves, and where it travels with the request (light: the server imports it
+  whatever the deployment).
+- ``tokens``: one token verified: signature, algorithm, issuer, lifetime, client or audience.
 - ``guard``: the ASGI middleware that refuses a request without a valid token before its body is read.
 """

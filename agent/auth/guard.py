@@ -22,12 +22,12 @@ import asyncio
 import logging
 
 from starlette.datastructures import Headers
-from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.auth.issuer import IssuerUnavailable
-from agent.auth.tokens import TokenRefused, TokenVerifier, VerifiedUser
+from agent.auth.tokens import TokenRefused, TokenVerifier
+from agent.auth.user import USER_KEY, VerifiedUser
 from agent.http.invocation_middleware import InvocationMiddleware
 from agent.observability.recorder import RECORDER_KEY, InvocationRecorder
 from contract.agentcore import ACTOR_HEADER
@@ -37,8 +37,6 @@ logger = logging.getLogger(__name__)
 
 DRAIN_BYTES = 64 * 1024
 DRAIN_SECONDS = 1.0
-USER_KEY = "verified_user"
-"""Where the verified user travels: the request's ``state``."""
 NEW_TOKEN_HINT = (
     f"send {AUTHORIZATION_HEADER}: {BEARER} <access token> of a user signed in to this deployment's provider; "
     "python -m client login gets one, and gets a new one when it has expired"
@@ -86,13 +84,6 @@ class BearerAuth(InvocationMiddleware):
         if scheme.lower() != BEARER.lower() or not token.strip():
             raise TokenRefused(f"this agent needs a bearer token ({AUTHORIZATION_HEADER}: {BEARER} <JWT>)")
         return await self.verifier.verify(token.strip())
-
-
-def verified_user(request: Request | None) -> VerifiedUser | None:
-    """The user ``BearerAuth`` verified for this request; None when the deployment does not sign users in."""
-    state = request.scope.get("state") if request is not None else None
-    user = state.get(USER_KEY) if isinstance(state, dict) else None
-    return user if isinstance(user, VerifiedUser) else None
 
 
 async def _refuse(

@@ -16,33 +16,19 @@ What is checked, and why each matters:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import jwt
 
 from agent.auth.issuer import Issuer
+from agent.auth.user import VerifiedUser
 from agent.settings import AuthSettings
-from contract.auth import user_reference
 
 ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
 """Public-key signature algorithms a token may be signed with."""
 LEEWAY_SECONDS = 30
 """Clock difference tolerated on ``exp``, ``nbf`` and ``iat``."""
 REQUIRED_CLAIMS = ("exp", "iss", "sub")
-
-
-@dataclass(frozen=True)
-class VerifiedUser:
-    """Who a verified token says the caller is: a subject of an issuer."""
-
-    issuer: str
-    subject: str
-
-    @property
-    def reference(self) -> str:
-        """The user's stable, non-reversible id: their conversations' actor, and their invocation records' ``user``."""
-        return user_reference(self.issuer, self.subject)
 
 
 class TokenRefused(Exception):

@@ -120,3 +120,32 @@ def test_python_dash_m_agent__exits_with_one_line_naming_a_bad_setting():
         stderr.strip().splitlines()[-1]
         == "agent: MAX_PROMPT_CHARS='lots' is not an integer; set it to a positive whole number"
     )
+
+
+TOKEN_CHECK_MODULES = ("jwt", "cryptography", "httpx", "agent.auth.guard", "agent.auth.tokens", "agent.auth.issuer")
+
+IAM_APP_PROBE = """
+import json, sys
+from agent.server import create_app
+from fakes.scripted_model import ScriptedModel
+
+create_app(model=ScriptedModel([["hi"]]))
+print(json.dumps(sorted(name for name in sys.argv[1:] if name in sys.modules)))
+"""
+
+
+def test_start_up__without_signed_in_users_imports_nothing_that_verifies_a_token():
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AUTH_")}
+    env["AWS_REGION"] = "us-east-1"
+
+    output = subprocess.run(
+        [sys.executable, "-c", IAM_APP_PROBE, *TOKEN_CHECK_MODULES],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    assert json.loads(output.stdout.strip().splitlines()[-1]) == []
