@@ -22,7 +22,7 @@ from contract.deployment import CLI_COMMAND
 _LEAVE = frozenset({"/exit", "/quit"})
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     agent = agent_for(args, err)
     session_id = args.session or new_session_id()
     interactive = sys.stdin.isatty()
@@ -66,8 +66,6 @@ def _read_prompt(interactive: bool, out: TextIO) -> str | None:
 
 
 COMMAND = Command(
-    name="chat",
     help="a conversation in one session, one prompt per line of stdin",
-    run=_run,
     parents=options.CONVERSING,
 )

@@ -19,11 +19,11 @@ from client.operations import stack_name, stack_outputs
 from contract.deployment import OUTPUT_DASHBOARD_URL
 
 
-def _arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--open", action="store_true", help="also open it in the default web browser")
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     name = stack_name(args.stack)
     cloudformation = make_client("cloudformation", region=args.region, session=boto_session(args.profile))
     outputs = stack_outputs(cloudformation, name)
@@ -40,10 +40,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 COMMAND = Command(
-    name="dashboard",
     help="the URL of the deployment's CloudWatch dashboard (--open opens it)",
-    run=_run,
     parents=(options.AWS,),
-    arguments=_arguments,
     refused={"--url": "a local agent has no dashboard: its records are printed in the terminal running it"},
 )

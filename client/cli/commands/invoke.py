@@ -16,11 +16,11 @@ from client.cli.targets import agent_for
 from client.invocation import new_session_id
 
 
-def _arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("prompt", metavar="PROMPT", help="what to ask; '-' reads it from stdin")
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
     if not prompt.strip():
         args.parser.error("PROMPT is empty")
@@ -33,9 +33,6 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 COMMAND = Command(
-    name="invoke",
     help="send one prompt and stream the answer",
-    run=_run,
     parents=options.CONVERSING,
-    arguments=_arguments,
 )

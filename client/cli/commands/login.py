@@ -30,7 +30,7 @@ DEFAULT_TIMEOUT_SECONDS = 300.0
 DEFAULT_SCOPE = "openid email profile"
 
 
-def _arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     options.add_arn(parser.add_argument_group("runtime (default: the runtime of the deployed stack)"))
     flow = parser.add_argument_group("the sign-in")
     flow.add_argument(
@@ -52,7 +52,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     stack = stack_name(args.stack)
     sign_in = _sign_in(args, stack)
     provider = Provider.discover(sign_in.discovery_url)
@@ -99,11 +99,8 @@ def _sign_in(args: argparse.Namespace, stack: str) -> SignIn:
 
 
 COMMAND = Command(
-    name="login",
     help="sign in to the deployment's provider in the browser; invoke, chat and web then send your token",
-    run=_run,
     parents=(options.AWS, options.SIGN_IN),
-    arguments=_arguments,
     refused={
         "--url": "login signs you in to the deployed stack's provider; a local agent takes --bearer-token",
     },

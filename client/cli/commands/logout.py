@@ -18,13 +18,13 @@ from client.errors import AgentClientError
 from client.operations import stack_name
 
 
-def _arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--stack", help="the stack whose sign-in to forget (default: $AGENTCORE_STACK_NAME or AgentCoreStreamingAgent)"
     )
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     stack = stack_name(args.stack)
     cache = LoginCache()
     login = cache.load(stack)
@@ -45,8 +45,5 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 COMMAND = Command(
-    name="logout",
     help="forget the sign-in kept for the stack and revoke its refresh token",
-    run=_run,
-    arguments=_arguments,
 )

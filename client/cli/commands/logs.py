@@ -19,7 +19,7 @@ from client.operations import DEFAULT_SINCE, LogEvent, LogFilter, current_ms, fo
 from contract.agentcore import runtime_log_group
 
 
-def _arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     runtime = parser.add_argument_group("runtime (default: the runtime of the deployed stack, its DEFAULT endpoint)")
     options.add_arn(runtime)
     options.add_endpoint(runtime)
@@ -43,7 +43,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     session, arn = aws_target(args, err)
     runtime = RuntimeArn.parse(arn)
     client = make_client("logs", region=args.region or runtime.region, session=session)
@@ -69,12 +69,9 @@ def _shown(event: LogEvent, args: argparse.Namespace) -> str:
 
 
 COMMAND = Command(
-    name="logs",
     help="the runtime's logs: one line per invocation record, and the agent's own lines",
-    run=_run,
     # No --endpoint-url: logs calls CloudWatch Logs (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS), not AgentCore.
     parents=(options.AWS,),
-    arguments=_arguments,
     refused={
         "--url": "logs reads the deployed runtime's CloudWatch Logs; a local agent prints its logs in the terminal "
         "running it (make local)",

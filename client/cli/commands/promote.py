@@ -18,7 +18,7 @@ from client.operations.promotion import promote, version_numbers
 from contract.endpoints import LATEST
 
 
-def _arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("endpoint", metavar="ENDPOINT", type=validators.endpoint_name, help="the endpoint to move")
     parser.add_argument(
         "--to",
@@ -28,7 +28,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     runtime = deployed_runtime(args)
     versions = version_numbers(runtime.control, runtime.runtime_id)
     print_deploy(promote(runtime.setting, args.endpoint, args.to, versions), out, err)
@@ -36,9 +36,6 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 COMMAND = Command(
-    name="promote",
     help="print the deploy that makes ENDPOINT serve VERSION",
-    run=_run,
-    arguments=_arguments,
     **PRINTS_A_DEPLOY,
 )

@@ -16,11 +16,11 @@ from client.cli.printed_deploy import PRINTS_A_DEPLOY, deployed_runtime, print_d
 from client.operations.promotion import previous_version, roll_back
 
 
-def _arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("endpoint", metavar="ENDPOINT", type=validators.endpoint_name, help="the endpoint to move back")
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     runtime = deployed_runtime(args)
     known = args.endpoint in runtime.setting
     previous = previous_version(runtime.control, runtime.runtime_id, args.endpoint) if known else None
@@ -29,9 +29,6 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 COMMAND = Command(
-    name="rollback",
     help="print the deploy that moves ENDPOINT back to the version it served before",
-    run=_run,
-    arguments=_arguments,
     **PRINTS_A_DEPLOY,
 )

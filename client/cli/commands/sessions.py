@@ -22,7 +22,7 @@ from contract.deployment import CLI_COMMAND, OUTPUT_MEMORY_ID
 DEFAULT_LIMIT = 10
 
 
-def _arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     memory = parser.add_argument_group("memory (default: the MemoryId output of the deployed stack)")
     memory.add_argument("--memory-id", metavar="ID", help="the AgentCore Memory to list")
     options.add_actor(memory)
@@ -31,7 +31,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     session = boto_session(args.profile)
     memory_id = args.memory_id or _discover_memory(args, session)
     client = make_client("bedrock-agentcore", region=args.region, endpoint_url=args.endpoint_url, session=session)
@@ -55,11 +55,8 @@ def _discover_memory(args: argparse.Namespace, session: boto3.session.Session) -
 
 
 COMMAND = Command(
-    name="sessions",
     help="recent conversations kept in the deployment's AgentCore Memory",
-    run=_run,
     parents=(options.AWS, options.AGENTCORE_ENDPOINT),
-    arguments=_arguments,
     refused={
         "--url": "sessions lists the conversations kept in the deployment's AgentCore Memory; a local agent keeps "
         "its conversations in its own process, where nothing lists them",

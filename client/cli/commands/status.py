@@ -18,7 +18,7 @@ from client.invocation import LocalAgent
 from client.operations import runtime_status
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.url:
         refuse_aws_options_with_url(args)
         health = LocalAgent(args.url, read_timeout=CALL_READ_TIMEOUT).ping()
@@ -33,9 +33,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 COMMAND = Command(
-    name="status",
     help="is it healthy and what is running: runtime and endpoint status, versions, image, last hour's invocations",
-    run=_run,
     # No --read-timeout: status reads one short reply, with botocore's ordinary timeout.
     parents=(options.TARGET, options.RUNTIME_ENDPOINT, options.AWS, options.AGENTCORE_ENDPOINT),
 )

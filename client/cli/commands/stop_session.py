@@ -15,12 +15,12 @@ from client.cli.targets import aws_target
 from client.invocation.stop import stop_session
 
 
-def _arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("session", metavar="ID", type=validators.session_id, help="the session to end")
     options.add_arn(parser.add_argument_group("runtime (default: the runtime of the deployed stack)"))
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     boto, arn = aws_target(args, err)
     where = {"region": args.region, "endpoint_url": args.endpoint_url, "session": boto}
     stop_session(arn, args.session, qualifier=options.endpoint_of(args), **where)
@@ -29,10 +29,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 COMMAND = Command(
-    name="stop-session",
     help="end a session's microVM now (its conversation stays in memory)",
-    run=_run,
     parents=(options.RUNTIME_ENDPOINT, options.AWS, options.AGENTCORE_ENDPOINT),
-    arguments=_arguments,
     refused={"--url": "a local agent runs every session in its own process, which has no microVM to end"},
 )

@@ -23,7 +23,7 @@ from client.operations.traces import SpanFilter, read_spans, slowest, traces_of
 SHOW = "show"
 
 
-def _arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     options.add_arn(parser.add_argument_group("runtime (default: the runtime of the deployed stack)"))
     shown = parser.add_argument_group("which traces")
     options.add_valued(
@@ -42,7 +42,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("trace_id", nargs="?", type=validators.trace_id, metavar="TRACE_ID", help="the trace to show")
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if (args.action == SHOW) != (args.trace_id is not None):
         args.parser.error(f"{SHOW} takes one TRACE_ID: traces {SHOW} TRACE_ID")
     session, arn = aws_target(args, err)
@@ -76,12 +76,9 @@ def _since(args: argparse.Namespace) -> str:
 
 
 COMMAND = Command(
-    name="traces",
     help="the agent's traces from CloudWatch Transaction Search; `traces show TRACE_ID`: one as a timeline",
     exit_note="; 3 also when Transaction Search is off, or the trace to show is not in the --since window",
-    run=_run,
     # No --endpoint-url: traces calls CloudWatch Logs (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS), not AgentCore.
     parents=(options.AWS,),
-    arguments=_arguments,
     refused={"--url": "a local agent's spans go wherever its OpenTelemetry exporter sends them, not to AWS"},
 )

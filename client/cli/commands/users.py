@@ -24,7 +24,7 @@ ACTIONS = ("add", "list", "remove")
 _DISCOVERY_SUFFIX = "/.well-known/openid-configuration"
 
 
-def _arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=ACTIONS, help="add a user, list them, or remove one")
     parser.add_argument("email", nargs="?", metavar="EMAIL", help="the user's email address (add, remove)")
     parser.add_argument(
@@ -32,7 +32,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if (args.action == "list") == bool(args.email):
         args.parser.error("users list takes no EMAIL" if args.email else f"users {args.action} needs EMAIL")
     session = boto_session(args.profile)
@@ -104,10 +104,7 @@ def _call(operation: Any, conflict: str, **parameters: Any) -> None:
 
 
 COMMAND = Command(
-    name="users",
     help="add, list or remove the users of the stack's Cognito user pool (auth=cognito)",
-    run=_run,
     parents=(options.AWS,),
-    arguments=_arguments,
     refused={"--url": "users are those of the deployed stack's Cognito user pool; a local agent has none"},
 )

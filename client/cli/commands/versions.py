@@ -17,7 +17,7 @@ from client.operations.versions import HEADER, runtime_versions
 DEFAULT_LIMIT = 10
 
 
-def _arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     runtime = parser.add_argument_group("runtime (default: the runtime of the deployed stack)")
     options.add_arn(runtime)
     options.add_valued(
@@ -25,7 +25,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     session, arn = aws_target(args, err)
     found = runtime_versions(arn, region=args.region, endpoint_url=args.endpoint_url, session=session, limit=args.limit)
     print(HEADER, file=out)
@@ -40,10 +40,7 @@ _REFUSED = {
 }
 
 COMMAND = Command(
-    name="versions",
     help="the runtime's versions: when, which image, which endpoints serve each",
-    run=_run,
-    arguments=_arguments,
     parents=options.CONTROL_PLANE,
     refused=_REFUSED,
 )

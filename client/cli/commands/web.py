@@ -18,7 +18,7 @@ from client.errors import ConfigurationError
 from client.web import DEFAULT_HOST, DEFAULT_PORT
 
 
-def _arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     page = parser.add_argument_group("the page")
     page.add_argument("--host", default=DEFAULT_HOST, help=f"address to serve the page on (default: {DEFAULT_HOST})")
     page.add_argument(
@@ -40,7 +40,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         from client.web.server import check_bind, serve  # starlette and uvicorn: only this command needs them
     except ImportError as error:
@@ -60,9 +60,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 COMMAND = Command(
-    name="web",
     help="a chat page in the browser, relaying to the agent; credentials stay here",
-    run=_run,
     parents=(
         options.TARGET,
         options.RUNTIME_ENDPOINT,
@@ -71,5 +69,4 @@ COMMAND = Command(
         options.STREAMING,
         options.SIGN_IN,
     ),
-    arguments=_arguments,
 )

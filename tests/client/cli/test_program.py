@@ -5,16 +5,20 @@ with an exit code of its own, never a traceback.
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from botocore.exceptions import NoCredentialsError, NoRegionError
 
 from client import cli
-from client.cli import commands
+from client.cli import commands, parser
+from client.cli.command import Command
 from client.terminal import Renderer
 from fakes.dataplane import Reject
 from fakes.live_server import free_port, serve
@@ -101,17 +105,61 @@ def command_module(name: str):
 
 
 def test_cli_commands__the_parser_offers_exactly_the_command_modules():
-    assert sorted(subcommands()) == sorted(command_module(name).COMMAND.name for name in COMMAND_MODULES)
+    assert sorted(subcommands()) == sorted(name.replace("_", "-") for name in COMMAND_MODULES)
+
+
+@pytest.mark.parametrize("name", COMMAND_MODULES)
+def test_cli_commands__every_command_module_defines_run_and_no_public_function_the_parser_would_not_read(name):
+    module = command_module(name)
+    public = {
+        defined
+        for defined, value in vars(module).items()
+        if inspect.isfunction(value) and value.__module__ == module.__name__ and not defined.startswith("_")
+    }
+
+    assert "run" in public
+    # Anything else is a misspelt add_arguments, whose options the parser would silently leave out.
+    assert public <= {"run", "add_arguments"}
+    assert isinstance(module.COMMAND, Command)
+
+
+@pytest.mark.parametrize(
+    ("defined", "error", "said"),
+    [
+        ({"COMMAND": Command(help="h")}, AttributeError, "client.cli.commands.bare_bones has no run"),
+        ({"run": lambda args, out, err: 0}, AttributeError, "client.cli.commands.bare_bones has no COMMAND"),
+        (
+            {"COMMAND": Command(help="h"), "run": lambda args: 0},
+            TypeError,
+            "client.cli.commands.bare_bones.run cannot be called as run(args, out, err)",
+        ),
+        (
+            {"COMMAND": Command(help="h"), "run": lambda args, out, err: 0, "add_arguments": "--flag"},
+            TypeError,
+            "client.cli.commands.bare_bones.add_arguments cannot be called as add_arguments(parser)",
+        ),
+    ],
+    ids=["no-run", "no-command", "run-mistyped", "add-arguments-not-a-function"],
+)
+def test_cli_commands__a_module_the_parser_cannot_run_fails_the_build_naming_it(monkeypatch, defined, error, said):
+    module = ModuleType(f"{commands.__name__}.bare_bones")
+    vars(module).update(defined)
+    monkeypatch.setattr(parser, "command_modules_found", lambda: [module])
+
+    with pytest.raises(error, match=re.escape(said)):
+        cli.build_parser()
 
 
 @pytest.mark.parametrize("name", COMMAND_MODULES)
 def test_cli_help__every_command_module_says_what_it_does_and_lists_the_exit_codes(capsys, name):
     module = command_module(name)
 
-    code, out, _ = run(capsys, module.COMMAND.name, "--help")
+    command = name.replace("_", "-")
+
+    code, out, _ = run(capsys, command, "--help")
 
     assert code == cli.EXIT_OK
-    assert out.startswith(f"usage: python -m client {module.COMMAND.name} ")
+    assert out.startswith(f"usage: python -m client {command} ")
     assert module.__doc__ and " ".join(module.__doc__.split()) in " ".join(out.split())
     assert "exit codes: 0 success" in out and "130 interrupted" in out
 
