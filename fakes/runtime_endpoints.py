@@ -74,6 +74,22 @@ class EndpointOperations:
         """The named endpoints of a runtime that exists (``DEFAULT`` is not kept), by name."""
         return self.runtimes[runtime_id].endpoints  # type: ignore[attr-defined]
 
+    def next_endpoint_change_settles_as(self, status: str, reason: str) -> None:
+        """The next endpoint create or update ends in ``status`` (CREATE_FAILED, UPDATE_FAILED) with ``reason``."""
+        self._next_endpoint_outcome.append((status, reason))
+
+    def next_endpoint_change_never_settles(self) -> None:
+        """The next endpoint create or update stays CREATING or UPDATING, refusing deletes, until ``settle_all``."""
+        self._next_endpoint_outcome.append((NEVER, ""))
+
+    def add_foreign_endpoint(self, runtime_id: str, name: str, tags: dict[str, str] | None = None) -> Endpoint:
+        """A READY endpoint of runtime ``runtime_id`` someone else created: no tags, or the ones given."""
+        runtime = self.runtimes[runtime_id]  # type: ignore[attr-defined]
+        endpoint = Endpoint(name, runtime.arn, str(runtime.version), dict(tags or {}), status="READY")
+        endpoint.live_version = endpoint.target_version
+        runtime.endpoints[name] = endpoint
+        return endpoint
+
     def _create_agent_runtime_endpoint(self, params: dict[str, Any]) -> dict[str, Any]:
         token = params.pop("clientToken")
         replay = self._replay("CreateAgentRuntimeEndpoint", token, params)  # type: ignore[attr-defined]
@@ -195,7 +211,7 @@ class EndpointOperations:
         endpoint.status = endpoint.settles_as if failed else "READY"
         if not failed:
             endpoint.live_version = endpoint.target_version
-            self.log_groups.add(f"/aws/bedrock-agentcore/runtimes/{runtime.runtime_id}-{endpoint.name}")  # type: ignore[attr-defined]
+            self._endpoint_serves(runtime.runtime_id, endpoint.name)  # type: ignore[attr-defined]
 
 
 _UPDATE_ANSWER = frozenset(

@@ -1,4 +1,4 @@
-"""What the stateful fakes of AWS services share: their error answers, their pages, and how their time passes.
+"""What the stateful fakes of AWS services share: where they are, their error answers, their pages, how time passes.
 
 Time passes for a resource each time it is polled: a change settles after ``SETTLE_POLLS`` reads of it, so a test
 drives the same waits a handler or a command would meet, without sleeping.
@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+"""The one account and Region every fake resource lives in, so that ARNs and policies agree."""
 
 PAGE_SIZE = 2
 """Small pages, so that every list is read through its nextToken."""
@@ -40,3 +44,8 @@ def page(items: list[dict[str, Any]], key: str, params: dict[str, Any]) -> dict[
 def version_time(version: int) -> datetime.datetime:
     """When version ``version`` of a runtime was made: an hour after the one before it."""
     return NOW + datetime.timedelta(hours=version - 1)
+
+
+def runtime_arn(runtime_id: str) -> str:
+    """The ARN a runtime is named by: in the service's answers, and in the policies that authorize calls on it."""
+    return f"arn:aws:bedrock-agentcore:{REGION}:{ACCOUNT}:runtime/{runtime_id}"
