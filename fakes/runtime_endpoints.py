@@ -13,7 +13,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from fakes.service_state import NEVER, NOW, SETTLE_POLLS, ServiceError, page
+from fakes.service_state import NEVER, NOW, SETTLE_POLLS, ServiceError, page, settle_next_change
 
 if TYPE_CHECKING:
     from fakes.control_plane import Runtime
@@ -104,7 +104,7 @@ class EndpointOperations:
         endpoint = Endpoint(name, runtime.arn, version, dict(params.get("tags") or {}), params.get("description"))
         if endpoint.tags:  # create-time tagging: before it exists, it has no tags of its own
             self._authorize("bedrock-agentcore:TagResource", endpoint.arn, endpoint.tags)  # type: ignore[attr-defined]
-        self._settle_next_endpoint_change(endpoint)
+        settle_next_change(endpoint, self._next_endpoint_outcome)
         runtime.endpoints[name] = endpoint
         answer = {
             "targetVersion": version,
@@ -131,7 +131,7 @@ class EndpointOperations:
         endpoint.failure_reason = None
         if "description" in params:
             endpoint.description = params["description"]
-        self._settle_next_endpoint_change(endpoint)
+        settle_next_change(endpoint, self._next_endpoint_outcome)
         answer = {key: value for key, value in endpoint.described().items() if key in _UPDATE_ANSWER}
         return self._remember("UpdateAgentRuntimeEndpoint", token, params, answer)  # type: ignore[attr-defined]
 
@@ -187,12 +187,6 @@ class EndpointOperations:
                 "ValidationException", f"Agent runtime {runtime.runtime_id} has no version {version}", 400
             )
         return version
-
-    def _settle_next_endpoint_change(self, endpoint: Endpoint) -> None:
-        if self._next_endpoint_outcome:
-            endpoint.settles_as, endpoint.failure_reason = self._next_endpoint_outcome.pop(0)
-        else:
-            endpoint.settles_as = "READY"
 
     def _poll_endpoint(self, runtime: Runtime, endpoint: Endpoint) -> None:
         """Time passes for ``endpoint`` each time it is read: a change settles after ``SETTLE_POLLS`` reads.

@@ -7,7 +7,7 @@ drives the same waits a handler or a command would meet, without sleeping.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, Protocol
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -49,3 +49,18 @@ def version_time(version: int) -> datetime.datetime:
 def runtime_arn(runtime_id: str) -> str:
     """The ARN a runtime is named by: in the service's answers, and in the policies that authorize calls on it."""
     return f"arn:aws:bedrock-agentcore:{REGION}:{ACCOUNT}:runtime/{runtime_id}"
+
+
+class Settling(Protocol):
+    """A resource whose change settles as its polls run out: a runtime or an endpoint."""
+
+    settles_as: str
+    failure_reason: str | None
+
+
+def settle_next_change(resource: Settling, outcomes: list[tuple[str, str]]) -> None:
+    """Decide how ``resource``'s change will settle: as the next outcome a test queued, or READY when none is."""
+    if outcomes:
+        resource.settles_as, resource.failure_reason = outcomes.pop(0)
+    else:
+        resource.settles_as = "READY"
