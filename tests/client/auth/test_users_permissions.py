@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
-import botocore.client
-import botocore.session
 import pytest
 
 from contract.deployment import DEFAULT_STACK_NAME
 from tests.client.cli.helpers import run
+from tests.client.documented_policy import actions_granted, record_calls, unknown_actions
 
 SIGNED_IN_USERS = Path(__file__).resolve().parents[3] / "docs" / "signed-in-users.md"
 _SERVICES = {"cognito-idp": "cognito-idp", "cloudformation": "cloudformation"}
@@ -21,40 +19,23 @@ _ARN_FORMS = {
 }
 
 
-def granted() -> dict[str, str]:
-    section = SIGNED_IN_USERS.read_text().split("## Adding a user", 1)[1]
-    policy = json.loads(re.search(r"```json\n(.*?)```", section, re.DOTALL).group(1))
-    actions = {}
-    for statement in policy["Statement"]:
-        assert statement["Effect"] == "Allow"
-        names = [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
-        actions.update(dict.fromkeys(names, statement["Resource"]))
-    return actions
+def granted() -> dict[str, list[str]]:
+    return actions_granted(SIGNED_IN_USERS, "## Adding a user")
 
 
 def test_permissions__every_action_is_an_operation_of_its_services_model():
-    models = botocore.session.get_session()
-    for action in granted():
-        prefix, operation = action.split(":")
-        assert operation in models.get_service_model(_SERVICES[prefix]).operation_names, action
+    assert unknown_actions(granted(), _SERVICES) == []
 
 
 def test_permissions__every_resource_is_the_stack_or_its_user_pool():
-    for action, resource in granted().items():
-        assert re.fullmatch(_ARN_FORMS.get(action) or _ARN_FORMS[action.split(":")[0]], resource), action
+    for action, resources in granted().items():
+        form = _ARN_FORMS.get(action) or _ARN_FORMS[action.split(":")[0]]
+        assert resources and all(re.fullmatch(form, arn) for arn in resources), action
 
 
 @pytest.fixture
 def calls(monkeypatch):
-    seen: set[str] = set()
-    real = botocore.client.BaseClient._make_api_call
-
-    def record_call(self, operation, params):
-        seen.add(f"{self.meta.service_model.signing_name}:{operation}")
-        return real(self, operation, params)
-
-    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", record_call)
-    return seen
+    return record_calls(monkeypatch, _SERVICES)
 
 
 def test_permissions__cover_exactly_what_users_add_list_and_remove_call(capsys, pool, calls):

@@ -3,13 +3,10 @@ make, with real actions and ARNs."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import boto3
-import botocore.client
-import botocore.session
 import pytest
 from moto import mock_aws
 
@@ -17,6 +14,7 @@ from client import cli
 from contract.deployment import DEFAULT_STACK_NAME, OUTPUT_DASHBOARD_URL, OUTPUT_RUNTIME_ARN
 from fakes.cloudwatch_metrics import CloudWatchMetrics
 from fakes.scripted_model import ScriptedModel
+from tests.client.documented_policy import actions_granted, record_calls, unknown_actions
 from tests.client.operations.cloudwatch import SESSION_A, RuntimeLogs, create_runtime, record
 from tests.client.operations.spans import TransactionSearch, minutes_ago, turn
 
@@ -45,27 +43,12 @@ _ARN_FORMS = {
 }
 
 
-def documented_policy() -> dict:
-    section = OPERATIONS.read_text().split("## Permissions for `status`, `logs`, `dashboard` and `traces`", 1)[1]
-    return json.loads(re.search(r"```json\n(.*?)```", section, re.DOTALL).group(1))
-
-
 def granted() -> dict[str, list[str]]:
-    actions: dict[str, list[str]] = {}
-    for statement in documented_policy()["Statement"]:
-        assert statement["Effect"] == "Allow"
-        names = [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
-        resources = [statement["Resource"]] if isinstance(statement["Resource"], str) else statement["Resource"]
-        for name in names:
-            actions[name] = resources
-    return actions
+    return actions_granted(OPERATIONS, "## Permissions for `status`, `logs`, `dashboard` and `traces`")
 
 
 def test_permissions__every_action_is_an_operation_of_its_services_model():
-    models = botocore.session.get_session()
-    for action in granted():
-        prefix, operation = action.split(":")
-        assert operation in models.get_service_model(_SERVICES[prefix]).operation_names, action
+    assert unknown_actions(granted(), _SERVICES) == []
 
 
 def test_permissions__every_resource_is_the_runtime_its_endpoint_its_log_group_or_the_stack():
@@ -77,16 +60,7 @@ def test_permissions__every_resource_is_the_runtime_its_endpoint_its_log_group_o
 @pytest.fixture
 def calls(monkeypatch):
     """Every AWS operation the CLI calls, as ``service-prefix:Operation``."""
-    seen: set[str] = set()
-    real = botocore.client.BaseClient._make_api_call
-    prefixes = {service: prefix for prefix, service in _SERVICES.items()}
-
-    def record_call(self, operation, params):
-        seen.add(f"{prefixes[self.meta.service_model.service_name]}:{operation}")
-        return real(self, operation, params)
-
-    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", record_call)
-    return seen
+    return record_calls(monkeypatch, _SERVICES)
 
 
 def test_permissions__cover_exactly_what_status_logs_dashboard_and_traces_call(calls, monkeypatch, agentcore, capsys):
