@@ -9,9 +9,14 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 
+from client import Runtime
+from client.auth import SignIn
 from client.web.server import create_app
+from client.web.sign_in import WebSignIn
+from contract.auth import web_redirect_uri, web_signed_out_uri
 from fakes.browser import start_chromium
 from fakes.live_server import serve
+from tests.conftest import APP_CLIENT
 
 ARTEFACTS = Path(__file__).resolve().parents[3] / "artefacts" / "web"
 """Screenshots the page tests leave behind (gitignored); CI can keep them."""
@@ -44,3 +49,19 @@ def artefacts() -> Path:
     """Where a test keeps what a person may want to look at after the run."""
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     return ARTEFACTS
+
+
+@pytest.fixture
+def sign_in_relay_port(deployment, oidc, monkeypatch) -> Iterator[int]:
+    """The port of a relay with Sign in, in front of the stand-in runtime, with no AWS credentials anywhere.
+
+    The provider knows the relay's callback and signed-out URLs, for ``localhost`` and ``127.0.0.1`` alike.
+    """
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name)
+    runtime = Runtime(deployment.arn, endpoint_url=deployment.url)
+    app = create_app(runtime, sign_in=WebSignIn(SignIn(oidc.discovery_url, APP_CLIENT), runtime))
+    with serve(app) as url:
+        port = int(url.rsplit(":", 1)[1])
+        oidc.register(APP_CLIENT, web_redirect_uri(port), web_signed_out_uri(port))
+        yield port

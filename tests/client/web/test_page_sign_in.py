@@ -12,28 +12,14 @@ import json
 import pytest
 from selenium.webdriver.common.by import By
 
-from client import Runtime
-from client.auth import SignIn
-from client.web.server import create_app
-from client.web.sign_in import WebSignIn
-from contract.auth import web_redirect_uri, web_signed_out_uri
 from fakes.browser import start_chromium
-from fakes.live_server import serve
 from tests.client.web.helpers import ChatPage
-from tests.conftest import APP_CLIENT
 
 
 @pytest.fixture
-def page_url(deployment, oidc, monkeypatch):
+def page_url(sign_in_relay_port):
     """The chat page, with sign-in, as a browser on this machine opens it; the relay holds no AWS credentials."""
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.delenv(name)
-    runtime = Runtime(deployment.arn, endpoint_url=deployment.url)
-    app = create_app(runtime, sign_in=WebSignIn(SignIn(oidc.discovery_url, APP_CLIENT), runtime))
-    with serve(app) as url:
-        port = int(url.rsplit(":", 1)[1])
-        oidc.register(APP_CLIENT, web_redirect_uri(port), web_signed_out_uri(port))
-        yield f"http://127.0.0.1:{port}/"
+    return f"http://127.0.0.1:{sign_in_relay_port}/"
 
 
 def sign_in(page: ChatPage, oidc, username: str) -> None:

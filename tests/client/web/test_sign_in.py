@@ -8,27 +8,14 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from client import Runtime
-from client.auth import SignIn
-from client.web.server import create_app
-from client.web.sign_in import WebSignIn
-from contract.auth import web_redirect_uri, web_signed_out_uri
-from fakes.live_server import serve
 from tests.client.web.helpers import lines, turn
 from tests.conftest import APP_CLIENT
 
 
 @pytest.fixture
-def relay(deployment, oidc, monkeypatch):
+def relay(sign_in_relay_port):
     """The page's relay, with sign-in, on ``localhost``; no AWS credentials anywhere."""
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.delenv(name)
-    runtime = Runtime(deployment.arn, endpoint_url=deployment.url)
-    app = create_app(runtime, sign_in=WebSignIn(SignIn(oidc.discovery_url, APP_CLIENT), runtime))
-    with serve(app) as url:
-        port = int(url.rsplit(":", 1)[1])
-        oidc.register(APP_CLIENT, web_redirect_uri(port), web_signed_out_uri(port))
-        yield f"http://localhost:{port}"
+    return f"http://localhost:{sign_in_relay_port}"
 
 
 def signed_in(oidc, relay: str, username: str) -> httpx.Client:
