@@ -213,7 +213,9 @@ def main(argv: list[str] | None = None, *, model: Model | None = None) -> None:
         settings = AgentSettings.from_env()
         app = create_app(model, settings=settings)
     except ConfigurationError as error:
-        POOL.stop_all()  # ``python -m agent`` started a worker before the settings were read: it must not print on
+        # ``python -m agent`` started a worker before the settings were read: stopped now, it cannot print after the
+        # one line that names the setting to fix.
+        POOL.stop_all()
         raise SystemExit(f"agent: {error}") from None
     if args.prepare:
         load_server(app, settings)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sys
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.http.invocation_middleware import InvocationMiddleware
@@ -47,7 +48,7 @@ class InvocationLog(InvocationMiddleware):
 
     async def invocation(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Record the request while passing every message through unchanged."""
-        recorder = InvocationRecorder(session_id=_header(scope, SESSION_HEADER))
+        recorder = InvocationRecorder(session_id=Headers(scope=scope).get(SESSION_HEADER))
         scope.setdefault("state", {})[RECORDER_KEY] = recorder
         refusal = bytearray()
 
@@ -82,11 +83,3 @@ class InvocationLog(InvocationMiddleware):
             if refusal:
                 recorder.refused(bytes(refusal))
             emit(record_line(recorder, self.metrics))
-
-
-def _header(scope: Scope, name: str) -> str | None:
-    wanted = name.lower().encode("latin-1")
-    for key, value in scope.get("headers", []):
-        if key.lower() == wanted:
-            return value.decode("latin-1")
-    return None
